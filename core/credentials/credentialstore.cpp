@@ -1,0 +1,37 @@
+#include "credentials/credentialstore.h"
+
+#include "settings/settings.h"
+
+CredentialStore::CredentialStore(const QString &service, QObject *parent)
+    : QObject(parent)
+    , m_keychain(service)
+{}
+
+CredentialStore::CredentialStore(const Settings &settings, QObject *parent)
+    : CredentialStore(settings.keychainService(), parent)
+{
+    m_keychain.setTimeout(settings.keychainTimeoutMs());
+}
+
+void CredentialStore::load(LoadCallback done)
+{
+    m_keychain.read(QLatin1String(kAccountKey), [done](const KeychainResult &r) {
+        LoadResult result;
+        result.keychain = r;
+        if (r.ok())
+            result.credentials = Credentials::fromJson(r.data, &result.parseError);
+        result.keychain.data.fill('\0');
+        result.keychain.data.clear();
+        done(result);
+    });
+}
+
+void CredentialStore::save(const Credentials &credentials, KeychainStore::Callback done)
+{
+    m_keychain.write(QLatin1String(kAccountKey), credentials.toJson(), std::move(done));
+}
+
+void CredentialStore::clear(KeychainStore::Callback done)
+{
+    m_keychain.remove(QLatin1String(kAccountKey), std::move(done));
+}

@@ -1,0 +1,150 @@
+#include "credentials/keychainstore.h"
+
+#include <QCoreApplication>
+#include <QLoggingCategory>
+#include <QPointer>
+#include <QTimer>
+#include <qt6keychain/keychain.h>
+
+Q_LOGGING_CATEGORY(lcKeychain, "qwenbridge.keychain")
+
+KeychainStore::KeychainStore(const QString &service, QObject *parent)
+    : QObject(parent)
+    , m_service(service)
+{}
+
+QString KeychainStore::describe(KeychainError error)
+{
+    switch (error) {
+    case KeychainError::None:
+        return {};
+    case KeychainError::NotFound:
+        return QCoreApplication::translate("KeychainStore", "Nothing is stored in the keychain.");
+    case KeychainError::NoService:
+        return QCoreApplication::translate(
+            "KeychainStore",
+            "No keychain service is running. Start GNOME Keyring or KWallet in your desktop "
+            "session (on a server: run gnome-keyring-daemon inside a D-Bus session) and try "
+            "again.");
+    case KeychainError::AccessDenied:
+        return QCoreApplication::translate(
+            "KeychainStore",
+            "The keychain is locked or refused access. Unlock your keyring (GNOME Keyring or "
+            "KWallet) and allow Qwen Bridge to use it, then try again.");
+    case KeychainError::Timeout:
+        return QCoreApplication::translate(
+            "KeychainStore",
+            "The keychain did not answer in time. It may be waiting for you to unlock it; "
+            "unlock your keyring and try again.");
+    case KeychainError::Other:
+        break;
+    }
+    return QCoreApplication::translate("KeychainStore", "The keychain reported an error.");
+}
+
+static KeychainError classify(QKeychain::Error error, const QString &text)
+{
+    switch (error) {
+    case QKeychain::NoError:
+        return KeychainError::None;
+    case QKeychain::EntryNotFound:
+        return KeychainError::NotFound;
+    case QKeychain::AccessDenied:
+    case QKeychain::AccessDeniedByUser:
+        return KeychainError::AccessDenied;
+    case QKeychain::NoBackendAvailable:
+    case QKeychain::NotImplemented:
+        return KeychainError::NoService;
+    default:
+        break;
+    }
+    // libsecret reports a missing bus or Secret Service only as free text.
+    const QString t = text.toLower();
+    if (t.contains(QLatin1String("dbus")) || t.contains(QLatin1String("d-bus")) ||
+        t.contains(QLatin1String("secret service")) || t.contains(QLatin1String("secrets")) ||
+        t.contains(QLatin1String("org.freedesktop")) || t.contains(QLatin1String("no such")))
+        return KeychainError::NoService;
+    if (t.contains(QLatin1String("locked")) || t.contains(QLatin1String("dismissed")) ||
+        t.contains(QLatin1String("cancel")))
+        return KeychainError::AccessDenied;
+    return KeychainError::Other;
+}
+
+void KeychainStore::read(const QString &key, Callback done)
+{
+    run(Op::Read, key, {}, std::move(done));
+}
+
+void KeychainStore::write(const QString &key, const QByteArray &data, Callback done)
+{
+    run(Op::Write, key, data, std::move(done));
+}
+
+void KeychainStore::remove(const QString &key, Callback done)
+{
+    run(Op::Remove, key, {}, std::move(done));
+}
+
+void KeychainStore::run(Op op, const QString &key, const QByteArray &data, Callback done)
+{
+    QKeychain::Job *job = nullptr;
+    switch (op) {
+    case Op::Read:
+        job = new QKeychain::ReadPasswordJob(m_service);
+        break;
+    case Op::Write: {
+        auto *w = new QKeychain::WritePasswordJob(m_service);
+        w->setBinaryData(data);
+        job = w;
+        break;
+    }
+    case Op::Remove:
+        job = new QKeychain::DeletePasswordJob(m_service);
+        break;
+    }
+    // Never fall back to QtKeychain's plain-text settings store.
+    job->setInsecureFallback(false);
+    job->setAutoDelete(false);
+    job->setKey(key);
+
+    // A job that hangs must not hang us: whichever of "finished" and the timer comes
+    // first answers, the other is ignored. A hung job is left to finish on its own.
+    auto answered = std::make_shared<bool>(false);
+    auto callback = std::make_shared<Callback>(std::move(done));
+    QPointer<KeychainStore> self(this);
+    auto *timer = new QTimer(job);
+    timer->setSingleShot(true);
+    connect(timer, &QTimer::timeout, this, [answered, callback, key] {
+        if (*answered)
+            return;
+        *answered = true;
+        qCWarning(lcKeychain) << "keychain job timed out for" << key;
+        KeychainResult r;
+        r.error = KeychainError::Timeout;
+        r.message = describe(r.error);
+        (*callback)(r);
+    });
+    connect(job, &QKeychain::Job::finished, this, [self, job, op, answered, callback, key] {
+        job->deleteLater();
+        if (*answered || !self)
+            return;
+        *answered = true;
+        KeychainResult r;
+        r.error = classify(job->error(), job->errorString());
+        if (r.error == KeychainError::None && op == Op::Read)
+            r.data = static_cast<QKeychain::ReadPasswordJob *>(job)->binaryData();
+        if (r.error == KeychainError::NotFound && op == Op::Remove)
+            r.error = KeychainError::None; // removing what is not there succeeds
+        if (!r.ok()) {
+            r.message = describe(r.error);
+            if (r.error == KeychainError::Other && !job->errorString().isEmpty())
+                r.message += QLatin1Char(' ') + job->errorString();
+            if (r.error != KeychainError::NotFound)
+                qCWarning(lcKeychain)
+                    << "keychain job failed for" << key << ":" << job->errorString();
+        }
+        (*callback)(r);
+    });
+    timer->start(m_timeoutMs);
+    job->start();
+}

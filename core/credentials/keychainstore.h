@@ -1,0 +1,53 @@
+#pragma once
+
+#include <QByteArray>
+#include <QObject>
+#include <QString>
+#include <functional>
+
+// Why a keychain job did not do what was asked. Decided once here; callers word it.
+enum class KeychainError {
+    None,
+    NotFound,     // nothing stored under that key (not an error for most callers)
+    NoService,    // no keychain service answers (no Secret Service, no KWallet)
+    AccessDenied, // the keychain is locked or the person refused access
+    Timeout,      // the job did not finish in time (QtKeychain jobs can hang)
+    Other,
+};
+
+struct KeychainResult
+{
+    KeychainError error = KeychainError::None;
+    QString message; // a sentence a person can act on; empty on success
+    QByteArray data; // for reads
+
+    bool ok() const { return error == KeychainError::None; }
+};
+
+// The OS keychain through QtKeychain, with our own timeout on every job.
+// Results arrive asynchronously through the callback, on this object's thread, once.
+class KeychainStore : public QObject
+{
+    Q_OBJECT
+public:
+    using Callback = std::function<void(const KeychainResult &)>;
+
+    explicit KeychainStore(const QString &service, QObject *parent = nullptr);
+
+    QString service() const { return m_service; }
+    void setTimeout(int ms) { m_timeoutMs = ms; }
+    int timeout() const { return m_timeoutMs; }
+
+    void read(const QString &key, Callback done);
+    void write(const QString &key, const QByteArray &data, Callback done);
+    void remove(const QString &key, Callback done);
+
+    static QString describe(KeychainError error);
+
+private:
+    enum class Op { Read, Write, Remove };
+    void run(Op op, const QString &key, const QByteArray &data, Callback done);
+
+    QString m_service;
+    int m_timeoutMs = 15000;
+};

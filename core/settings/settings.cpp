@@ -1,0 +1,193 @@
+#include "settings/settings.h"
+
+#include <QDir>
+#include <QStandardPaths>
+
+namespace {
+QString envString(const char *name)
+{
+    return QString::fromLocal8Bit(qgetenv(name)).trimmed();
+}
+} // namespace
+
+Settings::Settings()
+    : m_settings(configFilePath(), QSettings::IniFormat)
+{}
+
+QString Settings::configFilePath()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) +
+           QStringLiteral("/qwen-bridge/settings.ini");
+}
+
+QString Settings::stateDir()
+{
+    // Qt 6.4 has no StateLocation; follow the XDG rule for it by hand.
+    QString base = envString("XDG_STATE_HOME");
+    if (base.isEmpty() || QDir::isRelativePath(base))
+        base = QDir::homePath() + QStringLiteral("/.local/state");
+    return base + QStringLiteral("/qwen-bridge");
+}
+
+QString Settings::runtimeDir()
+{
+    QString base = QStandardPaths::writableLocation(QStandardPaths::RuntimeLocation);
+    if (base.isEmpty())
+        base = QDir::tempPath();
+    return base + QStringLiteral("/qwen-bridge");
+}
+
+QString Settings::requestLogDir()
+{
+    return stateDir() + QStringLiteral("/requests");
+}
+
+QUrl Settings::oauthBaseUrl() const
+{
+    const QString env = envString("QWEN_BRIDGE_OAUTH_URL");
+    if (!env.isEmpty())
+        return QUrl(env);
+    return QUrl(m_settings.value(QStringLiteral("oauth/baseUrl"), QLatin1String(kDefaultOAuthBase))
+                    .toString());
+}
+
+void Settings::setOAuthBaseUrl(const QUrl &url)
+{
+    if (url.isEmpty() || url == QUrl(QLatin1String(kDefaultOAuthBase)))
+        m_settings.remove(QStringLiteral("oauth/baseUrl"));
+    else
+        m_settings.setValue(QStringLiteral("oauth/baseUrl"), url.toString());
+}
+
+QString Settings::clientId() const
+{
+    return m_settings.value(QStringLiteral("oauth/clientId"), QLatin1String(kDefaultClientId))
+        .toString();
+}
+
+void Settings::setClientId(const QString &clientId)
+{
+    if (clientId.isEmpty() || clientId == QLatin1String(kDefaultClientId))
+        m_settings.remove(QStringLiteral("oauth/clientId"));
+    else
+        m_settings.setValue(QStringLiteral("oauth/clientId"), clientId);
+}
+
+QString Settings::scope() const
+{
+    return m_settings.value(QStringLiteral("oauth/scope"), QLatin1String(kDefaultScope)).toString();
+}
+
+QUrl Settings::apiFallbackUrl() const
+{
+    const QString env = envString("QWEN_BRIDGE_API_URL");
+    if (!env.isEmpty())
+        return QUrl(env);
+    return QUrl(m_settings.value(QStringLiteral("api/fallbackUrl"), QLatin1String(kDefaultApiBase))
+                    .toString());
+}
+
+bool Settings::portFromEnvironment() const
+{
+    bool ok = false;
+    const int port = envString("QWEN_BRIDGE_PORT").toInt(&ok);
+    return ok && port > 0 && port < 65536;
+}
+
+quint16 Settings::port() const
+{
+    if (portFromEnvironment())
+        return quint16(envString("QWEN_BRIDGE_PORT").toInt());
+    bool ok = false;
+    const int port = m_settings.value(QStringLiteral("proxy/port"), kDefaultPort).toInt(&ok);
+    return ok && port > 0 && port < 65536 ? quint16(port) : kDefaultPort;
+}
+
+void Settings::setPort(quint16 port)
+{
+    m_settings.setValue(QStringLiteral("proxy/port"), port);
+}
+
+QString Settings::keychainService() const
+{
+    return m_settings
+        .value(QStringLiteral("keychain/service"), QLatin1String(kDefaultKeychainService))
+        .toString();
+}
+
+int Settings::keychainTimeoutMs() const
+{
+    const int ms = m_settings.value(QStringLiteral("keychain/timeoutMs"), 15000).toInt();
+    return ms > 0 ? ms : 15000;
+}
+
+QString Settings::providerId() const
+{
+    return m_settings.value(QStringLiteral("opencode/providerId"), QStringLiteral("alibaba"))
+        .toString();
+}
+
+void Settings::setProviderId(const QString &id)
+{
+    m_settings.setValue(QStringLiteral("opencode/providerId"), id);
+}
+
+bool Settings::debugLogging() const
+{
+    const QByteArray env = qgetenv("DEBUG_QWEN_PLUGIN");
+    bool recognized = false;
+    const bool fromEnv = parseBool(env, false, &recognized);
+    if (recognized)
+        return fromEnv;
+    return m_settings.value(QStringLiteral("logging/debug"), false).toBool();
+}
+
+void Settings::setDebugLogging(bool on)
+{
+    m_settings.setValue(QStringLiteral("logging/debug"), on);
+}
+
+bool Settings::requestLogging() const
+{
+    bool recognized = false;
+    const bool fromEnv = parseBool(qgetenv("ENABLE_PLUGIN_REQUEST_LOGGING"), false, &recognized);
+    if (recognized)
+        return fromEnv;
+    return m_settings.value(QStringLiteral("logging/requests"), false).toBool();
+}
+
+void Settings::setRequestLogging(bool on)
+{
+    m_settings.setValue(QStringLiteral("logging/requests"), on);
+}
+
+QVariant Settings::value(const QString &key, const QVariant &fallback) const
+{
+    return m_settings.value(key, fallback);
+}
+
+void Settings::setValue(const QString &key, const QVariant &value)
+{
+    m_settings.setValue(key, value);
+}
+
+void Settings::sync()
+{
+    m_settings.sync();
+}
+
+bool Settings::parseBool(const QByteArray &text, bool fallback, bool *recognized)
+{
+    const QByteArray t = text.trimmed().toLower();
+    bool known = true;
+    bool result = fallback;
+    if (t == "1" || t == "true" || t == "yes" || t == "on")
+        result = true;
+    else if (t == "0" || t == "false" || t == "no" || t == "off")
+        result = false;
+    else
+        known = false;
+    if (recognized)
+        *recognized = known;
+    return result;
+}

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <QSettings>
+#include <QString>
+#include <QUrl>
+
+// Every setting the application has, resolved environment > settings file > default
+// (DESIGN.md "Environment"). The file is XDG_CONFIG_HOME/qwen-bridge/settings.ini.
+class Settings
+{
+public:
+    static constexpr quint16 kDefaultPort = 38417;
+    static constexpr const char *kDefaultOAuthBase = "https://chat.qwen.ai";
+    static constexpr const char *kDefaultClientId = "f0304373b74a44d2b584a3fb70ca9e56";
+    static constexpr const char *kDefaultScope = "openid profile email model.completion";
+    static constexpr const char *kDefaultApiBase = "https://portal.qwen.ai/v1";
+    static constexpr const char *kDefaultKeychainService = "qwen-bridge";
+
+    Settings();
+
+    static QString configFilePath();
+    static QString stateDir();   // logs and request logs live below it
+    static QString runtimeDir(); // lock file and control socket
+    static QString requestLogDir();
+
+    QUrl oauthBaseUrl() const;
+    void setOAuthBaseUrl(const QUrl &url);
+    QString clientId() const;
+    void setClientId(const QString &clientId);
+    QString scope() const;
+    QUrl apiFallbackUrl() const;
+
+    quint16 port() const;
+    void setPort(quint16 port);
+    bool portFromEnvironment() const;
+
+    QString keychainService() const;
+    int keychainTimeoutMs() const;
+    QString providerId() const;
+    void setProviderId(const QString &id);
+
+    bool debugLogging() const;
+    void setDebugLogging(bool on);
+    bool requestLogging() const;
+    void setRequestLogging(bool on);
+
+    // Raw access for rarely used keys.
+    QVariant value(const QString &key, const QVariant &fallback = {}) const;
+    void setValue(const QString &key, const QVariant &value);
+    void sync();
+
+    // Parses 1/true/yes/on and 0/false/no/off; anything else leaves fallback.
+    static bool parseBool(const QByteArray &text, bool fallback, bool *recognized = nullptr);
+
+private:
+    QSettings m_settings;
+};

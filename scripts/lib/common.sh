@@ -1,0 +1,43 @@
+# Shared by scripts/run and scripts/test: install what is missing, configure, build.
+# shellcheck shell=bash
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+JOBS="${JOBS:-2}"
+
+# What the app needs to build and run.
+BUILD_PACKAGES=(
+    build-essential cmake ninja-build pkg-config git
+    qt6-base-dev qt6-svg-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
+    qt6-qpa-plugins libqt6svg6 qt6-image-formats-plugins libgl-dev
+    qtkeychain-qt6-dev libqrencode-dev
+    # QtKeychain loads libsecret at run time; without it there is no keychain.
+    libsecret-1-0 gnome-keyring dbus dbus-x11 xdg-utils
+)
+# What the tests need besides: a private keyring, a display with a tray host, a QR
+# decoder, the npm client for OpenCode, and tools to validate packaging.
+TEST_PACKAGES=(
+    xvfb xauth trayer x11-utils xdotool imagemagick zbar-tools nodejs npm
+)
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+install_packages() {
+    local missing=()
+    local p
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "==> Installing: ${missing[*]}"
+        as_root apt-get update -qq
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    fi
+}
+
+configure_and_build() {
+    local dir="$1"; shift
+    cmake -S "$ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" "$@" >/dev/null
+    cmake --build "$dir" -j"$JOBS"
+}

@@ -1,0 +1,98 @@
+#include "settings/settings.h"
+#include "testhome.h"
+
+#include <QTest>
+
+class TestSettings : public QObject
+{
+    Q_OBJECT
+    TestHome m_home;
+
+private Q_SLOTS:
+    void init()
+    {
+        for (const char *var : {"QWEN_BRIDGE_OAUTH_URL", "QWEN_BRIDGE_API_URL", "QWEN_BRIDGE_PORT",
+                                "DEBUG_QWEN_PLUGIN", "ENABLE_PLUGIN_REQUEST_LOGGING"})
+            qunsetenv(var);
+    }
+
+    void defaults()
+    {
+        Settings s;
+        QCOMPARE(s.oauthBaseUrl(), QUrl(QStringLiteral("https://chat.qwen.ai")));
+        QCOMPARE(s.clientId(), QStringLiteral("f0304373b74a44d2b584a3fb70ca9e56"));
+        QCOMPARE(s.scope(), QStringLiteral("openid profile email model.completion"));
+        QCOMPARE(s.apiFallbackUrl(), QUrl(QStringLiteral("https://portal.qwen.ai/v1")));
+        QCOMPARE(s.port(), Settings::kDefaultPort);
+        QVERIFY(!s.debugLogging());
+        QVERIFY(!s.requestLogging());
+        QCOMPARE(s.providerId(), QStringLiteral("alibaba"));
+    }
+
+    void fileThenEnvironment()
+    {
+        {
+            Settings s;
+            s.setOAuthBaseUrl(QUrl(QStringLiteral("https://oauth.example")));
+            s.setClientId(QStringLiteral("my-client"));
+            s.setPort(40000);
+            s.setDebugLogging(true);
+            s.sync();
+        }
+        QVERIFY(Settings::configFilePath().startsWith(m_home.configDir()));
+        Settings s;
+        QCOMPARE(s.oauthBaseUrl(), QUrl(QStringLiteral("https://oauth.example")));
+        QCOMPARE(s.clientId(), QStringLiteral("my-client"));
+        QCOMPARE(s.port(), quint16(40000));
+        QVERIFY(s.debugLogging());
+
+        qputenv("QWEN_BRIDGE_OAUTH_URL", "http://127.0.0.1:9");
+        qputenv("QWEN_BRIDGE_API_URL", "http://127.0.0.1:9/v1");
+        qputenv("QWEN_BRIDGE_PORT", "41000");
+        qputenv("DEBUG_QWEN_PLUGIN", "0");
+        qputenv("ENABLE_PLUGIN_REQUEST_LOGGING", "true");
+        QCOMPARE(s.oauthBaseUrl(), QUrl(QStringLiteral("http://127.0.0.1:9")));
+        QCOMPARE(s.apiFallbackUrl(), QUrl(QStringLiteral("http://127.0.0.1:9/v1")));
+        QCOMPARE(s.port(), quint16(41000));
+        QVERIFY(s.portFromEnvironment());
+        QVERIFY(!s.debugLogging());
+        QVERIFY(s.requestLogging());
+
+        qputenv("QWEN_BRIDGE_PORT", "99999");
+        QCOMPARE(s.port(), quint16(40000)); // out of range: ignored
+        s.setOAuthBaseUrl({});
+        s.setClientId({});
+    }
+
+    void paths()
+    {
+        QVERIFY(Settings::stateDir().startsWith(m_home.stateDir()));
+        QVERIFY(Settings::runtimeDir().startsWith(m_home.runtimeDir()));
+        QVERIFY(Settings::requestLogDir().startsWith(Settings::stateDir()));
+    }
+
+    void parseBool_data()
+    {
+        QTest::addColumn<QByteArray>("text");
+        QTest::addColumn<bool>("value");
+        QTest::addColumn<bool>("recognized");
+        QTest::newRow("1") << QByteArray("1") << true << true;
+        QTest::newRow("TRUE") << QByteArray("TRUE") << true << true;
+        QTest::newRow("0") << QByteArray("0") << false << true;
+        QTest::newRow("false") << QByteArray(" false ") << false << true;
+        QTest::newRow("junk") << QByteArray("maybe") << true << false;
+        QTest::newRow("empty") << QByteArray() << true << false;
+    }
+    void parseBool()
+    {
+        QFETCH(QByteArray, text);
+        QFETCH(bool, value);
+        QFETCH(bool, recognized);
+        bool known = false;
+        QCOMPARE(Settings::parseBool(text, true, &known), value);
+        QCOMPARE(known, recognized);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSettings)
+#include "tst_settings.moc"
