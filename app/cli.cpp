@@ -1,9 +1,15 @@
 #include "cli.h"
 
+#include "bridge/bridgeservice.h"
 #include "browser.h"
 #include "credentials/credentialstore.h"
 #include "oauth/apibase.h"
 #include "oauth/deviceauthorization.h"
+#include "opencode/opencodeconfig.h"
+#include "proxy/localkey.h"
+#include "proxy/proxyserver.h"
+#include "proxy/qwenmode.h"
+#include "proxy/requestlogger.h"
 #include "qr/qrcode.h"
 #include "settings/settings.h"
 #include "unixsignals.h"
@@ -13,7 +19,10 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QRegularExpression>
 #include <QTextStream>
+#include <QTimer>
 
 #include <cstdio>
 #include <unistd.h>
@@ -70,7 +79,8 @@ QString formatCountdown(int seconds)
 }
 
 const QStringList kCommands = {QStringLiteral("login"), QStringLiteral("status"),
-                               QStringLiteral("logout")};
+                               QStringLiteral("logout"), QStringLiteral("serve"),
+                               QStringLiteral("opencode-config")};
 
 QString usageText()
 {
@@ -83,6 +93,12 @@ QString usageText()
               "  login [--no-browser]        sign in with your Qwen account in the terminal\n"
               "  status [--json]             show the sign-in state (never a secret)\n"
               "  logout                      remove the stored credentials\n"
+              "  serve                       run the proxy alone, without the tray, until\n"
+              "                              Ctrl+C or SIGTERM\n"
+              "  opencode-config [--provider ID] [--write [FILE]]\n"
+              "                              print the OpenCode provider block, or merge it\n"
+              "                              into FILE (default: the global OpenCode config)\n"
+              "                              keeping comments and other keys, with a backup\n"
               "\n"
               "Options:\n"
               "  --demo                      the tray application against a built-in fake Qwen\n"
@@ -226,6 +242,24 @@ int runStatus(const QStringList &args)
     Settings settings;
     CredentialStore store(settings);
     int exitCode = ExitOk;
+    // A running Qwen Bridge knows more (refreshing, offline, quota): ask it first.
+    QJsonObject health;
+    {
+        QNetworkAccessManager nam;
+        QNetworkRequest request(
+            QUrl(QStringLiteral("http://127.0.0.1:%1/health").arg(settings.port())));
+        request.setTransferTimeout(2000);
+        QNetworkReply *reply = nam.get(request);
+        QObject::connect(reply, &QNetworkReply::finished, [&health, reply] {
+            const QJsonObject o = QJsonDocument::fromJson(reply->readAll()).object();
+            if (reply->error() == QNetworkReply::NoError &&
+                o.value(QStringLiteral("version")).isString())
+                health = o;
+            reply->deleteLater();
+            QCoreApplication::exit(0);
+        });
+        QCoreApplication::exec();
+    }
     store.load([&](const CredentialStore::LoadResult &r) {
         QJsonObject o;
         QString state;
@@ -245,8 +279,24 @@ int runStatus(const QStringList &args)
             state = QStringLiteral("signed_in");
             message = tr("Signed in.");
         }
+        const bool running = !health.isEmpty();
+        if (running && r.keychain.ok()) {
+            const QString live = health.value(QStringLiteral("state")).toString();
+            if (!live.isEmpty() && live != QLatin1String("starting"))
+                state = live;
+            if (!health.value(QStringLiteral("reason")).toString().isEmpty())
+                message = health.value(QStringLiteral("reason")).toString();
+        }
         o.insert(QStringLiteral("state"), state);
         o.insert(QStringLiteral("method"), Credentials::methodName(c.method));
+        const QString proxyUrl = QStringLiteral("http://127.0.0.1:%1/v1").arg(settings.port());
+        o.insert(QStringLiteral("proxy_url"), proxyUrl);
+        o.insert(QStringLiteral("proxy_running"), running);
+        const QwenMode mode = QwenMode::resolveFromSystem();
+        o.insert(QStringLiteral("qwen_mode"), mode.enabled);
+        o.insert(QStringLiteral("qwen_mode_source"), QwenMode::sourceKey(mode.source));
+        o.insert(QStringLiteral("request_logging"), settings.requestLogging());
+        o.insert(QStringLiteral("request_log_dir"), Settings::requestLogDir());
         if (c.method == AuthMethod::OAuth) {
             o.insert(QStringLiteral("expires_at"), c.expiresAt.toUTC().toString(Qt::ISODate));
             o.insert(QStringLiteral("api_base"),
@@ -272,6 +322,15 @@ int runStatus(const QStringList &args)
             if (o.contains(QStringLiteral("api_base")))
                 out() << tr("API base: %1").arg(o.value(QStringLiteral("api_base")).toString())
                       << "\n";
+            out() << tr("Proxy:    %1 (%2)")
+                         .arg(proxyUrl, running ? tr("running") : tr("not running"))
+                  << "\n";
+            out() << tr("QWEN_MODE: %1 (%2)")
+                         .arg(mode.enabled ? tr("on") : tr("off"),
+                              QwenMode::sourceDescription(mode.source))
+                  << "\n";
+            if (settings.requestLogging())
+                out() << tr("Request logs: %1").arg(Settings::requestLogDir()) << "\n";
             out() << message << "\n";
         }
         out().flush();
@@ -297,6 +356,135 @@ int runLogout(const QStringList &args)
         } else {
             err() << r.message << "\n";
             exitCode = exitCodeFor(r.error);
+        }
+        out().flush();
+        err().flush();
+        QCoreApplication::exit(exitCode);
+    });
+    QCoreApplication::exec();
+    return exitCode;
+}
+
+// ---------------------------------------------------------------------------------------
+// serve
+
+int runServe(const QStringList &args)
+{
+    QCommandLineParser parser;
+    if (!parser.parse(args)) {
+        err() << parser.errorText() << "\n" << usageText();
+        return ExitUsage;
+    }
+    BridgeService service;
+    UnixSignals signalsWatcher;
+    int exitCode = ExitOk;
+    QObject::connect(&signalsWatcher, &UnixSignals::terminationRequested, [&](int) {
+        out() << tr("Stopping.") << "\n";
+        out().flush();
+        service.proxy()->stop();
+        QCoreApplication::exit(exitCode);
+    });
+    QObject::connect(&service, &BridgeService::proxyStarted, [&](const QUrl &url) {
+        out() << tr("Qwen Bridge proxy listening on %1").arg(url.toString()) << "\n";
+        out() << tr("Point OpenCode at it with `qwen-bridge opencode-config --write`. "
+                    "Press Ctrl+C to stop.")
+              << "\n";
+        out().flush();
+    });
+    QObject::connect(&service, &BridgeService::proxyFailed, [&](const QString &message) {
+        err() << message << "\n";
+        err().flush();
+        exitCode = ExitOther;
+        QCoreApplication::exit(exitCode);
+    });
+    QObject::connect(&service, &BridgeService::localKeyFailed, [&](const QString &message) {
+        err() << tr("The proxy's local key could not be read or created: %1").arg(message) << "\n";
+        err().flush();
+        exitCode = ExitKeychain;
+        QCoreApplication::exit(exitCode);
+    });
+    QObject::connect(service.session(), &SessionManager::stateChanged,
+                     [&](SessionState state, const QString &reason) {
+                         if (state == SessionState::SignedOut)
+                             out() << tr("Not signed in: requests get an error until you run "
+                                         "`qwen-bridge login`.")
+                                   << "\n";
+                         else if (state == SessionState::SignInRequired)
+                             out() << reason << "\n";
+                         else if (state == SessionState::SignedIn)
+                             out() << tr("Signed in (%1).")
+                                          .arg(Credentials::methodName(service.session()->method()))
+                                   << "\n";
+                         out().flush();
+                     });
+    QObject::connect(&service, &BridgeService::quotaExhausted, [&](const QString &message) {
+        err() << message << "\n";
+        err().flush();
+    });
+    service.start();
+    return QCoreApplication::exec();
+}
+
+// ---------------------------------------------------------------------------------------
+// opencode-config
+
+int runOpenCodeConfig(const QStringList &args)
+{
+    QString provider;
+    bool write = false;
+    QString file;
+    for (int i = 1; i < args.size(); ++i) {
+        const QString a = args.at(i);
+        if (a == QLatin1String("--provider") && i + 1 < args.size()) {
+            provider = args.at(++i);
+        } else if (a.startsWith(QLatin1String("--provider="))) {
+            provider = a.mid(11);
+        } else if (a == QLatin1String("--write")) {
+            write = true;
+            if (i + 1 < args.size() && !args.at(i + 1).startsWith(QLatin1Char('-')))
+                file = args.at(++i);
+        } else if (a.startsWith(QLatin1String("--write="))) {
+            write = true;
+            file = a.mid(8);
+        } else {
+            err() << tr("Unknown option: %1").arg(a) << "\n\n" << usageText();
+            return ExitUsage;
+        }
+    }
+    Settings settings;
+    if (provider.isEmpty())
+        provider = settings.providerId();
+    static const QRegularExpression validId(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9_.-]*$"));
+    if (!validId.match(provider).hasMatch()) {
+        err() << tr("The provider id may only hold letters, digits, '.', '_' and '-'.") << "\n";
+        return ExitUsage;
+    }
+    CredentialStore store(settings);
+    LocalKey key(store.keychain());
+    int exitCode = ExitOk;
+    key.load([&](bool ok, const QString &error) {
+        if (!ok) {
+            err() << tr("The proxy's local key could not be read or created: %1").arg(error)
+                  << "\n";
+            exitCode = ExitKeychain;
+            QCoreApplication::exit(exitCode);
+            return;
+        }
+        OpenCodeConfig config;
+        config.providerId = provider;
+        config.baseUrl = OpenCodeConfig::baseUrlForPort(settings.port());
+        config.apiKey = key.value();
+        if (!write) {
+            out() << config.toJson();
+        } else {
+            const QString path = file.isEmpty() ? OpenCodeConfig::defaultConfigPath() : file;
+            const OpenCodeConfig::Result r = config.writeFile(path);
+            if (!r.ok()) {
+                err() << r.errorMessage << "\n";
+                exitCode = ExitOther;
+            } else {
+                out() << tr("%1: %2").arg(r.path, r.summary()) << "\n";
+            }
         }
         out().flush();
         err().flush();
@@ -338,6 +526,10 @@ int runCli(const QStringList &arguments)
         return runStatus(rest);
     if (command == QLatin1String("logout"))
         return runLogout(rest);
+    if (command == QLatin1String("serve"))
+        return runServe(rest);
+    if (command == QLatin1String("opencode-config"))
+        return runOpenCodeConfig(rest);
     err() << tr("Unknown command: %1").arg(command) << "\n\n" << usageText();
     return ExitUsage;
 }

@@ -2,6 +2,13 @@
 #include "logging.h"
 
 #include <QCoreApplication>
+#include <QTextStream>
+
+static bool hasDisplay()
+{
+    return !qEnvironmentVariableIsEmpty("DISPLAY") ||
+           !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY");
+}
 
 int main(int argc, char **argv)
 {
@@ -11,7 +18,17 @@ int main(int argc, char **argv)
     for (int i = 0; i < argc; ++i)
         arguments << QString::fromLocal8Bit(argv[i]);
 
+    if (!isCliInvocation(arguments)) {
+        if (!hasDisplay()) {
+            QTextStream(stderr) << QCoreApplication::translate(
+                "main", "No graphical display: starting without the tray, as `qwen-bridge "
+                        "serve`. Sign in with `qwen-bridge login` in another terminal.\n");
+            arguments = QStringList{arguments.value(0), QStringLiteral("serve")};
+        }
+    }
     QCoreApplication app(argc, argv);
-    setUpLogging(true);
+    setUpLogging(isCliInvocation(arguments));
+    if (!isCliInvocation(arguments))
+        arguments = QStringList{arguments.value(0), QStringLiteral("serve")};
     return runCli(arguments);
 }

@@ -4,6 +4,8 @@
 #include <QStandardPaths>
 
 namespace {
+bool s_demo = false;
+
 QString envString(const char *name)
 {
     return QString::fromLocal8Bit(qgetenv(name)).trimmed();
@@ -13,6 +15,16 @@ QString envString(const char *name)
 Settings::Settings()
     : m_settings(configFilePath(), QSettings::IniFormat)
 {}
+
+void Settings::setDemoMode(bool on)
+{
+    s_demo = on;
+}
+
+bool Settings::isDemoMode()
+{
+    return s_demo;
+}
 
 QString Settings::configFilePath()
 {
@@ -110,9 +122,11 @@ void Settings::setPort(quint16 port)
 
 QString Settings::keychainService() const
 {
+    const QString demoSuffix = s_demo ? QStringLiteral("-demo") : QString();
     return m_settings
-        .value(QStringLiteral("keychain/service"), QLatin1String(kDefaultKeychainService))
-        .toString();
+               .value(QStringLiteral("keychain/service"), QLatin1String(kDefaultKeychainService))
+               .toString() +
+           demoSuffix;
 }
 
 int Settings::keychainTimeoutMs() const

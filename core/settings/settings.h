@@ -18,6 +18,11 @@ public:
 
     Settings();
 
+    // --demo: a separate keychain entry and settings group, so the demo never touches a
+    // real sign-in. Set once at start-up, before any Settings is made.
+    static void setDemoMode(bool on);
+    static bool isDemoMode();
+
     static QString configFilePath();
     static QString stateDir();   // logs and request logs live below it
     static QString runtimeDir(); // lock file and control socket

@@ -1,0 +1,97 @@
+#include "bridge/bridgeservice.h"
+
+#include "credentials/credentialstore.h"
+#include "oauth/deviceauthorization.h"
+#include "proxy/localkey.h"
+#include "proxy/proxyserver.h"
+#include "settings/settings.h"
+
+#include <QLoggingCategory>
+#include <QNetworkAccessManager>
+
+Q_LOGGING_CATEGORY(lcBridge, "qwenbridge.bridge")
+
+BridgeService::BridgeService(QObject *parent)
+    : QObject(parent)
+    , m_settings(new Settings)
+    , m_nam(new QNetworkAccessManager(this))
+    , m_store(new CredentialStore(*m_settings, this))
+    , m_session(new SessionManager(m_settings, m_store, m_nam, nullptr, this))
+    , m_localKey(new LocalKey(m_store->keychain(), this))
+    , m_proxy(new ProxyServer(m_settings, m_session, m_localKey, this))
+{
+    connect(m_proxy, &ProxyServer::quotaExhausted, this, &BridgeService::quotaExhausted);
+}
+
+BridgeService::~BridgeService()
+{
+    delete m_proxy;
+    m_proxy = nullptr;
+    delete m_settings;
+}
+
+void BridgeService::start()
+{
+    m_session->load();
+    m_localKey->load([this](bool ok, const QString &error) {
+        if (!ok) {
+            qCWarning(lcBridge) << "no local key:" << error;
+            Q_EMIT localKeyFailed(error);
+            return;
+        }
+        Q_EMIT localKeyReady();
+        startProxy();
+    });
+}
+
+void BridgeService::startProxy()
+{
+    if (m_proxy->isListening())
+        return;
+    if (m_proxy->start(m_settings->port()))
+        Q_EMIT proxyStarted(m_proxy->baseUrl());
+    else
+        Q_EMIT proxyFailed(m_proxy->errorString());
+}
+
+void BridgeService::restartProxy()
+{
+    m_proxy->stop();
+    if (m_localKey->isLoaded())
+        startProxy();
+}
+
+QUrl BridgeService::proxyUrl() const
+{
+    return m_proxy->baseUrl();
+}
+
+bool BridgeService::isProxyListening() const
+{
+    return m_proxy->isListening();
+}
+
+QString BridgeService::proxyError() const
+{
+    return m_proxy->errorString();
+}
+
+DeviceAuthorization *BridgeService::createDeviceAuthorization(QObject *parent)
+{
+    return new DeviceAuthorization(m_nam, OAuthConfig::fromSettings(*m_settings), parent);
+}
+
+void BridgeService::completeSignIn(const TokenSet &tokens, std::function<void(bool, QString)> done)
+{
+    signIn(Credentials::fromTokens(tokens), std::move(done));
+}
+
+void BridgeService::signIn(const Credentials &credentials, std::function<void(bool, QString)> done)
+{
+    m_session->signIn(credentials, std::move(done));
+}
+
+void BridgeService::signOut(std::function<void(bool, QString)> done)
+{
+    m_session->signOut(std::move(done));
+}

@@ -1,0 +1,67 @@
+#pragma once
+
+#include "credentials/credentials.h"
+#include "oauth/oauthtypes.h"
+#include "session/sessionmanager.h"
+
+#include <QObject>
+#include <QUrl>
+#include <functional>
+
+class CredentialStore;
+class DeviceAuthorization;
+class LocalKey;
+class ProxyServer;
+class QNetworkAccessManager;
+class Settings;
+
+// Everything the tray and `serve` share: settings, keychain, session, local key and the
+// proxy, wired together and started in order. The GUI and the CLI only talk to this.
+class BridgeService : public QObject
+{
+    Q_OBJECT
+public:
+    explicit BridgeService(QObject *parent = nullptr);
+    ~BridgeService() override;
+
+    // Loads the credentials and the local key, then starts the proxy on the configured
+    // port. Progress arrives through the signals below.
+    void start();
+    // Stops the proxy and starts it again on the (possibly changed) configured port.
+    void restartProxy();
+
+    Settings *settings() const { return m_settings; }
+    SessionManager *session() const { return m_session; }
+    ProxyServer *proxy() const { return m_proxy; }
+    LocalKey *localKey() const { return m_localKey; }
+    CredentialStore *credentialStore() const { return m_store; }
+    QNetworkAccessManager *network() const { return m_nam; }
+
+    QUrl proxyUrl() const; // http://127.0.0.1:PORT/v1 once listening, else empty
+    bool isProxyListening() const;
+    QString proxyError() const;
+
+    // A device sign-in with this service's network and OAuth settings; the caller owns it.
+    DeviceAuthorization *createDeviceAuthorization(QObject *parent);
+    // Stores the tokens of a finished device sign-in and becomes signed in.
+    void completeSignIn(const TokenSet &tokens, std::function<void(bool, QString)> done = {});
+    void signIn(const Credentials &credentials, std::function<void(bool, QString)> done = {});
+    void signOut(std::function<void(bool, QString)> done = {});
+
+Q_SIGNALS:
+    void proxyStarted(const QUrl &url);
+    void proxyFailed(const QString &message); // e.g. the port is taken
+    void localKeyReady();
+    void localKeyFailed(const QString &message);
+    void quotaExhausted(const QString &message);
+
+private:
+    void startProxy();
+
+    Settings *m_settings;
+    QNetworkAccessManager *m_nam;
+    CredentialStore *m_store;
+    SessionManager *m_session;
+    LocalKey *m_localKey;
+    ProxyServer *m_proxy;
+};

@@ -1,0 +1,64 @@
+#pragma once
+
+#include "http/httprequest.h"
+#include "http/sseparser.h"
+#include "session/sessionmanager.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QPointer>
+
+class HttpResponse;
+class QNetworkAccessManager;
+class QNetworkReply;
+class UpstreamForwarder;
+
+// One client request on its way upstream and back. Owns its upstream reply; deletes
+// itself when the client has its answer or has gone away.
+class ForwardJob : public QObject
+{
+    Q_OBJECT
+public:
+    enum class Kind { Chat, Models };
+
+    ForwardJob(UpstreamForwarder *forwarder, Kind kind, const HttpRequest &request,
+               HttpResponse *response, quint64 requestId);
+    ~ForwardJob() override;
+
+    void start();
+
+private:
+    void onAuth(const UpstreamAuth &auth);
+    void send();
+    void onMetaData();
+    void onReadyRead();
+    void onFinished();
+    void handleUpstreamError(int status, const QByteArray &body);
+    void answerLocalModels();
+    void fail(int status, const QString &message, const QString &type, const QString &code,
+              const HttpHeaders &extra = {});
+    void finish(bool ok);
+    void releaseReply();
+    void log(const QString &stage, const QJsonObject &data);
+
+    UpstreamForwarder *m_forwarder;
+    Kind m_kind;
+    HttpRequest m_request;
+    QPointer<HttpResponse> m_response;
+    quint64 m_requestId;
+    UpstreamAuth m_auth;
+    QByteArray m_upstreamBody;
+    QString m_upstreamModel;
+    bool m_stream = false;
+    QNetworkAccessManager *m_manager = nullptr;
+    QPointer<QNetworkReply> m_reply;
+    SseParser m_sse;
+    QByteArray m_errorBody; // a non-2xx answer, gathered whole
+    QByteArray m_plainBody; // a non-streaming 2xx answer
+    int m_status = 0;
+    bool m_streaming = false; // our stream to the client has begun
+    bool m_retried401 = false;
+    int m_attempt = 0;
+    bool m_done = false;
+    bool m_paused = false; // the client reads slower than upstream sends
+};

@@ -1,0 +1,66 @@
+#pragma once
+
+#include "http/httpserver.h"
+
+#include <QDate>
+#include <QObject>
+#include <QUrl>
+
+class LocalKey;
+class RequestLogger;
+class SessionManager;
+class Settings;
+class UpstreamForwarder;
+
+struct ProxyStats
+{
+    quint64 requestsTotal = 0;
+    quint64 requestsToday = 0; // chat and model requests forwarded upstream today
+    quint64 errors = 0;
+    int activeRequests = 0;
+    QDate day;
+};
+
+// The OpenAI-compatible endpoint on 127.0.0.1 that OpenCode talks to: checks who is
+// asking (local key, Host, no browser Origin), routes, and hands chat requests to the
+// forwarder. Answers every refusal itself with an OpenAI-style JSON error.
+class ProxyServer : public QObject
+{
+    Q_OBJECT
+public:
+    ProxyServer(Settings *settings, SessionManager *session, LocalKey *localKey,
+                QObject *parent = nullptr);
+    ~ProxyServer() override;
+
+    // Listens on 127.0.0.1:port. False with errorString() when the port is taken.
+    bool start(quint16 port);
+    void stop();
+    bool isListening() const;
+    quint16 port() const;
+    QUrl baseUrl() const; // http://127.0.0.1:PORT/v1
+    QString errorString() const;
+
+    void setLimits(const HttpServerLimits &limits);
+    UpstreamForwarder *forwarder() const { return m_forwarder; }
+    RequestLogger *requestLogger() const { return m_logger; }
+    ProxyStats stats() const { return m_stats; }
+
+Q_SIGNALS:
+    void statsChanged();
+    // The upstream says the account's quota is gone (OAuth free tier discontinued).
+    void quotaExhausted(const QString &message);
+
+private:
+    void onRequest(const HttpRequest &request, HttpResponse *response);
+    bool hostAllowed(const QByteArray &host) const;
+    void countRequest();
+
+    Settings *m_settings;
+    SessionManager *m_session;
+    LocalKey *m_localKey;
+    HttpServer *m_server;
+    UpstreamForwarder *m_forwarder;
+    RequestLogger *m_logger;
+    ProxyStats m_stats;
+    QString m_error;
+};

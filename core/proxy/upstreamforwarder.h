@@ -1,0 +1,67 @@
+#pragma once
+
+#include "http/httprequest.h"
+
+#include <QHash>
+#include <QObject>
+#include <QString>
+#include <QUrl>
+
+class HttpResponse;
+class QNetworkAccessManager;
+class RequestLogger;
+class SessionManager;
+class Settings;
+
+// Sends rewritten requests to the API base with the session's bearer and streams the
+// answers back, event by event. Handles upstream 401 (one refresh, one retry), quota and
+// rate limits, retries for 5xx on non-streaming requests, and aborts upstream when the
+// client goes away.
+class UpstreamForwarder : public QObject
+{
+    Q_OBJECT
+public:
+    UpstreamForwarder(Settings *settings, SessionManager *session, RequestLogger *logger,
+                      QObject *parent = nullptr);
+    ~UpstreamForwarder() override;
+
+    // No bytes from upstream for this long ends the request (a stalled stream).
+    void setIdleTimeoutMs(int ms) { m_idleTimeoutMs = ms; }
+    int idleTimeoutMs() const { return m_idleTimeoutMs; }
+    void setRetryDelayMs(int ms) { m_retryDelayMs = ms; }
+    int retryDelayMs() const { return m_retryDelayMs; }
+
+    void forwardChat(const HttpRequest &request, HttpResponse *response, quint64 requestId);
+    void forwardModels(const HttpRequest &request, HttpResponse *response, quint64 requestId);
+
+    int activeCount() const { return m_active; }
+    int managerCount() const { return int(m_managers.size()); }
+
+    // A manager with room for one more HTTP/1.1 connection to the upstream. Qt 6.4 queues
+    // a seventh request per host:port inside one manager, so the pool grows instead.
+    QNetworkAccessManager *acquireManager();
+    void releaseManager(QNetworkAccessManager *manager);
+
+    SessionManager *session() const { return m_session; }
+    Settings *settings() const { return m_settings; }
+    RequestLogger *logger() const { return m_logger; }
+    QString sessionId() const { return m_sessionId; }
+
+    void jobStarted();
+    void jobFinished(bool ok);
+
+Q_SIGNALS:
+    void quotaExhausted(const QString &message);
+    void requestFinished(bool ok);
+
+private:
+    Settings *m_settings;
+    SessionManager *m_session;
+    RequestLogger *m_logger;
+    QList<QNetworkAccessManager *> m_managers;
+    QHash<QNetworkAccessManager *, int> m_inFlight;
+    QString m_sessionId;
+    int m_idleTimeoutMs = 300000;
+    int m_retryDelayMs = 500;
+    int m_active = 0;
+};

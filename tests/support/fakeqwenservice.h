@@ -1,0 +1,273 @@
+#pragma once
+
+#include "http/httprequest.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QJsonObject>
+#include <QList>
+#include <QLoggingCategory>
+#include <QObject>
+#include <QPointer>
+#include <QQueue>
+#include <QString>
+#include <QStringList>
+#include <QUrl>
+
+#include <functional>
+
+Q_DECLARE_LOGGING_CATEGORY(lcFakeQwen)
+
+class HttpServer;
+class HttpResponse;
+class FakeSseStream;
+
+// How the credential on a chat or models request was judged.
+enum class FakeTokenKind {
+    None,         // no usable "Authorization: Bearer …" header
+    Unknown,      // a bearer that is neither an access token we issued nor a configured key
+    OAuthLive,    // an access token we issued, not yet expired
+    OAuthExpired, // an access token we issued, past its expiry
+    ApiKey,       // one of setApiKeys()
+};
+
+// One request to POST /v1/chat/completions, exactly as it arrived.
+struct FakeChatRequest
+{
+    HttpHeaders headers; // names lower-cased, as the server parsed them
+    QByteArray body;     // raw
+    QJsonObject json;    // parsed body; empty when it was not a JSON object
+    QByteArray bearerToken;
+    FakeTokenKind tokenKind = FakeTokenKind::None;
+    bool tokenExpired = false;
+    qint64 receivedAtMs = 0; // by the service's clock
+
+    QByteArray header(QByteArrayView name) const;
+    QString model() const { return json.value(QLatin1String("model")).toString(); }
+    bool isStream() const { return json.value(QLatin1String("stream")).toBool(); }
+};
+
+// One device authorization, for assertions on polling behaviour.
+struct FakeDeviceGrant
+{
+    enum class State { Pending, Approved, Denied, Expired, Consumed };
+
+    QByteArray deviceCode;
+    QString userCode;
+    QByteArray codeChallenge;
+    QString scope;
+    State state = State::Pending;
+    qint64 issuedAtMs = 0;
+    qint64 expiresAtMs = 0;
+    int polls = 0;             // every token request naming this device code
+    QList<qint64> pollTimesMs; // by the service's clock, in arrival order
+};
+
+struct FakeQwenCounters
+{
+    int deviceCodeRequests = 0;
+    int tokenPolls = 0;           // device-grant token requests, whatever the answer
+    int tokensIssued = 0;         // successful device grants
+    int refreshRequests = 0;      // every grant_type=refresh_token request
+    int refreshesIssued = 0;      // successful refreshes
+    int deadRefreshTokenUses = 0; // refreshes presenting a token that rotation killed
+    int modelsRequests = 0;
+    int chatRequests = 0;
+    int expiredTokenRequests = 0; // chat/models requests carrying an expired access token
+    int unknownTokenRequests = 0; // chat/models requests with no or an unknown bearer
+    int injectedFaults = 0;       // answers replaced by a queued failure switch
+    int streamsStarted = 0;
+    int streamsCompleted = 0;  // reached data: [DONE] and the terminating chunk
+    int streamsClientGone = 0; // the client left before the end
+    int streamsAborted = 0;    // connections reset on purpose (ResetMidStream)
+    int activeStreams = 0;
+    int maxActiveStreams = 0;
+    int backpressurePauses = 0; // times a stream waited for drained()
+};
+
+// Ways to spoil the next chat requests (PROTOCOL.md §4), see failNextChats().
+enum class FakeChatFault {
+    Unauthorized,       // 401 invalid access token
+    RateLimited,        // 429 rate_limit_exceeded with Retry-After (param: seconds, default 7)
+    QuotaExceeded,      // 429 insufficient_quota, "Free allocated quota exceeded."
+    QuotaForbidden,     // 403 insufficient_quota
+    ServerError,        // param: status, default 500 (use 502, 503 …)
+    ResetMidStream,     // abort the TCP connection after param events (0: before any byte)
+    StallMidStream,     // stop after param events and never finish
+    StallAfterHeaders,  // send 200 headers, then nothing
+    StallBeforeHeaders, // read the request, answer nothing at all
+    SlowFirstByte,      // param ms (default 1000) before the normal answer
+};
+
+// A fake of the remote Qwen services on one 127.0.0.1 port: the OAuth device flow with
+// PKCE and rotating refresh tokens (PROTOCOL.md §2), a DEMO verification page, and an
+// OpenAI-compatible /v1 API that streams SSE (§4, §6). Every error path has a switch, and
+// every request is recorded so tests can assert on what "upstream" received.
+// Configuration survives reset(); one-shot switches, tokens and records do not.
+class FakeQwenService : public QObject
+{
+    Q_OBJECT
+public:
+    static constexpr const char *DefaultClientId = "f0304373b74a44d2b584a3fb70ca9e56";
+    static constexpr const char *DefaultScope = "openid profile email model.completion";
+
+    explicit FakeQwenService(QObject *parent = nullptr);
+    ~FakeQwenService() override;
+
+    bool start(quint16 port = 0);
+    void stop();
+    bool isRunning() const;
+    quint16 port() const;
+    QUrl baseUrl() const; // http://127.0.0.1:PORT
+    QUrl apiBaseUrl() const { return QUrl(baseUrl().toString() + QLatin1String("/v1")); }
+
+    // --- configuration -----------------------------------------------------------------
+    void setClock(std::function<qint64()> nowMs); // ms since epoch; null restores real time
+    qint64 now() const;
+    void setExpectedClientId(const QString &clientId);
+    void setAllowedScope(const QString &scope); // requested scopes must be a subset
+    void setDeviceCodeLifetime(int seconds);    // expires_in, default 600
+    void setPollInterval(int seconds);          // interval, default 5
+    void setSendInterval(bool send);            // default true
+    void
+    setAppendClientParameter(bool append);   // client=qwen-code in the complete URI; default true
+    void setTokenLifetime(int seconds);      // access token expires_in, default 3600
+    void setResourceUrl(const QString &url); // null (default): the field is omitted
+    void setRefreshRotation(bool rotate);    // default true
+    void setApiKeys(const QStringList &keys);
+    void setReplyText(const QString &text);   // default "Hello from the fake Qwen service."
+    void setStreamEventCount(int count);      // content events per stream, default 5
+    void setStreamEventDelayMs(int ms);       // default 0
+    void setAutoApproveAfterPolls(int polls); // approve once a grant was polled N times; -1 off
+
+    // --- device grant controls -----------------------------------------------------------
+    // An empty userCode means every pending grant. Return false when nothing matched.
+    bool approve(const QString &userCode = {});
+    bool deny(const QString &userCode = {});
+    bool expire(const QString &userCode = {});
+    void slowDownNextPolls(int count);               // 429 {"error":"slow_down"}
+    void failNextPolls(int count, int status = 503); // transient 5xx
+
+    // --- refresh controls ------------------------------------------------------------------
+    void failNextRefreshes(int count, int status = 503);
+    void stallNextRefreshes(int count);  // never answered
+    void rejectNextRefreshes(int count); // 400 invalid_grant
+    void revokeRefreshTokens();          // every refresh token issued so far goes dead
+    void expireAccessTokens();           // every access token issued so far expires now
+
+    // --- chat controls ---------------------------------------------------------------------
+    void failNextChats(FakeChatFault fault, int count = 1, int param = -1);
+    // While paused, streams send their headers and hold their events (concurrency tests).
+    void setStreamsPaused(bool paused);
+
+    // --- records -----------------------------------------------------------------------------
+    FakeQwenCounters counters() const { return m_counters; }
+    QList<FakeChatRequest> chatRequests() const { return m_chatRequests; }
+    FakeChatRequest lastChatRequest() const;
+    QList<FakeDeviceGrant> deviceGrants() const;
+    FakeDeviceGrant deviceGrant(const QString &userCode) const;
+    QList<qint64> pollTimesMs() const { return m_pollTimesMs; } // every poll, all grants
+    QString lastUserCode() const { return m_lastUserCode; }
+    QByteArray lastAccessToken() const { return m_lastAccessToken; }
+    QByteArray lastRefreshToken() const { return m_lastRefreshToken; }
+    FakeTokenKind classifyToken(const QByteArray &bearer) const;
+    bool isRefreshTokenLive(const QByteArray &refreshToken) const;
+
+    // Forgets tokens, grants, records and counters, and clears every one-shot switch.
+    void reset();
+
+    static QStringList oauthModels();
+    static QStringList apiKeyModels();
+
+Q_SIGNALS:
+    void deviceCodeIssued(const QString &userCode);
+    void deviceApproved(const QString &userCode);
+    void tokenPolled(const QString &outcome); // "success" or the error code / "server_error"
+    void tokensIssued(const QByteArray &accessToken, const QByteArray &refreshToken);
+    void refreshed(const QByteArray &accessToken, const QByteArray &refreshToken);
+    void chatRequestReceived(const FakeChatRequest &request);
+    void streamFinished(); // completed, aborted or client gone
+
+private:
+    friend class FakeSseStream;
+
+    struct AccessToken
+    {
+        qint64 expiresAtMs = 0;
+    };
+    struct RefreshToken
+    {
+        bool live = true;
+    };
+    struct FaultSpec
+    {
+        FakeChatFault fault;
+        int param;
+    };
+
+    void route(const HttpRequest &request, HttpResponse *response);
+    void handleDeviceCode(const HttpRequest &request, HttpResponse *response);
+    void handleToken(const HttpRequest &request, HttpResponse *response);
+    void handleDevicePoll(const QHash<QString, QString> &form, HttpResponse *response);
+    void handleRefresh(const QHash<QString, QString> &form, HttpResponse *response);
+    void handleAuthorizePage(const HttpRequest &request, HttpResponse *response);
+    void handleAuthorizeAction(const HttpRequest &request, HttpResponse *response);
+    void handleModels(const HttpRequest &request, HttpResponse *response);
+    void handleChat(const HttpRequest &request, HttpResponse *response);
+    void answerChat(const FakeChatRequest &record, HttpResponse *response);
+    void applyChatFault(const FaultSpec &spec, const FakeChatRequest &record,
+                        HttpResponse *response);
+    void startStream(const FakeChatRequest &record, HttpResponse *response, int abortAfter,
+                     int stallAfter);
+    void issueTokens(const QString &scope, HttpResponse *response, bool fromRefresh);
+    void refreshExpiry(FakeDeviceGrant &grant) const;
+    FakeDeviceGrant *grantByUserCode(const QString &userCode);
+    bool setGrantState(const QString &userCode, FakeDeviceGrant::State state);
+    void streamStarted(FakeSseStream *stream);
+    void streamEnded(FakeSseStream *stream, int how);
+
+    HttpServer *m_server = nullptr;
+    std::function<qint64()> m_clock;
+
+    // configuration
+    QString m_clientId = QString::fromLatin1(DefaultClientId);
+    QString m_allowedScope = QString::fromLatin1(DefaultScope);
+    int m_deviceCodeLifetime = 600;
+    int m_pollInterval = 5;
+    bool m_sendInterval = true;
+    bool m_appendClientParameter = true;
+    int m_tokenLifetime = 3600;
+    QString m_resourceUrl;
+    bool m_rotateRefresh = true;
+    QStringList m_apiKeys;
+    QString m_replyText = QStringLiteral("Hello from the fake Qwen service.");
+    int m_streamEvents = 5;
+    int m_streamDelayMs = 0;
+    int m_autoApproveAfter = -1;
+
+    // one-shot switches
+    int m_slowDownPolls = 0;
+    int m_failPolls = 0;
+    int m_failPollStatus = 503;
+    int m_failRefreshes = 0;
+    int m_failRefreshStatus = 503;
+    int m_stallRefreshes = 0;
+    int m_rejectRefreshes = 0;
+    QQueue<FaultSpec> m_chatFaults;
+    bool m_streamsPaused = false;
+
+    // state and records
+    QList<FakeDeviceGrant> m_grants;
+    QHash<QByteArray, AccessToken> m_accessTokens;
+    QHash<QByteArray, RefreshToken> m_refreshTokens;
+    QList<FakeChatRequest> m_chatRequests;
+    QList<qint64> m_pollTimesMs;
+    QString m_lastUserCode;
+    QByteArray m_lastAccessToken;
+    QByteArray m_lastRefreshToken;
+    FakeQwenCounters m_counters;
+    QList<QPointer<FakeSseStream>> m_streams;
+};
+
+Q_DECLARE_METATYPE(FakeChatRequest)
+Q_DECLARE_METATYPE(FakeChatFault)
