@@ -103,7 +103,7 @@ QString QwenMode::sourceDescription(Source source)
     case Source::Environment:
         return tr("QWEN_MODE environment variable");
     case Source::ConfigFile:
-        return tr("~/.opencode/qwen/auth-config.json");
+        return QStringLiteral("~/.opencode/qwen/auth-config.json"); // a path, not a sentence
     case Source::Default:
         break;
     }

@@ -348,7 +348,9 @@ void SessionManager::onRefreshFinished(const TokenRefresher::Result &result)
         next.accessToken = t.accessToken;
         next.refreshToken = t.refreshToken;
         next.tokenType = t.tokenType;
-        next.expiresAt = t.expiresAt;
+        // The refresher dates expiry by the system clock; keep it on this session's clock.
+        next.expiresAt =
+            m_clock->nowUtc().addMSecs(QDateTime::currentDateTimeUtc().msecsTo(t.expiresAt));
         next.resourceUrl = t.resourceUrl;
         saveRenewed(next);
         return;

@@ -1,0 +1,276 @@
+#include "credentials/credentialstore.h"
+#include "fakeqwenservice.h"
+#include "oauth/tokenrefresher.h"
+#include "session/clock.h"
+#include "session/sessionmanager.h"
+#include "settings/settings.h"
+#include "testhome.h"
+#include "testtokens.h"
+
+#include <QNetworkAccessManager>
+#include <QSignalSpy>
+#include <QTest>
+#include <memory>
+
+namespace {
+// One clock for the session and the fake, moved by hand.
+class ManualClock : public Clock
+{
+public:
+    QDateTime nowUtc() const override { return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC); }
+    qint64 ms = QDateTime::currentMSecsSinceEpoch();
+};
+} // namespace
+
+class TestSessionManager : public QObject
+{
+    Q_OBJECT
+
+    TestHome *m_home = nullptr;
+    FakeQwenService *m_fake = nullptr;
+    ManualClock m_clock;
+    Settings *m_settings = nullptr;
+    QNetworkAccessManager *m_nam = nullptr;
+    CredentialStore *m_store = nullptr;
+
+    std::unique_ptr<SessionManager> makeSession()
+    {
+        auto s = std::make_unique<SessionManager>(m_settings, m_store, m_nam, &m_clock);
+        s->setBackoffLimits(20, 80);
+        return s;
+    }
+
+    // A real token pair from the fake, stored as if an earlier run had signed in, and
+    // already expired so that the first use must refresh. Then the session loads it.
+    void storeExpiredTokensAndLoad(SessionManager &session)
+    {
+        TokenSet t = signInThroughDeviceFlow(*m_fake, m_nam);
+        QVERIFY(!t.refreshToken.isEmpty());
+        t.expiresAt = m_clock.nowUtc().addSecs(-1);
+        bool done = false;
+        m_store->save(Credentials::fromTokens(t), [&](const KeychainResult &r) { done = r.ok(); });
+        QTRY_VERIFY(done);
+        session.load();
+    }
+
+    static UpstreamAuth waitAuth(SessionManager &session, QObject *context)
+    {
+        UpstreamAuth result;
+        bool done = false;
+        session.requestAuth(context, [&](const UpstreamAuth &a) {
+            result = a;
+            done = true;
+        });
+        QDeadlineTimer deadline(20000);
+        while (!done && !deadline.hasExpired())
+            QTest::qWait(5);
+        return result;
+    }
+
+    Credentials stored()
+    {
+        Credentials c;
+        bool done = false;
+        m_store->load([&](const CredentialStore::LoadResult &r) {
+            c = r.credentials;
+            done = true;
+        });
+        QDeadlineTimer deadline(20000);
+        while (!done && !deadline.hasExpired())
+            QTest::qWait(5);
+        return c;
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        m_clock.ms = QDateTime::currentMSecsSinceEpoch();
+        m_home = new TestHome;
+        m_fake = new FakeQwenService;
+        QVERIFY(m_fake->start());
+        m_fake->setClock([this] { return m_clock.ms; });
+        m_fake->setTokenLifetime(30);
+        qputenv("QWEN_BRIDGE_OAUTH_URL", m_fake->baseUrl().toString().toUtf8());
+        qputenv("QWEN_BRIDGE_API_URL", m_fake->apiBaseUrl().toString().toUtf8());
+        m_settings = new Settings;
+        m_nam = new QNetworkAccessManager;
+        m_store = new CredentialStore(*m_settings);
+    }
+    void cleanup()
+    {
+        delete m_store;
+        delete m_nam;
+        delete m_settings;
+        delete m_fake;
+        delete m_home;
+    }
+
+    void margins()
+    {
+        QCOMPARE(SessionManager::refreshMarginMs(30'000), qint64(7'500));
+        QCOMPARE(SessionManager::refreshMarginMs(6 * 3600 * 1000), qint64(5 * 60 * 1000));
+        QCOMPARE(SessionManager::refreshMarginMs(2'000), qint64(1'000));
+        QVERIFY(SessionManager::refreshMarginMs(30'000) < 30'000);
+    }
+
+    void loadsSignedOut()
+    {
+        auto session = makeSession();
+        QSignalSpy spy(session.get(), &SessionManager::stateChanged);
+        session->load();
+        QTRY_COMPARE(session->state(), SessionState::SignedOut);
+        const UpstreamAuth a = waitAuth(*session, this);
+        QCOMPARE(a.error, SessionError::SignedOut);
+        QVERIFY(a.message.contains(QStringLiteral("qwen-bridge login")));
+    }
+
+    void singleFlightAndRotationStoredFirst()
+    {
+        auto session = makeSession();
+        storeExpiredTokensAndLoad(*session);
+        // Loading an expired token starts a refresh at once; ten callers arrive while it
+        // runs, and one refresh serves them all.
+        const int before = m_fake->counters().refreshesIssued;
+        int answered = 0;
+        QStringList bearers;
+        for (int i = 0; i < 10; ++i)
+            session->requestAuth(this, [&](const UpstreamAuth &a) {
+                ++answered;
+                bearers << a.bearer;
+            });
+        QTRY_COMPARE(answered, 10);
+        QCOMPARE(m_fake->counters().refreshRequests, 1);
+        QCOMPARE(m_fake->counters().refreshesIssued - before, 1);
+        QCOMPARE(bearers.size(), 10);
+        QCOMPARE(QSet<QString>(bearers.begin(), bearers.end()).size(), 1);
+        QCOMPARE(bearers.first().toLatin1(), m_fake->lastAccessToken());
+        // The rotated refresh token is in the keychain.
+        const Credentials c = stored();
+        QCOMPARE(c.refreshToken.toLatin1(), m_fake->lastRefreshToken());
+        QCOMPARE(c.accessToken.toLatin1(), m_fake->lastAccessToken());
+        QCOMPARE(session->state(), SessionState::SignedIn);
+    }
+
+    void timerRefreshesBeforeExpiry()
+    {
+        auto session = makeSession();
+        storeExpiredTokensAndLoad(*session);
+        QVERIFY(waitAuth(*session, this).ok());
+        const QDateTime expiry = session->expiresAt();
+        QVERIFY(session->nextRefreshAt() < expiry);
+        QVERIFY(session->nextRefreshAt() > m_clock.nowUtc());
+        const int refreshes = session->refreshCount();
+        // A suspend: the wall clock jumps past the renewal time, the timer never fired.
+        m_clock.ms = session->nextRefreshAt().toMSecsSinceEpoch() + 1;
+        session->checkNow();
+        QTRY_COMPARE(session->refreshCount(), refreshes + 1);
+        QVERIFY(session->expiresAt() > expiry);
+        // Two cycles, no expired token ever handed out.
+        m_clock.ms = session->nextRefreshAt().toMSecsSinceEpoch() + 1;
+        session->checkNow();
+        QTRY_COMPARE(session->refreshCount(), refreshes + 2);
+        const UpstreamAuth a = waitAuth(*session, this);
+        QVERIFY(a.ok());
+        QCOMPARE(m_fake->classifyToken(a.bearer.toLatin1()), FakeTokenKind::OAuthLive);
+        QCOMPARE(m_fake->counters().deadRefreshTokenUses, 0);
+    }
+
+    void transientFailureThenRecovery()
+    {
+        auto session = makeSession();
+        storeExpiredTokensAndLoad(*session);
+        QVERIFY(waitAuth(*session, this).ok());
+        m_fake->failNextRefreshes(2, 503);
+        QSignalSpy states(session.get(), &SessionManager::stateChanged);
+        m_clock.ms = session->nextRefreshAt().toMSecsSinceEpoch() + 1;
+        session->checkNow();
+        QTRY_VERIFY(std::any_of(states.cbegin(), states.cend(), [](const QList<QVariant> &args) {
+            return args.at(0).value<SessionState>() == SessionState::OfflineRetrying;
+        }));
+        // Still valid meanwhile: requests keep the current token.
+        const UpstreamAuth meanwhile = waitAuth(*session, this);
+        QVERIFY2(meanwhile.ok(), qPrintable(meanwhile.message));
+        QTRY_COMPARE_WITH_TIMEOUT(session->state(), SessionState::SignedIn, 10000);
+        QCOMPARE(m_fake->counters().refreshRequests >= 3, true);
+        QCOMPARE(m_fake->counters().deadRefreshTokenUses, 0);
+    }
+
+    void offlineWithExpiredToken()
+    {
+        auto session = makeSession();
+        storeExpiredTokensAndLoad(*session);
+        QVERIFY(waitAuth(*session, this).ok());
+        session->setBackoffLimits(60000, 60000); // stays offline for the test
+        m_fake->failNextRefreshes(100, 502);
+        m_clock.ms = session->expiresAt().toMSecsSinceEpoch() + 1;
+        const UpstreamAuth a = waitAuth(*session, this);
+        QCOMPARE(a.error, SessionError::Offline);
+        QVERIFY(a.message.contains(QStringLiteral("network")));
+        QCOMPARE(session->state(), SessionState::OfflineRetrying);
+    }
+
+    void deadRefreshToken()
+    {
+        auto session = makeSession();
+        storeExpiredTokensAndLoad(*session);
+        QVERIFY(waitAuth(*session, this).ok());
+        m_fake->rejectNextRefreshes(1);
+        m_clock.ms = session->expiresAt().toMSecsSinceEpoch() + 1;
+        const UpstreamAuth a = waitAuth(*session, this);
+        QCOMPARE(a.error, SessionError::SignInRequired);
+        QVERIFY(a.message.contains(QStringLiteral("qwen-bridge login")));
+        QCOMPARE(session->state(), SessionState::SignInRequired);
+        QVERIFY(session->reason().contains(QStringLiteral("qwen-bridge login")));
+    }
+
+    void unauthorizedRefreshesOnce()
+    {
+        auto session = makeSession();
+        storeExpiredTokensAndLoad(*session);
+        const UpstreamAuth first = waitAuth(*session, this);
+        QVERIFY(first.ok());
+        const int before = m_fake->counters().refreshRequests;
+        int answered = 0;
+        QString next;
+        for (int i = 0; i < 5; ++i)
+            session->reportUnauthorized(first.bearer, this, [&](const UpstreamAuth &a) {
+                ++answered;
+                next = a.bearer;
+            });
+        QTRY_COMPARE(answered, 5);
+        QCOMPARE(m_fake->counters().refreshRequests - before, 1);
+        QVERIFY(next != first.bearer);
+        // A late report about the old token does not refresh again.
+        QString late;
+        session->reportUnauthorized(first.bearer, this, [&](const UpstreamAuth &a) {
+            late = a.ok() ? a.bearer : a.message;
+        });
+        QTRY_COMPARE(late, next);
+        QCOMPARE(m_fake->counters().refreshRequests - before, 1);
+    }
+
+    void signOutForgets()
+    {
+        auto session = makeSession();
+        storeExpiredTokensAndLoad(*session);
+        QVERIFY(waitAuth(*session, this).ok());
+        bool done = false;
+        session->signOut([&](bool ok, const QString &) { done = ok; });
+        QTRY_VERIFY(done);
+        QCOMPARE(session->state(), SessionState::SignedOut);
+        QCOMPARE(stored().method, AuthMethod::None);
+        QCOMPARE(waitAuth(*session, this).error, SessionError::SignedOut);
+    }
+
+    void stateNames()
+    {
+        QCOMPARE(SessionManager::stateName(SessionState::SignedIn), QStringLiteral("signed_in"));
+        QCOMPARE(SessionManager::stateName(SessionState::OfflineRetrying),
+                 QStringLiteral("offline_retrying"));
+        QCOMPARE(SessionManager::stateName(SessionState::SignInRequired),
+                 QStringLiteral("sign_in_required"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSessionManager)
+#include "tst_sessionmanager.moc"
