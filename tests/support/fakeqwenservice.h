@@ -85,15 +85,16 @@ struct FakeQwenCounters
     int backpressurePauses = 0; // times a stream waited for drained()
 };
 
-// Ways to spoil the next chat requests (PROTOCOL.md §4), see failNextChats().
+// Ways to spoil the next chat requests (PROTOCOL.md §4), see failNextChats(). A negative
+// param means the default. Except SlowFirstByte, faults skip the token and body checks.
 enum class FakeChatFault {
     Unauthorized,       // 401 invalid access token
     RateLimited,        // 429 rate_limit_exceeded with Retry-After (param: seconds, default 7)
     QuotaExceeded,      // 429 insufficient_quota, "Free allocated quota exceeded."
     QuotaForbidden,     // 403 insufficient_quota
     ServerError,        // param: status, default 500 (use 502, 503 …)
-    ResetMidStream,     // abort the TCP connection after param events (0: before any byte)
-    StallMidStream,     // stop after param events and never finish
+    ResetMidStream,     // reset the TCP connection after param events (default 2; 0: no byte)
+    StallMidStream,     // stop after param events (default 2) and never finish
     StallAfterHeaders,  // send 200 headers, then nothing
     StallBeforeHeaders, // read the request, answer nothing at all
     SlowFirstByte,      // param ms (default 1000) before the normal answer
@@ -129,8 +130,8 @@ public:
     void setDeviceCodeLifetime(int seconds);    // expires_in, default 600
     void setPollInterval(int seconds);          // interval, default 5
     void setSendInterval(bool send);            // default true
-    void
-    setAppendClientParameter(bool append);   // client=qwen-code in the complete URI; default true
+    // client=qwen-code in verification_uri_complete; default true.
+    void setAppendClientParameter(bool append);
     void setTokenLifetime(int seconds);      // access token expires_in, default 3600
     void setResourceUrl(const QString &url); // null (default): the field is omitted
     void setRefreshRotation(bool rotate);    // default true
@@ -184,6 +185,7 @@ Q_SIGNALS:
     void deviceApproved(const QString &userCode);
     void tokenPolled(const QString &outcome); // "success" or the error code / "server_error"
     void tokensIssued(const QByteArray &accessToken, const QByteArray &refreshToken);
+    // refreshToken is empty when rotation is off (the answer carries none).
     void refreshed(const QByteArray &accessToken, const QByteArray &refreshToken);
     void chatRequestReceived(const FakeChatRequest &request);
     void streamFinished(); // completed, aborted or client gone

@@ -1,0 +1,170 @@
+#include "credentials/credentialstore.h"
+#include "fakeqwenservice.h"
+#include "proxy/requestrewriter.h"
+#include "settings/settings.h"
+#include "testhome.h"
+#include "testtokens.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QProcess>
+#include <QScopeGuard>
+#include <QTcpServer>
+#include <QTest>
+
+// The real OpenCode CLI (npm opencode-ai, pinned and installed by scripts/test) against the
+// real `qwen-bridge serve` in front of the fake Qwen service, configured by
+// `qwen-bridge opencode-config --write`.
+class TestOpenCode : public QObject
+{
+    Q_OBJECT
+
+    static quint16 freePort()
+    {
+        QTcpServer probe;
+        probe.listen(QHostAddress::LocalHost, 0);
+        return probe.serverPort();
+    }
+
+    // Runs a process to the end without blocking the event loop the fake lives in.
+    static int run(QProcess &p, int timeoutMs)
+    {
+        QDeadlineTimer deadline(timeoutMs);
+        while (p.state() != QProcess::NotRunning && !deadline.hasExpired())
+            QTest::qWait(20);
+        if (p.state() != QProcess::NotRunning) {
+            p.kill();
+            p.waitForFinished(5000);
+            return -1;
+        }
+        return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
+    }
+
+private Q_SLOTS:
+    void opencodeRunsThroughTheProxy()
+    {
+        const QString opencode = qEnvironmentVariable("QWEN_BRIDGE_TEST_OPENCODE");
+        QVERIFY2(!opencode.isEmpty() && QFile::exists(opencode),
+                 "QWEN_BRIDGE_TEST_OPENCODE must name the opencode binary; ./scripts/test "
+                 "installs the pinned opencode-ai and sets it");
+
+        TestHome home;
+        FakeQwenService fake;
+        QVERIFY(fake.start());
+        const quint16 port = freePort();
+        QProcessEnvironment env = home.environment();
+        env.insert(QStringLiteral("QWEN_BRIDGE_OAUTH_URL"), fake.baseUrl().toString());
+        env.insert(QStringLiteral("QWEN_BRIDGE_API_URL"), fake.apiBaseUrl().toString());
+        env.insert(QStringLiteral("QWEN_BRIDGE_PORT"), QString::number(port));
+        env.remove(QStringLiteral("QWEN_MODE"));
+
+        // Signed in as an earlier `qwen-bridge login` would have left it.
+        QNetworkAccessManager nam;
+        const TokenSet tokens = signInThroughDeviceFlow(fake, &nam);
+        QVERIFY(!tokens.accessToken.isEmpty());
+        {
+            Settings settings;
+            CredentialStore store(settings);
+            bool saved = false;
+            store.save(Credentials::fromTokens(tokens),
+                       [&](const KeychainResult &r) { saved = r.ok(); });
+            QTRY_VERIFY(saved);
+        }
+
+        QProcess serve;
+        serve.setProcessEnvironment(env);
+        serve.setProcessChannelMode(QProcess::MergedChannels);
+        serve.start(QStringLiteral(QWEN_BRIDGE_BINARY), {QStringLiteral("serve")});
+        QVERIFY(serve.waitForStarted());
+        QByteArray serveOutput;
+        connect(&serve, &QProcess::readyRead, this, [&] { serveOutput += serve.readAll(); });
+        QTRY_VERIFY_WITH_TIMEOUT(serveOutput.contains("listening on"), 20000);
+        auto stopServe = qScopeGuard([&] {
+            serve.terminate();
+            serve.waitForFinished(5000);
+        });
+
+        QProcess config;
+        config.setProcessEnvironment(env);
+        config.setProcessChannelMode(QProcess::MergedChannels);
+        config.start(QStringLiteral(QWEN_BRIDGE_BINARY),
+                     {QStringLiteral("opencode-config"), QStringLiteral("--write")});
+        QCOMPARE(run(config, 30000), 0);
+        const QString configFile = home.configDir() + QStringLiteral("/opencode/opencode.json");
+        QVERIFY(QFile::exists(configFile));
+
+        const QString project = home.path() + QStringLiteral("/project");
+        QVERIFY(QDir().mkpath(project));
+        QProcess oc;
+        QProcessEnvironment ocEnv = home.environment();
+        ocEnv.insert(QStringLiteral("PWD"), project); // OpenCode takes its project from PWD
+        oc.setProcessEnvironment(ocEnv);
+        oc.setWorkingDirectory(project);
+        // `opencode run` reads a piped stdin as part of the prompt: give it none.
+        oc.setStandardInputFile(QProcess::nullDevice());
+        oc.start(opencode, {QStringLiteral("run"), QStringLiteral("Say hello"),
+                            QStringLiteral("--model"), QStringLiteral("alibaba/coder-model")});
+        QVERIFY(oc.waitForStarted());
+        const int code = run(oc, 240000);
+        const QByteArray out = oc.readAllStandardOutput();
+        const QByteArray err = oc.readAllStandardError();
+        QVERIFY2(code == 0, (out + err).constData());
+        QVERIFY2(out.contains("Hello from the fake Qwen service."), (out + err).constData());
+
+        // What the upstream received.
+        const QList<FakeChatRequest> requests = fake.chatRequests();
+        QVERIFY(!requests.isEmpty());
+        for (const FakeChatRequest &r : requests) {
+            QCOMPARE(r.bearerToken, fake.lastAccessToken());
+            QVERIFY(!r.tokenExpired);
+            QCOMPARE(r.model(), QStringLiteral("coder-model"));
+            QCOMPARE(r.header("x-dashscope-authtype"), QByteArray("qwen-oauth"));
+            QCOMPARE(r.header("x-dashscope-cachecontrol"), QByteArray("enable"));
+            QVERIFY(r.header("user-agent").startsWith("QwenBridge/"));
+            QVERIFY(r.header("x-dashscope-useragent").startsWith("QwenBridge/"));
+            const QJsonArray messages = r.json.value(QStringLiteral("messages")).toArray();
+            QVERIFY(!messages.isEmpty());
+            const QJsonObject first = messages.first().toObject();
+            QCOMPARE(first.value(QStringLiteral("role")).toString(), QStringLiteral("system"));
+            QVERIFY(first.value(QStringLiteral("content"))
+                        .toString()
+                        .startsWith(RequestRewriter::bridgePrompt()));
+            int systems = 0;
+            for (const QJsonValue &m : messages)
+                systems += m.toObject().value(QStringLiteral("role")).toString() ==
+                           QLatin1String("system");
+            QCOMPARE(systems, 1);
+            QVERIFY(r.json.value(QStringLiteral("metadata"))
+                        .toObject()
+                        .contains(QStringLiteral("sessionId")));
+        }
+        // The local key OpenCode sent never went upstream.
+        QByteArray configText;
+        {
+            QFile f(configFile);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            configText = f.readAll();
+        }
+        const QString localKey = QJsonDocument::fromJson(configText)
+                                     .object()
+                                     .value(QStringLiteral("provider"))
+                                     .toObject()
+                                     .value(QStringLiteral("alibaba"))
+                                     .toObject()
+                                     .value(QStringLiteral("options"))
+                                     .toObject()
+                                     .value(QStringLiteral("apiKey"))
+                                     .toString();
+        QVERIFY(localKey.startsWith(QStringLiteral("qb-")));
+        for (const FakeChatRequest &r : requests)
+            QVERIFY(r.bearerToken != localKey.toLatin1());
+        QVERIFY(!serveOutput.contains(tokens.accessToken.toLatin1()));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestOpenCode)
+#include "tst_opencode.moc"
