@@ -154,6 +154,7 @@ private Q_SLOTS:
     void demoPageDenies();
 
     void refreshRotates();
+    void refreshGraceUntilUsed();
     void refreshWithoutRotation();
     void refreshInvalidGrant();
     void refreshTransientFailure();
@@ -635,12 +636,17 @@ void TestFakeQwenService::refreshRotates()
     QVERIFY(newRefresh != oldRefresh);
     QCOMPARE(a.json.value(QLatin1String("token_type")).toString(), QStringLiteral("Bearer"));
     QCOMPARE(a.json.value(QLatin1String("expires_in")).toInt(), 3600);
-    QVERIFY(!m_fake->isRefreshTokenLive(oldRefresh));
+    // Until the new pair is used the old refresh token still works (a client may die
+    // before storing the new pair)...
+    QVERIFY(m_fake->isRefreshTokenLive(oldRefresh));
     QVERIFY(m_fake->isRefreshTokenLive(newRefresh));
     QCOMPARE(m_fake->classifyToken(newAccess), FakeTokenKind::OAuthLive);
     QCOMPARE(refreshed.count(), 1);
     QCOMPARE(refreshed.at(0).at(0).toByteArray(), newAccess);
     QCOMPARE(refreshed.at(0).at(1).toByteArray(), newRefresh);
+    // ...and the first use of the new access token retires it.
+    QCOMPARE(wait(get(QStringLiteral("/v1/models"), newAccess)).status, 200);
+    QVERIFY(!m_fake->isRefreshTokenLive(oldRefresh));
 
     // The rotated token is dead, and its use is counted.
     a = refresh(oldRefresh);
@@ -653,6 +659,29 @@ void TestFakeQwenService::refreshRotates()
     QCOMPARE(m_fake->counters().refreshesIssued, 1);
 
     QCOMPARE(refresh(newRefresh).status, 200);
+}
+
+void TestFakeQwenService::refreshGraceUntilUsed()
+{
+    const QJsonObject tokens = signIn();
+    const QByteArray oldRefresh =
+        tokens.value(QLatin1String("refresh_token")).toString().toLatin1();
+    // A client that lost the first answer asks again with the old token.
+    Answer first = refresh(oldRefresh);
+    QCOMPARE(first.status, 200);
+    const QByteArray firstRefresh =
+        first.json.value(QLatin1String("refresh_token")).toString().toLatin1();
+    Answer second = refresh(oldRefresh);
+    QCOMPARE(second.status, 200);
+    const QByteArray secondRefresh =
+        second.json.value(QLatin1String("refresh_token")).toString().toLatin1();
+    QVERIFY(!m_fake->isRefreshTokenLive(firstRefresh)); // replaced, never used
+    QVERIFY(m_fake->isRefreshTokenLive(secondRefresh));
+    // Using the new refresh token retires the old one too.
+    QCOMPARE(refresh(secondRefresh).status, 200);
+    QVERIFY(!m_fake->isRefreshTokenLive(oldRefresh));
+    QCOMPARE(refresh(oldRefresh).status, 400);
+    QCOMPARE(m_fake->counters().deadRefreshTokenUses, 1);
 }
 
 void TestFakeQwenService::refreshWithoutRotation()

@@ -584,6 +584,9 @@ void FakeQwenService::reset()
     m_grants.clear();
     m_accessTokens.clear();
     m_refreshTokens.clear();
+    m_successorOfRefresh.clear();
+    m_predecessorOfRefresh.clear();
+    m_predecessorOfAccess.clear();
     m_chatRequests.clear();
     m_pollTimesMs.clear();
     m_lastUserCode.clear();
@@ -836,10 +839,40 @@ void FakeQwenService::handleRefresh(const QHash<QString, QString> &form, HttpRes
         sendOAuthError(response, 400, QStringLiteral("invalid_grant"), invalidRefresh);
         return;
     }
-    if (m_rotateRefresh)
-        it->live = false;
+    // Presenting a successor retires its predecessor for good.
+    retirePredecessor(m_predecessorOfRefresh.take(presented));
     ++m_counters.refreshesIssued;
     issueTokens(m_allowedScope, response, true);
+    if (m_rotateRefresh) {
+        // Rotation as careful servers do it: the old refresh token keeps working until the
+        // new pair is used, so a client that dies before storing the new pair loses
+        // nothing. A second answer to the same old token replaces the unused first one.
+        const QByteArray previousSuccessor = m_successorOfRefresh.value(presented);
+        if (!previousSuccessor.isEmpty()) {
+            auto prev = m_refreshTokens.find(previousSuccessor);
+            if (prev != m_refreshTokens.end())
+                prev->live = false;
+            m_predecessorOfRefresh.remove(previousSuccessor);
+        }
+        m_successorOfRefresh.insert(presented, m_lastRefreshToken);
+        m_predecessorOfRefresh.insert(m_lastRefreshToken, presented);
+        m_predecessorOfAccess.insert(m_lastAccessToken, presented);
+    }
+}
+
+void FakeQwenService::retirePredecessor(const QByteArray &oldRefresh)
+{
+    if (oldRefresh.isEmpty())
+        return;
+    auto it = m_refreshTokens.find(oldRefresh);
+    if (it != m_refreshTokens.end())
+        it->live = false;
+    m_successorOfRefresh.remove(oldRefresh);
+}
+
+void FakeQwenService::noteAccessTokenUse(const QByteArray &access)
+{
+    retirePredecessor(m_predecessorOfAccess.take(access));
 }
 
 void FakeQwenService::issueTokens(const QString &scope, HttpResponse *response, bool fromRefresh)
@@ -1007,6 +1040,8 @@ void FakeQwenService::handleModels(const HttpRequest &request, HttpResponse *res
 {
     ++m_counters.modelsRequests;
     const FakeTokenKind kind = classifyToken(bearerOf(request));
+    if (kind == FakeTokenKind::OAuthLive)
+        noteAccessTokenUse(bearerOf(request));
     if (kind == FakeTokenKind::OAuthExpired)
         ++m_counters.expiredTokenRequests;
     if (kind == FakeTokenKind::None || kind == FakeTokenKind::Unknown)
@@ -1039,6 +1074,8 @@ void FakeQwenService::handleChat(const HttpRequest &request, HttpResponse *respo
         record.json = doc.object();
     record.bearerToken = bearerOf(request);
     record.tokenKind = classifyToken(record.bearerToken);
+    if (record.tokenKind == FakeTokenKind::OAuthLive)
+        noteAccessTokenUse(record.bearerToken);
     record.tokenExpired = record.tokenKind == FakeTokenKind::OAuthExpired;
     record.receivedAtMs = now();
     if (record.tokenExpired)

@@ -134,7 +134,9 @@ public:
     void setAppendClientParameter(bool append);
     void setTokenLifetime(int seconds);      // access token expires_in, default 3600
     void setResourceUrl(const QString &url); // null (default): the field is omitted
-    void setRefreshRotation(bool rotate);    // default true
+    // Default true: each refresh issues a new refresh token; the old one stays valid until
+    // the new access or refresh token is first used, then is dead.
+    void setRefreshRotation(bool rotate);
     void setApiKeys(const QStringList &keys);
     void setReplyText(const QString &text);   // default "Hello from the fake Qwen service."
     void setStreamEventCount(int count);      // content events per stream, default 5
@@ -208,6 +210,8 @@ private:
     };
 
     void route(const HttpRequest &request, HttpResponse *response);
+    void retirePredecessor(const QByteArray &oldRefresh);
+    void noteAccessTokenUse(const QByteArray &access);
     void handleDeviceCode(const HttpRequest &request, HttpResponse *response);
     void handleToken(const HttpRequest &request, HttpResponse *response);
     void handleDevicePoll(const QHash<QString, QString> &form, HttpResponse *response);
@@ -262,6 +266,10 @@ private:
     QList<FakeDeviceGrant> m_grants;
     QHash<QByteArray, AccessToken> m_accessTokens;
     QHash<QByteArray, RefreshToken> m_refreshTokens;
+    // Rotation bookkeeping: an old refresh token dies once its successor pair is used.
+    QHash<QByteArray, QByteArray> m_successorOfRefresh;   // old refresh → new refresh
+    QHash<QByteArray, QByteArray> m_predecessorOfRefresh; // new refresh → old refresh
+    QHash<QByteArray, QByteArray> m_predecessorOfAccess;  // new access → old refresh
     QList<FakeChatRequest> m_chatRequests;
     QList<qint64> m_pollTimesMs;
     QString m_lastUserCode;
