@@ -3,6 +3,7 @@
 #include "bridge/bridgeservice.h"
 #include "browser.h"
 #include "credentials/credentialstore.h"
+#include "credentials/legacyimport.h"
 #include "oauth/apibase.h"
 #include "oauth/deviceauthorization.h"
 #include "opencode/opencodeconfig.h"
@@ -11,15 +12,17 @@
 #include "proxy/qwenmode.h"
 #include "proxy/requestlogger.h"
 #include "qr/qrcode.h"
+#include "session/controlchannel.h"
 #include "settings/settings.h"
 #include "unixsignals.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDir>
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QRegularExpression>
 #include <QTextStream>
 #include <QTimer>
@@ -78,9 +81,9 @@ QString formatCountdown(int seconds)
     return QStringLiteral("%1:%2").arg(seconds / 60).arg(seconds % 60, 2, 10, QLatin1Char('0'));
 }
 
-const QStringList kCommands = {QStringLiteral("login"), QStringLiteral("status"),
-                               QStringLiteral("logout"), QStringLiteral("serve"),
-                               QStringLiteral("opencode-config")};
+const QStringList kCommands = {QStringLiteral("login"),           QStringLiteral("status"),
+                               QStringLiteral("logout"),          QStringLiteral("serve"),
+                               QStringLiteral("opencode-config"), QStringLiteral("import")};
 
 QString usageText()
 {
@@ -90,11 +93,16 @@ QString usageText()
               "application starts.\n"
               "\n"
               "Commands:\n"
-              "  login [--no-browser]        sign in with your Qwen account in the terminal\n"
+              "  login [--no-browser] [--allow-file-storage]\n"
+              "                              sign in with your Qwen account in the terminal\n"
               "  status [--json]             show the sign-in state (never a secret)\n"
               "  logout                      remove the stored credentials\n"
               "  serve                       run the proxy alone, without the tray, until\n"
               "                              Ctrl+C or SIGTERM\n"
+              "  import [--from FILE] [--yes] [--delete-original]\n"
+              "                              take over the sign-in of the OpenCode Qwen plugin\n"
+              "                              (~/.opencode/qwen/oauth_token.json) or Qwen Code\n"
+              "                              (~/.qwen/oauth_creds.json)\n"
               "  opencode-config [--provider ID] [--write [FILE]]\n"
               "                              print the OpenCode provider block, or merge it\n"
               "                              into FILE (default: the global OpenCode config)\n"
@@ -116,6 +124,8 @@ int runLogin(const QStringList &args)
 {
     QCommandLineParser parser;
     parser.addOption({QStringLiteral("no-browser"), tr("Do not open a browser.")});
+    parser.addOption({QStringLiteral("allow-file-storage"),
+                      tr("Without a keychain service, keep credentials in a 0600 file.")});
     if (!parser.parse(args)) {
         err() << parser.errorText() << "\n" << usageText();
         return ExitUsage;
@@ -123,6 +133,10 @@ int runLogin(const QStringList &args)
     const bool openBrowser = !parser.isSet(QStringLiteral("no-browser"));
 
     Settings settings;
+    if (parser.isSet(QStringLiteral("allow-file-storage"))) {
+        settings.setAllowFileStorage(true);
+        settings.sync();
+    }
     QNetworkAccessManager nam;
     CredentialStore store(settings);
     DeviceAuthorization auth(&nam, OAuthConfig::fromSettings(settings));
@@ -201,6 +215,8 @@ int runLogin(const QStringList &args)
                 finish(exitCodeFor(r.error));
                 return;
             }
+            if (ControlClient::send(QStringLiteral("reload")).has_value())
+                out() << tr("The running Qwen Bridge now uses this sign-in.") << "\n";
             out() << tr("Signed in. Requests go to %1.")
                          .arg(apiBaseFromResourceUrl(resourceUrl, settings.apiFallbackUrl())
                                   .toString())
@@ -215,10 +231,19 @@ int runLogin(const QStringList &args)
     store.load([&](const CredentialStore::LoadResult &r) {
         if (!r.keychain.ok() && r.keychain.error != KeychainError::NotFound) {
             err() << r.keychain.message << "\n";
+            if (r.keychain.error == KeychainError::NoService)
+                err() << tr("If this machine has no keychain at all, `qwen-bridge login "
+                            "--allow-file-storage` keeps the credentials in a file only you "
+                            "can read instead.")
+                      << "\n";
             err().flush();
             finish(exitCodeFor(r.keychain.error));
             return;
         }
+        if (r.keychain.fromFile)
+            out() << tr("No keychain service: credentials will be kept in %1.")
+                         .arg(Settings::fileStoragePath())
+                  << "\n";
         out() << tr("Contacting %1…").arg(settings.oauthBaseUrl().toString()) << "\n";
         out().flush();
         auth.start();
@@ -243,23 +268,7 @@ int runStatus(const QStringList &args)
     CredentialStore store(settings);
     int exitCode = ExitOk;
     // A running Qwen Bridge knows more (refreshing, offline, quota): ask it first.
-    QJsonObject health;
-    {
-        QNetworkAccessManager nam;
-        QNetworkRequest request(
-            QUrl(QStringLiteral("http://127.0.0.1:%1/health").arg(settings.port())));
-        request.setTransferTimeout(2000);
-        QNetworkReply *reply = nam.get(request);
-        QObject::connect(reply, &QNetworkReply::finished, [&health, reply] {
-            const QJsonObject o = QJsonDocument::fromJson(reply->readAll()).object();
-            if (reply->error() == QNetworkReply::NoError &&
-                o.value(QStringLiteral("version")).isString())
-                health = o;
-            reply->deleteLater();
-            QCoreApplication::exit(0);
-        });
-        QCoreApplication::exec();
-    }
+    const QJsonObject live = ControlClient::send(QStringLiteral("status")).value_or(QJsonObject());
     store.load([&](const CredentialStore::LoadResult &r) {
         QJsonObject o;
         QString state;
@@ -279,19 +288,28 @@ int runStatus(const QStringList &args)
             state = QStringLiteral("signed_in");
             message = tr("Signed in.");
         }
-        const bool running = !health.isEmpty();
-        if (running && r.keychain.ok()) {
-            const QString live = health.value(QStringLiteral("state")).toString();
-            if (!live.isEmpty() && live != QLatin1String("starting"))
-                state = live;
-            if (!health.value(QStringLiteral("reason")).toString().isEmpty())
-                message = health.value(QStringLiteral("reason")).toString();
+        const bool running = !live.isEmpty();
+        if (running) {
+            const QString liveState = live.value(QStringLiteral("state")).toString();
+            if (!liveState.isEmpty() && liveState != QLatin1String("starting") &&
+                (r.keychain.ok() || r.keychain.error == KeychainError::NotFound))
+                state = liveState;
+            if (!live.value(QStringLiteral("reason")).toString().isEmpty())
+                message = live.value(QStringLiteral("reason")).toString();
         }
         o.insert(QStringLiteral("state"), state);
         o.insert(QStringLiteral("method"), Credentials::methodName(c.method));
         const QString proxyUrl = QStringLiteral("http://127.0.0.1:%1/v1").arg(settings.port());
         o.insert(QStringLiteral("proxy_url"), proxyUrl);
-        o.insert(QStringLiteral("proxy_running"), running);
+        o.insert(QStringLiteral("proxy_running"),
+                 running && !live.value(QStringLiteral("proxy_url")).toString().isEmpty());
+        o.insert(QStringLiteral("app_running"), running);
+        if (running)
+            o.insert(QStringLiteral("app_pid"), live.value(QStringLiteral("pid")));
+        o.insert(QStringLiteral("storage"),
+                 r.keychain.fromFile ? QStringLiteral("file") : QStringLiteral("keychain"));
+        if (r.keychain.fromFile)
+            o.insert(QStringLiteral("storage_path"), Settings::fileStoragePath());
         const QwenMode mode = QwenMode::resolveFromSystem();
         o.insert(QStringLiteral("qwen_mode"), mode.enabled);
         o.insert(QStringLiteral("qwen_mode_source"), QwenMode::sourceKey(mode.source));
@@ -323,7 +341,9 @@ int runStatus(const QStringList &args)
                 out() << tr("API base: %1").arg(o.value(QStringLiteral("api_base")).toString())
                       << "\n";
             out() << tr("Proxy:    %1 (%2)")
-                         .arg(proxyUrl, running ? tr("running") : tr("not running"))
+                         .arg(proxyUrl, o.value(QStringLiteral("proxy_running")).toBool()
+                                            ? tr("running")
+                                            : tr("not running"))
                   << "\n";
             out() << tr("QWEN_MODE: %1 (%2)")
                          .arg(mode.enabled ? tr("on") : tr("off"),
@@ -331,6 +351,10 @@ int runStatus(const QStringList &args)
                   << "\n";
             if (settings.requestLogging())
                 out() << tr("Request logs: %1").arg(Settings::requestLogDir()) << "\n";
+            if (r.keychain.fromFile)
+                out() << tr("Credentials are kept in the file %1 (no keychain service).")
+                             .arg(Settings::fileStoragePath())
+                      << "\n";
             out() << message << "\n";
         }
         out().flush();
@@ -352,7 +376,14 @@ int runLogout(const QStringList &args)
     int exitCode = ExitOk;
     store.clear([&](const KeychainResult &r) {
         if (r.ok()) {
-            out() << tr("Signed out. The credentials were removed from the keychain.") << "\n";
+            const bool notified = ControlClient::send(QStringLiteral("logout")).has_value();
+            out() << (r.fromFile ? tr("Signed out. The credentials were removed from %1.")
+                                       .arg(Settings::fileStoragePath())
+                                 : tr("Signed out. The credentials were removed from the "
+                                      "keychain."))
+                  << "\n";
+            if (notified)
+                out() << tr("The running Qwen Bridge signed out too.") << "\n";
         } else {
             err() << r.message << "\n";
             exitCode = exitCodeFor(r.error);
@@ -417,12 +448,102 @@ int runServe(const QStringList &args)
                                    << "\n";
                          out().flush();
                      });
+    QObject::connect(&service, &BridgeService::alreadyRunning, [&](qint64 pid) {
+        err() << tr("Qwen Bridge already runs (process %1) and owns the session. Use "
+                    "`qwen-bridge status`, or quit the other one first.")
+                     .arg(pid)
+              << "\n";
+        err().flush();
+        exitCode = ExitOther;
+        QCoreApplication::exit(exitCode);
+    });
     QObject::connect(&service, &BridgeService::quotaExhausted, [&](const QString &message) {
         err() << message << "\n";
         err().flush();
     });
     service.start();
     return QCoreApplication::exec();
+}
+
+// ---------------------------------------------------------------------------------------
+// import
+
+int runImport(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.addOption({QStringLiteral("from"), tr("Import this file."), QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("yes"), tr("Do not ask for confirmation.")});
+    parser.addOption({QStringLiteral("delete-original"), tr("Delete the file once imported.")});
+    if (!parser.parse(args)) {
+        err() << parser.errorText() << "\n" << usageText();
+        return ExitUsage;
+    }
+    QList<LegacyImport::Found> found;
+    if (parser.isSet(QStringLiteral("from")))
+        found << LegacyImport::readFile(parser.value(QStringLiteral("from")));
+    else
+        found = LegacyImport::findAll(QDir::homePath());
+    if (found.isEmpty()) {
+        err() << tr("Found nothing to import: neither %1 nor %2 exists. Sign in with "
+                    "`qwen-bridge login` instead.")
+                     .arg(LegacyImport::pluginTokenPath(QDir::homePath()),
+                          LegacyImport::qwenCodePath(QDir::homePath()))
+              << "\n";
+        return ExitOther;
+    }
+    // The first usable one: the plugin's file when both exist.
+    const auto it = std::find_if(found.cbegin(), found.cend(),
+                                 [](const LegacyImport::Found &f) { return f.ok(); });
+    if (it == found.cend()) {
+        for (const LegacyImport::Found &f : std::as_const(found))
+            err() << f.error << "\n";
+        return ExitOther;
+    }
+    const LegacyImport::Found chosen = *it;
+    out() << tr("Importing the sign-in of %1 from %2.")
+                 .arg(LegacyImport::sourceName(chosen.source), chosen.path)
+          << "\n"
+          << LegacyImport::rotationWarning(chosen.source) << "\n";
+    out().flush();
+    if (!parser.isSet(QStringLiteral("yes"))) {
+        if (::isatty(STDIN_FILENO) != 1) {
+            err() << tr("Not a terminal: add --yes to confirm.") << "\n";
+            return ExitUsage;
+        }
+        out() << tr("Continue? [y/N] ");
+        out().flush();
+        const QString answer = QTextStream(stdin).readLine().trimmed().toLower();
+        if (answer != QLatin1String("y") && answer != QLatin1String("yes")) {
+            out() << tr("Nothing was imported.") << "\n";
+            return ExitOther;
+        }
+    }
+    Settings settings;
+    CredentialStore store(settings);
+    int exitCode = ExitOk;
+    store.save(chosen.credentials, [&](const KeychainResult &r) {
+        if (!r.ok()) {
+            err() << r.message << "\n";
+            exitCode = exitCodeFor(r.error);
+        } else {
+            out() << tr("Imported. Qwen Bridge renews the session from now on.") << "\n";
+            if (ControlClient::send(QStringLiteral("reload")).has_value())
+                out() << tr("The running Qwen Bridge now uses this sign-in.") << "\n";
+            if (parser.isSet(QStringLiteral("delete-original"))) {
+                if (QFile::remove(chosen.path))
+                    out() << tr("Deleted %1.").arg(chosen.path) << "\n";
+                else
+                    err() << tr("Could not delete %1.").arg(chosen.path) << "\n";
+            } else {
+                out() << tr("%1 was left as it was.").arg(chosen.path) << "\n";
+            }
+        }
+        out().flush();
+        err().flush();
+        QCoreApplication::exit(exitCode);
+    });
+    QCoreApplication::exec();
+    return exitCode;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -530,6 +651,8 @@ int runCli(const QStringList &arguments)
         return runServe(rest);
     if (command == QLatin1String("opencode-config"))
         return runOpenCodeConfig(rest);
+    if (command == QLatin1String("import"))
+        return runImport(rest);
     err() << tr("Unknown command: %1").arg(command) << "\n\n" << usageText();
     return ExitUsage;
 }

@@ -95,10 +95,10 @@ void tst_ChunkedDecoder::decode_data()
         << QByteArray("5\r\nhello\r\n5\r\nworld\r\n0\r\n\r\n") << qint64(10) << trailers << 1
         << Error::None << QByteArray("helloworld");
 
-    QTest::newRow("incomplete size") << QByteArray("5") << big << trailers << 0 << Error::None
-                                     << QByteArray();
-    QTest::newRow("incomplete data") << QByteArray("5\r\nhel") << big << trailers << 0
-                                     << Error::None << QByteArray("hel");
+    QTest::newRow("incomplete size")
+        << QByteArray("5") << big << trailers << 0 << Error::None << QByteArray();
+    QTest::newRow("incomplete data")
+        << QByteArray("5\r\nhel") << big << trailers << 0 << Error::None << QByteArray("hel");
     QTest::newRow("incomplete trailer")
         << QByteArray("0\r\nX: 1\r\n") << big << trailers << 0 << Error::None << QByteArray();
 
@@ -136,7 +136,7 @@ void tst_ChunkedDecoder::decode()
     QFETCH(ChunkedDecoder::Error, error);
     QFETCH(QByteArray, body);
 
-    const Result expected = result == 0 ? Result::NeedMore
+    const Result expected = result == 0   ? Result::NeedMore
                             : result == 1 ? Result::Done
                                           : Result::Error;
     const Outcome whole =
@@ -218,8 +218,8 @@ void tst_ChunkedDecoder::randomInputIsSplitInvariant()
 {
     // Noise built from the grammar's own pieces reaches the deep states; the answer must
     // not depend on how the bytes were split, and nothing may crash.
-    static const char *const pieces[] = {"0", "5", "a", "F", "\r", "\n", ";", " ", "x", ":",
-                                         "\r\n", "hello", "\t", "ff", "\0"};
+    static const char *const pieces[] = {"0", "5", "a",    "F",     "\r", "\n", ";", " ",
+                                         "x", ":", "\r\n", "hello", "\t", "ff", "\0"};
     QRandomGenerator rng(20240601);
     for (int round = 0; round < 400; ++round) {
         QByteArray input;
@@ -231,9 +231,8 @@ void tst_ChunkedDecoder::randomInputIsSplitInvariant()
         const Outcome whole = ::decode(input, 64, 64, [&](qsizetype) { return input.size(); });
         const Outcome bytes = ::decode(input, 64, 64, [](qsizetype) { return 1; });
         QRandomGenerator splitRng(round);
-        const Outcome random = ::decode(input, 64, 64, [&](qsizetype) {
-            return qsizetype(splitRng.bounded(1, 8));
-        });
+        const Outcome random =
+            ::decode(input, 64, 64, [&](qsizetype) { return qsizetype(splitRng.bounded(1, 8)); });
         QCOMPARE(int(bytes.result), int(whole.result));
         QCOMPARE(int(random.result), int(whole.result));
         QCOMPARE(bytes.error, whole.error);

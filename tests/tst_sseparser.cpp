@@ -40,9 +40,9 @@ QStringList summary(const Parsed &p)
 {
     QStringList out;
     for (const SseEvent &e : p.events) {
-        out << QString::fromUtf8(e.event + '|' + (e.hasData ? e.data : QByteArray("<none>"))
-                                 + '|' + (e.hasId ? e.id : QByteArray("<none>")) + '|'
-                                 + QByteArray::number(e.retryMs));
+        out << QString::fromUtf8(e.event + '|' + (e.hasData ? e.data : QByteArray("<none>")) + '|' +
+                                 (e.hasId ? e.id : QByteArray("<none>")) + '|' +
+                                 QByteArray::number(e.retryMs));
     }
     return out;
 }
@@ -73,9 +73,8 @@ void tst_SseParser::events_data()
     QTest::addColumn<QByteArray>("remainder");
 
     using L = QList<QByteArray>;
-    QTest::newRow("one event") << QByteArray("data: hello\n\n")
-                               << QStringList{"|hello|<none>|-1"} << L{"data: hello\n\n"}
-                               << QByteArray();
+    QTest::newRow("one event") << QByteArray("data: hello\n\n") << QStringList{"|hello|<none>|-1"}
+                               << L{"data: hello\n\n"} << QByteArray();
     QTest::newRow("multi-line data")
         << QByteArray("data: a\ndata: b\n\n") << QStringList{"|a\nb|<none>|-1"}
         << L{"data: a\ndata: b\n\n"} << QByteArray();
@@ -85,15 +84,14 @@ void tst_SseParser::events_data()
     QTest::newRow("cr only") << QByteArray("data: x\r\rdata: y\r\r")
                              << QStringList{"|x|<none>|-1", "|y|<none>|-1"}
                              << L{"data: x\r\r", "data: y\r\r"} << QByteArray();
-    QTest::newRow("mixed endings") << QByteArray("data: a\r\ndata: b\rdata: c\n\r\n")
-                                   << QStringList{"|a\nb\nc|<none>|-1"}
-                                   << L{"data: a\r\ndata: b\rdata: c\n\r\n"} << QByteArray();
+    QTest::newRow("mixed endings")
+        << QByteArray("data: a\r\ndata: b\rdata: c\n\r\n") << QStringList{"|a\nb\nc|<none>|-1"}
+        << L{"data: a\r\ndata: b\rdata: c\n\r\n"} << QByteArray();
     QTest::newRow("event name") << QByteArray("event: ping\ndata: {}\n\n")
                                 << QStringList{"ping|{}|<none>|-1"}
                                 << L{"event: ping\ndata: {}\n\n"} << QByteArray();
-    QTest::newRow("no space after colon")
-        << QByteArray("data:x\n\n") << QStringList{"|x|<none>|-1"} << L{"data:x\n\n"}
-        << QByteArray();
+    QTest::newRow("no space after colon") << QByteArray("data:x\n\n") << QStringList{"|x|<none>|-1"}
+                                          << L{"data:x\n\n"} << QByteArray();
     QTest::newRow("only one space stripped")
         << QByteArray("data:  x \n\n") << QStringList{"| x |<none>|-1"} << L{"data:  x \n\n"}
         << QByteArray();
@@ -103,35 +101,37 @@ void tst_SseParser::events_data()
         << QByteArray("data:\ndata:\n\n") << QStringList{"|\n|<none>|-1"} << L{"data:\ndata:\n\n"}
         << QByteArray();
     QTest::newRow("id and retry") << QByteArray("id: 7\nretry: 1500\ndata: z\n\n")
-                                  << QStringList{"|z|7|1500"} << L{"id: 7\nretry: 1500\ndata: z\n\n"}
-                                  << QByteArray();
-    QTest::newRow("bad retry ignored") << QByteArray("retry: 1s\ndata: z\n\n")
-                                       << QStringList{"|z|<none>|-1"}
-                                       << L{"retry: 1s\ndata: z\n\n"} << QByteArray();
+                                  << QStringList{"|z|7|1500"}
+                                  << L{"id: 7\nretry: 1500\ndata: z\n\n"} << QByteArray();
+    QTest::newRow("bad retry ignored")
+        << QByteArray("retry: 1s\ndata: z\n\n") << QStringList{"|z|<none>|-1"}
+        << L{"retry: 1s\ndata: z\n\n"} << QByteArray();
     QTest::newRow("unknown field ignored")
         << QByteArray("foo: bar\ndata: y\n\n") << QStringList{"|y|<none>|-1"}
         << L{"foo: bar\ndata: y\n\n"} << QByteArray();
     QTest::newRow("comment then data")
-        << QByteArray(": hi\ndata: y\n\n") << QStringList{"|y|<none>|-1"}
-        << L{": hi\ndata: y\n\n"} << QByteArray();
+        << QByteArray(": hi\ndata: y\n\n") << QStringList{"|y|<none>|-1"} << L{": hi\ndata: y\n\n"}
+        << QByteArray();
     QTest::newRow("leading blank lines kept in front")
-        << QByteArray("\n\r\ndata: a\n\n") << QStringList{"|a|<none>|-1"}
-        << L{"\n\r\ndata: a\n\n"} << QByteArray();
+        << QByteArray("\n\r\ndata: a\n\n") << QStringList{"|a|<none>|-1"} << L{"\n\r\ndata: a\n\n"}
+        << QByteArray();
     QTest::newRow("several events in one piece")
         << QByteArray("data: 1\n\ndata: 2\n\nevent: e\ndata: 3\n\n")
         << QStringList{"|1|<none>|-1", "|2|<none>|-1", "e|3|<none>|-1"}
         << L{"data: 1\n\n", "data: 2\n\n", "event: e\ndata: 3\n\n"} << QByteArray();
-    QTest::newRow("remainder") << QByteArray("data: a\n\ndata: b\n")
-                               << QStringList{"|a|<none>|-1"} << L{"data: a\n\n"}
-                               << QByteArray("data: b\n");
+    QTest::newRow("remainder") << QByteArray("data: a\n\ndata: b\n") << QStringList{"|a|<none>|-1"}
+                               << L{"data: a\n\n"} << QByteArray("data: b\n");
     QTest::newRow("remainder without line end")
         << QByteArray("data: a\n\ndata: [DO") << QStringList{"|a|<none>|-1"} << L{"data: a\n\n"}
         << QByteArray("data: [DO");
-    QTest::newRow("trailing blank lines") << QByteArray("data: a\n\n\n\n")
-                                          << QStringList{"|a|<none>|-1"} << L{"data: a\n\n"}
-                                          << QByteArray("\n\n");
-    QTest::newRow("bom") << QByteArray("\xEF\xBB\xBF" "data: a\n\n")
-                         << QStringList{"|a|<none>|-1"} << L{"\xEF\xBB\xBF" "data: a\n\n"}
+    QTest::newRow("trailing blank lines")
+        << QByteArray("data: a\n\n\n\n") << QStringList{"|a|<none>|-1"} << L{"data: a\n\n"}
+        << QByteArray("\n\n");
+    QTest::newRow("bom") << QByteArray("\xEF\xBB\xBF"
+                                       "data: a\n\n")
+                         << QStringList{"|a|<none>|-1"}
+                         << L{"\xEF\xBB\xBF"
+                              "data: a\n\n"}
                          << QByteArray();
     QTest::newRow("utf8 and colon in value")
         << QByteArray("data: {\"t\":\"caf\xc3\xa9: ok\"}\n\n")

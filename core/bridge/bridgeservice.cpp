@@ -4,8 +4,11 @@
 #include "oauth/deviceauthorization.h"
 #include "proxy/localkey.h"
 #include "proxy/proxyserver.h"
+#include "session/controlchannel.h"
+#include "session/instancelock.h"
 #include "settings/settings.h"
 
+#include <QCoreApplication>
 #include <QLoggingCategory>
 #include <QNetworkAccessManager>
 
@@ -19,19 +22,29 @@ BridgeService::BridgeService(QObject *parent)
     , m_session(new SessionManager(m_settings, m_store, m_nam, nullptr, this))
     , m_localKey(new LocalKey(m_store->keychain(), this))
     , m_proxy(new ProxyServer(m_settings, m_session, m_localKey, this))
+    , m_lock(new InstanceLock)
 {
     connect(m_proxy, &ProxyServer::quotaExhausted, this, &BridgeService::quotaExhausted);
 }
 
 BridgeService::~BridgeService()
 {
+    delete m_control;
     delete m_proxy;
     m_proxy = nullptr;
+    delete m_lock;
     delete m_settings;
 }
 
 void BridgeService::start()
 {
+    if (!m_lock->tryLock()) {
+        qCInfo(lcBridge) << "another Qwen Bridge owns the session, pid" << m_lock->ownerPid();
+        Q_EMIT alreadyRunning(m_lock->ownerPid());
+        return;
+    }
+    m_control = new ControlServer([this](const QJsonObject &r) { return handleControl(r); });
+    m_control->listen();
     m_session->load();
     m_localKey->load([this](bool ok, const QString &error) {
         if (!ok) {
@@ -42,6 +55,32 @@ void BridgeService::start()
         Q_EMIT localKeyReady();
         startProxy();
     });
+}
+
+QJsonObject BridgeService::handleControl(const QJsonObject &request)
+{
+    const QString command = request.value(QStringLiteral("command")).toString();
+    QJsonObject reply;
+    reply.insert(QStringLiteral("ok"), true);
+    if (command == QLatin1String("status")) {
+        reply.insert(QStringLiteral("state"), SessionManager::stateName(m_session->state()));
+        reply.insert(QStringLiteral("reason"), m_session->reason());
+        reply.insert(QStringLiteral("method"), Credentials::methodName(m_session->method()));
+        reply.insert(QStringLiteral("proxy_url"), proxyUrl().toString());
+        reply.insert(QStringLiteral("proxy_error"), proxyError());
+        reply.insert(QStringLiteral("pid"), QCoreApplication::applicationPid());
+    } else if (command == QLatin1String("reload")) {
+        // A terminal command changed the stored credentials.
+        m_session->load();
+    } else if (command == QLatin1String("logout")) {
+        m_session->forget(tr("Signed out from the command line."));
+    } else if (command == QLatin1String("show")) {
+        Q_EMIT showRequested();
+    } else {
+        reply.insert(QStringLiteral("ok"), false);
+        reply.insert(QStringLiteral("error"), QStringLiteral("unknown command"));
+    }
+    return reply;
 }
 
 void BridgeService::startProxy()

@@ -4,11 +4,14 @@
 #include "oauth/oauthtypes.h"
 #include "session/sessionmanager.h"
 
+#include <QJsonObject>
 #include <QObject>
 #include <QUrl>
 #include <functional>
 
+class ControlServer;
 class CredentialStore;
+class InstanceLock;
 class DeviceAuthorization;
 class LocalKey;
 class ProxyServer;
@@ -24,8 +27,9 @@ public:
     explicit BridgeService(QObject *parent = nullptr);
     ~BridgeService() override;
 
-    // Loads the credentials and the local key, then starts the proxy on the configured
-    // port. Progress arrives through the signals below.
+    // Takes the one-owner lock, loads the credentials and the local key, then starts the
+    // proxy on the configured port. Progress arrives through the signals below; when
+    // another Qwen Bridge already owns the session, only alreadyRunning() is emitted.
     void start();
     // Stops the proxy and starts it again on the (possibly changed) configured port.
     void restartProxy();
@@ -54,9 +58,12 @@ Q_SIGNALS:
     void localKeyReady();
     void localKeyFailed(const QString &message);
     void quotaExhausted(const QString &message);
+    void alreadyRunning(qint64 pid);
+    void showRequested(); // a second start handed over to us
 
 private:
     void startProxy();
+    QJsonObject handleControl(const QJsonObject &request);
 
     Settings *m_settings;
     QNetworkAccessManager *m_nam;
@@ -64,4 +71,6 @@ private:
     SessionManager *m_session;
     LocalKey *m_localKey;
     ProxyServer *m_proxy;
+    InstanceLock *m_lock;
+    ControlServer *m_control = nullptr;
 };

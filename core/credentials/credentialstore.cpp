@@ -11,6 +11,8 @@ CredentialStore::CredentialStore(const Settings &settings, QObject *parent)
     : CredentialStore(settings.keychainService(), parent)
 {
     m_keychain.setTimeout(settings.keychainTimeoutMs());
+    if (settings.allowFileStorage())
+        m_keychain.setFileFallback(Settings::fileStoragePath());
 }
 
 void CredentialStore::load(LoadCallback done)

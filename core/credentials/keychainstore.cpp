@@ -1,8 +1,14 @@
 #include "credentials/keychainstore.h"
 
 #include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLoggingCategory>
 #include <QPointer>
+#include <QSaveFile>
 #include <QTimer>
 #include <qt6keychain/keychain.h>
 
@@ -110,7 +116,23 @@ void KeychainStore::run(Op op, const QString &key, const QByteArray &data, Callb
     // A job that hangs must not hang us: whichever of "finished" and the timer comes
     // first answers, the other is ignored. A hung job is left to finish on its own.
     auto answered = std::make_shared<bool>(false);
-    auto callback = std::make_shared<Callback>(std::move(done));
+    // With the file opted in, a keychain that is missing or silent hands over to the file;
+    // a read that finds nothing in the keychain also looks there.
+    QPointer<KeychainStore> owner(this);
+    auto callback = std::make_shared<Callback>(
+        [owner, op, key, data, done = std::move(done)](const KeychainResult &r) {
+            if (owner && !owner->m_fallbackPath.isEmpty() &&
+                (r.error == KeychainError::NoService || r.error == KeychainError::Timeout ||
+                 (op == Op::Read && r.error == KeychainError::NotFound))) {
+                KeychainResult fileResult = owner->runOnFile(op, key, data);
+                if (!(op == Op::Read && r.error == KeychainError::NotFound &&
+                      fileResult.error == KeychainError::NotFound)) {
+                    done(fileResult);
+                    return;
+                }
+            }
+            done(r);
+        });
     QPointer<KeychainStore> self(this);
     auto *timer = new QTimer(job);
     timer->setSingleShot(true);
@@ -147,4 +169,49 @@ void KeychainStore::run(Op op, const QString &key, const QByteArray &data, Callb
     });
     timer->start(m_timeoutMs);
     job->start();
+}
+
+KeychainResult KeychainStore::runOnFile(Op op, const QString &key, const QByteArray &data) const
+{
+    KeychainResult r;
+    r.fromFile = true;
+    QJsonObject entries;
+    QFile in(m_fallbackPath);
+    if (in.open(QIODevice::ReadOnly))
+        entries = QJsonDocument::fromJson(in.readAll()).object();
+    in.close();
+    const QString entryKey = m_service + QLatin1Char('/') + key;
+    if (op == Op::Read) {
+        if (!entries.contains(entryKey)) {
+            r.error = KeychainError::NotFound;
+            r.message = describe(r.error);
+            return r;
+        }
+        r.data = QByteArray::fromBase64(entries.value(entryKey).toString().toLatin1());
+        return r;
+    }
+    if (op == Op::Write)
+        entries.insert(entryKey, QString::fromLatin1(data.toBase64()));
+    else
+        entries.remove(entryKey);
+    const QString dir = QFileInfo(m_fallbackPath).absolutePath();
+    QDir().mkpath(dir);
+    QFile::setPermissions(dir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    QSaveFile out(m_fallbackPath);
+    if (!out.open(QIODevice::WriteOnly)) {
+        r.error = KeychainError::Other;
+        r.message = QCoreApplication::translate("KeychainStore",
+                                                "Could not write the credentials file %1: %2")
+                        .arg(m_fallbackPath, out.errorString());
+        return r;
+    }
+    out.setPermissions(QFile::ReadOwner | QFile::WriteOwner);
+    out.write(QJsonDocument(entries).toJson(QJsonDocument::Compact));
+    if (!out.commit()) {
+        r.error = KeychainError::Other;
+        r.message = QCoreApplication::translate("KeychainStore",
+                                                "Could not write the credentials file %1: %2")
+                        .arg(m_fallbackPath, out.errorString());
+    }
+    return r;
 }

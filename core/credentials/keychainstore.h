@@ -18,8 +18,9 @@ enum class KeychainError {
 struct KeychainResult
 {
     KeychainError error = KeychainError::None;
-    QString message; // a sentence a person can act on; empty on success
-    QByteArray data; // for reads
+    QString message;       // a sentence a person can act on; empty on success
+    QByteArray data;       // for reads
+    bool fromFile = false; // done in the opted-in file because no keychain answered
 
     bool ok() const { return error == KeychainError::None; }
 };
@@ -36,6 +37,10 @@ public:
 
     QString service() const { return m_service; }
     void setTimeout(int ms) { m_timeoutMs = ms; }
+    // Opt-in only: when no keychain service answers, keep secrets in this file (0600, in
+    // a 0700 folder) instead of failing.
+    void setFileFallback(const QString &path) { m_fallbackPath = path; }
+    QString fileFallback() const { return m_fallbackPath; }
     int timeout() const { return m_timeoutMs; }
 
     void read(const QString &key, Callback done);
@@ -47,7 +52,9 @@ public:
 private:
     enum class Op { Read, Write, Remove };
     void run(Op op, const QString &key, const QByteArray &data, Callback done);
+    KeychainResult runOnFile(Op op, const QString &key, const QByteArray &data) const;
 
     QString m_service;
+    QString m_fallbackPath;
     int m_timeoutMs = 15000;
 };

@@ -30,8 +30,7 @@ constexpr int MaxSizeDigits = 15;
 ChunkedDecoder::ChunkedDecoder(qint64 maxBodyBytes, int maxTrailerBytes)
     : m_maxBody(std::max<qint64>(0, maxBodyBytes))
     , m_maxTrailer(std::max(2, maxTrailerBytes)) // room for the final CRLF
-{
-}
+{}
 
 void ChunkedDecoder::reset()
 {

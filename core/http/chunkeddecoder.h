@@ -35,16 +35,16 @@ public:
 
 private:
     enum class State {
-        Size,          // hex digits of the chunk size
-        SizeTail,      // whitespace and extensions up to the end of the size line
-        SizeLF,        // CR seen on the size line, LF must follow
-        Data,          // payload bytes of the current chunk
-        DataCR,        // CRLF after the payload
+        Size,     // hex digits of the chunk size
+        SizeTail, // whitespace and extensions up to the end of the size line
+        SizeLF,   // CR seen on the size line, LF must follow
+        Data,     // payload bytes of the current chunk
+        DataCR,   // CRLF after the payload
         DataLF,
-        TrailerStart,  // beginning of a trailer line (empty line ends the body)
-        Trailer,       // inside a trailer field line
-        TrailerLF,     // CR seen inside a trailer line
-        FinalLF,       // CR of the terminating empty line seen
+        TrailerStart, // beginning of a trailer line (empty line ends the body)
+        Trailer,      // inside a trailer field line
+        TrailerLF,    // CR seen inside a trailer line
+        FinalLF,      // CR of the terminating empty line seen
         Done,
         Failed
     };
@@ -55,8 +55,8 @@ private:
     int m_maxTrailer;
     State m_state = State::Size;
     Error m_error = Error::None;
-    qint64 m_chunkSize = 0;  // size being parsed, then bytes left in the chunk
-    int m_sizeDigits = 0; // significant digits, to reject overflow
+    qint64 m_chunkSize = 0; // size being parsed, then bytes left in the chunk
+    int m_sizeDigits = 0;   // significant digits, to reject overflow
     bool m_anyDigit = false;
     bool m_inExtension = false;
     int m_lineBytes = 0;

@@ -74,5 +74,5 @@ private:
     bool m_processQueued = false;
     bool m_writeShut = false;
     qint64 m_discarded = 0;
-    qint64 m_writtenSinceArm = 0; // lets the idle timer spare a slow but moving reader
+    bool m_wroteSinceArm = false; // lets the idle timer spare a slow but moving reader
 };

@@ -59,8 +59,7 @@ QByteArrayView trimOws(QByteArrayView s)
 
 // Calls f on each element of a comma-separated header list, trimmed; empty elements are
 // skipped as RFC 9110 section 5.6.1 asks.
-template<typename F>
-void forEachListElement(QByteArrayView value, F f)
+template<typename F> void forEachListElement(QByteArrayView value, F f)
 {
     while (true) {
         const qsizetype comma = value.indexOf(',');
@@ -78,8 +77,7 @@ constexpr int MaxContentLengthDigits = 18; // below 2^63 whatever the digits
 
 HttpRequestParser::HttpRequestParser()
     : HttpRequestParser(Limits())
-{
-}
+{}
 
 HttpRequestParser::HttpRequestParser(const Limits &limits)
     : m_nextLimits(limits)
@@ -118,8 +116,7 @@ HttpRequest HttpRequestParser::takeRequest()
     return r;
 }
 
-HttpRequestParser::Result HttpRequestParser::fail(int status, const char *code,
-                                                  const char *message)
+HttpRequestParser::Result HttpRequestParser::fail(int status, const char *code, const char *message)
 {
     m_state = State::Failed;
     m_errorStatus = status;
@@ -198,9 +195,13 @@ HttpRequestParser::Result HttpRequestParser::feedHead(QByteArrayView data, qsize
         const qsizetype len = lf ? static_cast<const char *>(lf) - start + 1 : n - i;
         const QByteArrayView piece(start, len);
 
-        // Garbage is refused before size: binary noise gets 400, not 414.
-        if (!m_requestLineDone
-            && !checkRequestLinePrefix(lf ? piece.first(len - 1) : piece)) {
+        // Garbage is refused before size (binary noise gets 400, not 414), but only bytes
+        // within the limit are looked at, so the answer does not depend on how the input
+        // was split.
+        const qsizetype allowed = m_limits.maxHeaderBytes - m_headBytes;
+        const qsizetype content = lf ? len - 1 : len;
+        if (!m_requestLineDone &&
+            !checkRequestLinePrefix(piece.first(std::min(content, allowed)))) {
             *used = i;
             return fail(400, "bad_request", "Malformed request line.");
         }
@@ -269,8 +270,8 @@ HttpRequestParser::Result HttpRequestParser::parseRequestLine(QByteArrayView lin
         if (static_cast<unsigned char>(c) < 0x21 || static_cast<unsigned char>(c) > 0x7e)
             return fail(400, "bad_request", "Malformed request target.");
     }
-    if (version.size() != 8 || !version.startsWith("HTTP/") || version[6] != '.'
-        || version[5] < '0' || version[5] > '9' || version[7] < '0' || version[7] > '9') {
+    if (version.size() != 8 || !version.startsWith("HTTP/") || version[6] != '.' ||
+        version[5] < '0' || version[5] > '9' || version[7] < '0' || version[7] > '9') {
         return fail(400, "bad_request", "Malformed HTTP version.");
     }
     if (version[5] != '1')
@@ -376,8 +377,7 @@ HttpRequestParser::Result HttpRequestParser::finishHead()
         if (codings == 0 || !codingsAreTokens)
             return fail(400, "bad_request", "Malformed Transfer-Encoding.");
         if (codings != 1 || !onlyChunked)
-            return fail(501, "not_implemented",
-                        "Only the chunked transfer coding is supported.");
+            return fail(501, "not_implemented", "Only the chunked transfer coding is supported.");
         m_chunked = true;
     }
     if (m_contentLength > m_limits.maxBodyBytes)

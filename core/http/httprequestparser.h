@@ -41,7 +41,8 @@ public:
     Limits limits() const { return m_nextLimits; }
 
     // Consumes bytes from the front of data. It stops right after a complete request (so
-    // pipelined bytes stay with the caller) and at an error. *consumed may be null.
+    // pipelined bytes stay with the caller). After an error the count is of no use: the
+    // connection is answered and closed. *consumed may be null.
     // In Complete or Failed state it consumes nothing until takeRequest()/reset().
     Result feed(QByteArrayView data, qsizetype *consumed = nullptr);
 

@@ -15,6 +15,9 @@
 
 #if defined(Q_OS_WIN)
 #include <winsock2.h>
+#if defined(Q_CC_MSVC)
+#pragma comment(lib, "ws2_32.lib") // for shutdown(); Qt links it only privately
+#endif
 #else
 #include <sys/socket.h>
 #endif
@@ -39,8 +42,8 @@ constexpr qsizetype CoalesceBytes = 16 * 1024;
 
 bool isTokenChar(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-           || (c != '\0' && std::strchr("!#$%&'*+-.^_`|~", c));
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           (c != '\0' && std::strchr("!#$%&'*+-.^_`|~", c));
 }
 
 bool isValidHeaderName(const QByteArray &name)
@@ -58,10 +61,10 @@ bool isValidHeaderValue(const QByteArray &value)
 // (see the security model), whatever a handler passes on.
 bool isManagedHeader(const QByteArray &lowerName)
 {
-    return lowerName == "content-length" || lowerName == "transfer-encoding"
-           || lowerName == "connection" || lowerName == "keep-alive" || lowerName == "upgrade"
-           || lowerName == "trailer" || lowerName == "content-type"
-           || lowerName.startsWith("access-control-");
+    return lowerName == "content-length" || lowerName == "transfer-encoding" ||
+           lowerName == "connection" || lowerName == "keep-alive" || lowerName == "upgrade" ||
+           lowerName == "trailer" || lowerName == "content-type" ||
+           lowerName.startsWith("access-control-");
 }
 
 bool statusHasNoBody(int status)
@@ -113,8 +116,8 @@ QByteArray HttpResponse::Private::head(int status, const QByteArray &contentType
         h += "Connection: keep-alive\r\n";
     for (const auto &field : extra) {
         const QByteArray lower = field.first.toLower();
-        if (!isValidHeaderName(field.first) || !isValidHeaderValue(field.second)
-            || isManagedHeader(lower)) {
+        if (!isValidHeaderName(field.first) || !isValidHeaderValue(field.second) ||
+            isManagedHeader(lower)) {
             qCDebug(lcHttp) << "dropping response header" << field.first.left(64);
             continue;
         }
@@ -130,8 +133,7 @@ QByteArray HttpResponse::Private::head(int status, const QByteArray &contentType
 HttpResponse::HttpResponse(QObject *parent)
     : QObject(parent)
     , d(new Private)
-{
-}
+{}
 
 HttpResponse::~HttpResponse()
 {
@@ -280,45 +282,84 @@ bool HttpResponse::isBackpressured() const
 QByteArray HttpResponse::reasonPhrase(int status)
 {
     switch (status) {
-    case 100: return "Continue";
-    case 101: return "Switching Protocols";
-    case 200: return "OK";
-    case 201: return "Created";
-    case 202: return "Accepted";
-    case 204: return "No Content";
-    case 206: return "Partial Content";
-    case 301: return "Moved Permanently";
-    case 302: return "Found";
-    case 303: return "See Other";
-    case 304: return "Not Modified";
-    case 307: return "Temporary Redirect";
-    case 308: return "Permanent Redirect";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 402: return "Payment Required";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 406: return "Not Acceptable";
-    case 408: return "Request Timeout";
-    case 409: return "Conflict";
-    case 410: return "Gone";
-    case 411: return "Length Required";
-    case 413: return "Content Too Large";
-    case 414: return "URI Too Long";
-    case 415: return "Unsupported Media Type";
-    case 417: return "Expectation Failed";
-    case 421: return "Misdirected Request";
-    case 422: return "Unprocessable Content";
-    case 426: return "Upgrade Required";
-    case 429: return "Too Many Requests";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    case 505: return "HTTP Version Not Supported";
+    case 100:
+        return "Continue";
+    case 101:
+        return "Switching Protocols";
+    case 200:
+        return "OK";
+    case 201:
+        return "Created";
+    case 202:
+        return "Accepted";
+    case 204:
+        return "No Content";
+    case 206:
+        return "Partial Content";
+    case 301:
+        return "Moved Permanently";
+    case 302:
+        return "Found";
+    case 303:
+        return "See Other";
+    case 304:
+        return "Not Modified";
+    case 307:
+        return "Temporary Redirect";
+    case 308:
+        return "Permanent Redirect";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 402:
+        return "Payment Required";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 406:
+        return "Not Acceptable";
+    case 408:
+        return "Request Timeout";
+    case 409:
+        return "Conflict";
+    case 410:
+        return "Gone";
+    case 411:
+        return "Length Required";
+    case 413:
+        return "Content Too Large";
+    case 414:
+        return "URI Too Long";
+    case 415:
+        return "Unsupported Media Type";
+    case 417:
+        return "Expectation Failed";
+    case 421:
+        return "Misdirected Request";
+    case 422:
+        return "Unprocessable Content";
+    case 426:
+        return "Upgrade Required";
+    case 429:
+        return "Too Many Requests";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 500:
+        return "Internal Server Error";
+    case 501:
+        return "Not Implemented";
+    case 502:
+        return "Bad Gateway";
+    case 503:
+        return "Service Unavailable";
+    case 504:
+        return "Gateway Timeout";
+    case 505:
+        return "HTTP Version Not Supported";
     default:
         break;
     }
@@ -362,9 +403,9 @@ HttpConnection::HttpConnection(HttpServer *server, QTcpSocket *socket,
                 // A reset or a failed write: the client is gone even if Qt has not yet
                 // reported the state change. An orderly close from the client is left to
                 // disconnected(), since Qt may still be flushing our last bytes then.
-                if (error != QAbstractSocket::RemoteHostClosedError
-                    && error != QAbstractSocket::SocketTimeoutError
-                    && error != QAbstractSocket::TemporaryError)
+                if (error != QAbstractSocket::RemoteHostClosedError &&
+                    error != QAbstractSocket::SocketTimeoutError &&
+                    error != QAbstractSocket::TemporaryError)
                     onDisconnected();
             });
 
@@ -397,7 +438,8 @@ void HttpConnection::teardown()
 
 bool HttpConnection::canWrite() const
 {
-    return m_phase != Phase::Closed && m_socket->state() == QAbstractSocket::ConnectedState;
+    return m_phase != Phase::Closed && !m_writeShut &&
+           m_socket->state() == QAbstractSocket::ConnectedState;
 }
 
 void HttpConnection::writeRaw(const QByteArray &bytes)
@@ -414,12 +456,12 @@ qint64 HttpConnection::bytesToWrite() const
 void HttpConnection::armTimer(Timer kind, int ms)
 {
     m_timerKind = kind;
-    m_writtenSinceArm = 0;
-    if (kind == Timer::None) {
+    m_wroteSinceArm = false;
+    if (kind == Timer::None || ms <= 0) { // a zero or negative limit means no limit
         m_timer.stop();
         return;
     }
-    m_timer.start(std::max(1, ms));
+    m_timer.start(ms);
 }
 
 void HttpConnection::onReadyRead()
@@ -554,8 +596,7 @@ void HttpConnection::responseDestroyed(HttpResponse *response)
         m_socket->abort(); // the answer is incomplete: do not let it look complete
 }
 
-QByteArray HttpConnection::errorBody(int status, const QByteArray &code,
-                                     const QByteArray &message)
+QByteArray HttpConnection::errorBody(int status, const QByteArray &code, const QByteArray &message)
 {
     const QString type = status >= 500 && status != 501 && status != 505
                              ? QStringLiteral("server_error")
@@ -571,10 +612,10 @@ void HttpConnection::sendError(int status, const QByteArray &code, const QByteAr
 {
     if (canWrite() && m_phase != Phase::Closing) {
         const QByteArray body = errorBody(status, code, message);
-        QByteArray out = "HTTP/1.1 " + QByteArray::number(status) + ' '
-                         + HttpResponse::reasonPhrase(status)
-                         + "\r\nContent-Type: application/json\r\nContent-Length: "
-                         + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n";
+        QByteArray out = "HTTP/1.1 " + QByteArray::number(status) + ' ' +
+                         HttpResponse::reasonPhrase(status) +
+                         "\r\nContent-Type: application/json\r\nContent-Length: " +
+                         QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n";
         out += body;
         m_socket->write(out);
     }
@@ -621,7 +662,7 @@ void HttpConnection::shutdownWrite()
 
 void HttpConnection::onBytesWritten()
 {
-    m_writtenSinceArm = 1;
+    m_wroteSinceArm = true;
     const qint64 pending = m_socket->bytesToWrite();
     if (m_phase == Phase::Closing) {
         if (pending == 0)
@@ -665,7 +706,7 @@ void HttpConnection::onTimeout()
     switch (m_timerKind) {
     case Timer::Idle:
         // A slow reader still taking our last answer is not idle.
-        if (m_writtenSinceArm && m_socket->bytesToWrite() > 0) {
+        if (m_wroteSinceArm && m_socket->bytesToWrite() > 0) {
             armTimer(Timer::Idle, m_limits.idleTimeoutMs);
             return;
         }
@@ -696,8 +737,7 @@ class HttpServer::Private
 public:
     explicit Private(HttpServer *q)
         : q(q)
-    {
-    }
+    {}
     void acceptPending();
     void reject(QTcpSocket *socket);
 
@@ -723,8 +763,7 @@ void HttpServer::Private::acceptPending()
         connections.insert(conn);
         QObject::connect(conn, &HttpConnection::closed, q,
                          [this, conn] { connections.remove(conn); });
-        QObject::connect(conn, &QObject::destroyed, q,
-                         [this, conn] { connections.remove(conn); });
+        QObject::connect(conn, &QObject::destroyed, q, [this, conn] { connections.remove(conn); });
     }
 }
 
@@ -732,11 +771,11 @@ void HttpServer::Private::reject(QTcpSocket *socket)
 {
     qCDebug(lcHttp) << "too many connections; refusing one";
     socket->setParent(q);
-    const QByteArray body = HttpConnection::errorBody(
-        503, "too_many_connections", "The server has too many open connections.");
+    const QByteArray body = HttpConnection::errorBody(503, "too_many_connections",
+                                                      "The server has too many open connections.");
     socket->write("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
-                  "Content-Length: "
-                  + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+                  "Content-Length: " +
+                  QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
     QObject::connect(socket, &QAbstractSocket::disconnected, socket, &QObject::deleteLater);
     socket->disconnectFromHost();
     // A client that never reads must not keep the refused socket alive.
@@ -746,8 +785,7 @@ void HttpServer::Private::reject(QTcpSocket *socket)
 HttpServer::HttpServer(QObject *parent)
     : QObject(parent)
     , d(new Private(this))
-{
-}
+{}
 
 HttpServer::~HttpServer()
 {
@@ -792,8 +830,7 @@ bool HttpServer::listen(const QHostAddress &address, quint16 port)
     }
     d->serverError = QAbstractSocket::UnknownSocketError;
     d->errorString.clear();
-    qCDebug(lcHttp) << "listening on" << d->tcp->serverAddress().toString()
-                    << d->tcp->serverPort();
+    qCDebug(lcHttp) << "listening on" << d->tcp->serverAddress().toString() << d->tcp->serverPort();
     return true;
 }
 

@@ -77,7 +77,8 @@ public:
     bool isFinished() const;
     bool isConnected() const;     // false once the client has gone away
     qint64 bytesPending() const;  // bytes written but not yet taken by the kernel
-    bool isBackpressured() const; // bytesPending() above the high-water mark
+    bool isBackpressured() const; // bytesPending() went above the high-water mark; stays
+                                  // true until drained()
 
     static QByteArray reasonPhrase(int status);
 

@@ -4,8 +4,7 @@
 
 SseParser::SseParser(qsizetype maxBufferedBytes)
     : m_max(std::max<qsizetype>(1, maxBufferedBytes))
-{
-}
+{}
 
 void SseParser::reset()
 {
@@ -28,8 +27,8 @@ QByteArray SseParser::errorString() const
 {
     if (!m_error)
         return {};
-    return QByteArrayLiteral("An upstream event is larger than ") + QByteArray::number(m_max)
-           + QByteArrayLiteral(" bytes.");
+    return QByteArrayLiteral("An upstream event is larger than ") + QByteArray::number(m_max) +
+           QByteArrayLiteral(" bytes.");
 }
 
 QByteArray SseParser::takeRemainder()

@@ -122,6 +122,10 @@ void SessionManager::setState(SessionState state, const QString &reason)
 
 void SessionManager::load()
 {
+    // What the keychain holds now wins over a renewal still on its way.
+    m_refresher->abort();
+    m_retryTimer.stop();
+    m_unsaved.reset();
     setState(SessionState::Starting);
     m_store->load([this](const CredentialStore::LoadResult &r) {
         if (r.keychain.error == KeychainError::NotFound) {

@@ -135,6 +135,22 @@ int Settings::keychainTimeoutMs() const
     return ms > 0 ? ms : 15000;
 }
 
+bool Settings::allowFileStorage() const
+{
+    return m_settings.value(QStringLiteral("keychain/allowFileStorage"), false).toBool();
+}
+
+void Settings::setAllowFileStorage(bool on)
+{
+    m_settings.setValue(QStringLiteral("keychain/allowFileStorage"), on);
+}
+
+QString Settings::fileStoragePath()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
+           QStringLiteral("/qwen-bridge/credentials.json");
+}
+
 QString Settings::providerId() const
 {
     return m_settings.value(QStringLiteral("opencode/providerId"), QStringLiteral("alibaba"))

@@ -41,6 +41,10 @@ public:
 
     QString keychainService() const;
     int keychainTimeoutMs() const;
+    // Explicit opt-in to a 0600 file when no keychain service exists.
+    bool allowFileStorage() const;
+    void setAllowFileStorage(bool on);
+    static QString fileStoragePath();
     QString providerId() const;
     void setProviderId(const QString &id);
 
