@@ -461,8 +461,10 @@ int runServe(const QStringList &args)
         err() << message << "\n";
         err().flush();
     });
-    service.start();
-    return QCoreApplication::exec();
+    // Started from the event loop: a refusal (already running) must be able to end it.
+    QMetaObject::invokeMethod(&service, &BridgeService::start, Qt::QueuedConnection);
+    const int loopCode = QCoreApplication::exec();
+    return exitCode != ExitOk ? exitCode : loopCode;
 }
 
 // ---------------------------------------------------------------------------------------
