@@ -2,6 +2,8 @@
 
 #include "bridge/bridgeservice.h"
 #include "browser.h"
+#include "credentials/apikeycheck.h"
+#include "credentials/apikeypresets.h"
 #include "credentials/credentialstore.h"
 #include "credentials/legacyimport.h"
 #include "oauth/apibase.h"
@@ -28,6 +30,7 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <termios.h>
 #include <unistd.h>
 
 namespace {
@@ -95,6 +98,9 @@ QString usageText()
               "Commands:\n"
               "  login [--no-browser] [--allow-file-storage]\n"
               "                              sign in with your Qwen account in the terminal\n"
+              "  login --api-key [--preset NAME | --base-url URL]\n"
+              "                              sign in with a Model Studio or Coding Plan API\n"
+              "                              key read from standard input\n"
               "  status [--json]             show the sign-in state (never a secret)\n"
               "  logout                      remove the stored credentials\n"
               "  serve                       run the proxy alone, without the tray, until\n"
@@ -118,6 +124,154 @@ QString usageText()
 }
 
 // ---------------------------------------------------------------------------------------
+// login --api-key
+
+// Reads the key from standard input, never from the command line (where other users and
+// shell history would see it). In a terminal, without echo.
+QString readSecretLine(const QString &prompt)
+{
+    const bool tty = ::isatty(STDIN_FILENO) == 1;
+    termios saved{};
+    if (tty) {
+        err() << prompt;
+        err().flush();
+        if (::tcgetattr(STDIN_FILENO, &saved) == 0) {
+            termios quiet = saved;
+            quiet.c_lflag &= ~tcflag_t(ECHO);
+            ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+        }
+    }
+    QTextStream in(stdin);
+    const QString line = in.readLine();
+    if (tty) {
+        ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+        err() << "\n";
+        err().flush();
+    }
+    return line.trimmed();
+}
+
+QString presetList()
+{
+    QString text;
+    const QList<ApiKeyPreset> presets = ApiKeyPresets::all();
+    for (const ApiKeyPreset &p : presets)
+        text += QStringLiteral("  %1  %2\n").arg(p.id, -24).arg(p.name);
+    return text;
+}
+
+int runApiKeyLogin(const QCommandLineParser &parser)
+{
+    if (parser.isSet(QStringLiteral("preset")) && parser.isSet(QStringLiteral("base-url"))) {
+        err() << tr("Use either --preset or --base-url, not both.") << "\n";
+        return ExitUsage;
+    }
+    QString presetId = parser.isSet(QStringLiteral("base-url")) ? ApiKeyPresets::customId()
+                                                                : ApiKeyPresets::defaultId();
+    QUrl baseUrl;
+    if (parser.isSet(QStringLiteral("preset"))) {
+        const ApiKeyPreset preset = ApiKeyPresets::find(parser.value(QStringLiteral("preset")));
+        if (preset.id.isEmpty()) {
+            err() << tr("Unknown preset %1. The presets are:")
+                         .arg(parser.value(QStringLiteral("preset")))
+                  << "\n"
+                  << presetList();
+            return ExitUsage;
+        }
+        presetId = preset.id;
+    }
+    if (presetId == ApiKeyPresets::customId()) {
+        baseUrl = QUrl(parser.value(QStringLiteral("base-url")), QUrl::StrictMode);
+        const QString scheme = baseUrl.scheme().toLower();
+        const bool loopback = baseUrl.host() == QLatin1String("127.0.0.1") ||
+                              baseUrl.host() == QLatin1String("localhost") ||
+                              baseUrl.host() == QLatin1String("::1");
+        // A key must not travel in the clear, except to this machine.
+        if (!baseUrl.isValid() || baseUrl.host().isEmpty() ||
+            !(scheme == QLatin1String("https") || (scheme == QLatin1String("http") && loopback))) {
+            err()
+                << tr("The base URL must be an https:// address (http:// only for this "
+                      "computer), such as https://dashscope-intl.aliyuncs.com/compatible-mode/v1.")
+                << "\n";
+            return ExitUsage;
+        }
+    } else {
+        baseUrl = ApiKeyPresets::find(presetId).baseUrl;
+        if (!parser.isSet(QStringLiteral("preset")))
+            out() << tr("Using %1 (%2). Choose another with --preset; the presets are:")
+                         .arg(ApiKeyPresets::find(presetId).name, presetId)
+                  << "\n"
+                  << presetList();
+        out().flush();
+    }
+    const QString presetName = ApiKeyPresets::displayName(presetId, baseUrl);
+
+    const QString key = readSecretLine(tr("Paste your API key (it is not shown): "));
+    if (key.isEmpty()) {
+        err() << tr("No API key was given on standard input. Example: "
+                    "`qwen-bridge login --api-key < keyfile`.")
+              << "\n";
+        return ExitUsage;
+    }
+    if (key.contains(QLatin1Char(' ')) || key.size() > 4096) {
+        err() << tr("That does not look like an API key (it has spaces or is very long).") << "\n";
+        return ExitUsage;
+    }
+
+    Settings settings;
+    QNetworkAccessManager nam;
+    CredentialStore store(settings);
+    ApiKeyCheck check(&nam);
+    int exitCode = ExitOther;
+    auto finish = [&exitCode](int code) {
+        exitCode = code;
+        QCoreApplication::exit(code);
+    };
+    QObject::connect(
+        &check, &ApiKeyCheck::finished, [&](ApiKeyCheck::Outcome outcome, const QString &message) {
+            if (outcome != ApiKeyCheck::Outcome::Accepted) {
+                err() << message << "\n" << tr("Nothing was stored.") << "\n";
+                err().flush();
+                finish(outcome == ApiKeyCheck::Outcome::Refused ? ExitDenied : ExitNetwork);
+                return;
+            }
+            Credentials c;
+            c.method = AuthMethod::ApiKey;
+            c.apiKey = key;
+            c.preset = presetId;
+            c.baseUrl = baseUrl;
+            store.save(c, [&](const KeychainResult &r) {
+                if (!r.ok()) {
+                    err() << r.message << "\n";
+                    err().flush();
+                    finish(exitCodeFor(r.error));
+                    return;
+                }
+                if (ControlClient::send(QStringLiteral("reload")).has_value())
+                    out() << tr("The running Qwen Bridge now uses this key.") << "\n";
+                out() << tr("Signed in with an API key for %1. Requests go to %2.")
+                             .arg(presetName, baseUrl.toString())
+                      << "\n";
+                out().flush();
+                finish(ExitOk);
+            });
+        });
+    store.load([&](const CredentialStore::LoadResult &r) {
+        if (!r.keychain.ok() && r.keychain.error != KeychainError::NotFound) {
+            err() << r.keychain.message << "\n";
+            err().flush();
+            finish(exitCodeFor(r.keychain.error));
+            return;
+        }
+        out() << tr("Checking the key with %1…").arg(presetName) << "\n";
+        out().flush();
+        check.check(baseUrl, key, presetName);
+    });
+    QCoreApplication::exec();
+    return exitCode;
+}
+
+// ---------------------------------------------------------------------------------------
 // login
 
 int runLogin(const QStringList &args)
@@ -126,8 +280,19 @@ int runLogin(const QStringList &args)
     parser.addOption({QStringLiteral("no-browser"), tr("Do not open a browser.")});
     parser.addOption({QStringLiteral("allow-file-storage"),
                       tr("Without a keychain service, keep credentials in a 0600 file.")});
+    parser.addOption({QStringLiteral("api-key"), tr("Sign in with an API key read from stdin.")});
+    parser.addOption(
+        {QStringLiteral("preset"), tr("The plan and region of the key."), QStringLiteral("NAME")});
+    parser.addOption({QStringLiteral("base-url"), tr("A custom OpenAI-compatible base URL."),
+                      QStringLiteral("URL")});
     if (!parser.parse(args)) {
         err() << parser.errorText() << "\n" << usageText();
+        return ExitUsage;
+    }
+    if (parser.isSet(QStringLiteral("api-key")))
+        return runApiKeyLogin(parser);
+    if (parser.isSet(QStringLiteral("preset")) || parser.isSet(QStringLiteral("base-url"))) {
+        err() << tr("--preset and --base-url go with --api-key.") << "\n";
         return ExitUsage;
     }
     const bool openBrowser = !parser.isSet(QStringLiteral("no-browser"));
@@ -321,8 +486,14 @@ int runStatus(const QStringList &args)
                      apiBaseFromResourceUrl(c.resourceUrl, settings.apiFallbackUrl()).toString());
         } else if (c.method == AuthMethod::ApiKey) {
             o.insert(QStringLiteral("preset"), c.preset);
+            o.insert(QStringLiteral("preset_name"),
+                     ApiKeyPresets::displayName(c.preset, c.baseUrl));
             o.insert(QStringLiteral("api_base"), c.baseUrl.toString());
         }
+        const bool quota = live.value(QStringLiteral("quota_exhausted")).toBool();
+        o.insert(QStringLiteral("quota_exhausted"), quota);
+        if (quota)
+            message = live.value(QStringLiteral("quota_message")).toString();
         o.insert(QStringLiteral("keychain"),
                  r.keychain.ok() || r.keychain.error == KeychainError::NotFound
                      ? QStringLiteral("available")
@@ -332,7 +503,12 @@ int runStatus(const QStringList &args)
             out() << QJsonDocument(o).toJson(QJsonDocument::Indented);
         } else {
             out() << tr("State:    %1").arg(state) << "\n";
-            if (c.method != AuthMethod::None)
+            if (c.method == AuthMethod::ApiKey)
+                out() << tr("Method:   %1 (%2)")
+                             .arg(Credentials::methodName(c.method),
+                                  ApiKeyPresets::displayName(c.preset, c.baseUrl))
+                      << "\n";
+            else if (c.method != AuthMethod::None)
                 out() << tr("Method:   %1").arg(Credentials::methodName(c.method)) << "\n";
             if (c.method == AuthMethod::OAuth)
                 out() << tr("Expires:  %1").arg(c.expiresAt.toLocalTime().toString(Qt::ISODate))
@@ -585,6 +761,12 @@ int runOpenCodeConfig(const QStringList &args)
     CredentialStore store(settings);
     LocalKey key(store.keychain());
     int exitCode = ExitOk;
+    AuthMethod method = AuthMethod::None;
+    store.load([&](const CredentialStore::LoadResult &r) {
+        method = r.credentials.method;
+        QCoreApplication::exit(0);
+    });
+    QCoreApplication::exec();
     key.load([&](bool ok, const QString &error) {
         if (!ok) {
             err() << tr("The proxy's local key could not be read or created: %1").arg(error)
@@ -597,6 +779,17 @@ int runOpenCodeConfig(const QStringList &args)
         config.providerId = provider;
         config.baseUrl = OpenCodeConfig::baseUrlForPort(settings.port());
         config.apiKey = key.value();
+        if (method == AuthMethod::ApiKey) {
+            // The aliases keep working; the real names become choosable too.
+            const QStringList real = ApiKeyPresets::suggestedModels();
+            for (const QString &id : real) {
+                OpenCodeConfig::Model m;
+                m.id = id;
+                m.name = id;
+                m.acceptsImages = id.contains(QLatin1String("-vl"));
+                config.models.append(m);
+            }
+        }
         if (!write) {
             out() << config.toJson();
         } else {

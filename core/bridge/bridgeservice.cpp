@@ -24,7 +24,14 @@ BridgeService::BridgeService(QObject *parent)
     , m_proxy(new ProxyServer(m_settings, m_session, m_localKey, this))
     , m_lock(new InstanceLock)
 {
-    connect(m_proxy, &ProxyServer::quotaExhausted, this, &BridgeService::quotaExhausted);
+    connect(m_proxy, &ProxyServer::quotaExhausted, this, [this](const QString &message) {
+        if (!m_quotaMessage.isEmpty())
+            return;
+        m_quotaMessage = message;
+        Q_EMIT quotaExhausted(message);
+    });
+    connect(m_session, &SessionManager::credentialsChanged, this,
+            [this] { m_quotaMessage.clear(); });
 }
 
 BridgeService::~BridgeService()
@@ -68,6 +75,9 @@ QJsonObject BridgeService::handleControl(const QJsonObject &request)
         reply.insert(QStringLiteral("method"), Credentials::methodName(m_session->method()));
         reply.insert(QStringLiteral("proxy_url"), proxyUrl().toString());
         reply.insert(QStringLiteral("proxy_error"), proxyError());
+        reply.insert(QStringLiteral("quota_exhausted"), !m_quotaMessage.isEmpty());
+        if (!m_quotaMessage.isEmpty())
+            reply.insert(QStringLiteral("quota_message"), m_quotaMessage);
         reply.insert(QStringLiteral("pid"), QCoreApplication::applicationPid());
     } else if (command == QLatin1String("reload")) {
         // A terminal command changed the stored credentials.

@@ -44,6 +44,8 @@ public:
     QUrl proxyUrl() const; // http://127.0.0.1:PORT/v1 once listening, else empty
     bool isProxyListening() const;
     QString proxyError() const;
+    // Set once the upstream said the quota is gone, until the credentials change.
+    QString quotaMessage() const { return m_quotaMessage; }
 
     // A device sign-in with this service's network and OAuth settings; the caller owns it.
     DeviceAuthorization *createDeviceAuthorization(QObject *parent);
@@ -57,6 +59,7 @@ Q_SIGNALS:
     void proxyFailed(const QString &message); // e.g. the port is taken
     void localKeyReady();
     void localKeyFailed(const QString &message);
+    // Once per sign-in, however many requests hit the empty quota.
     void quotaExhausted(const QString &message);
     void alreadyRunning(qint64 pid);
     void showRequested(); // a second start handed over to us
@@ -73,4 +76,5 @@ private:
     ProxyServer *m_proxy;
     InstanceLock *m_lock;
     ControlServer *m_control = nullptr;
+    QString m_quotaMessage;
 };

@@ -43,10 +43,15 @@ QString Settings::stateDir()
 
 QString Settings::runtimeDir()
 {
-    QString base = QStandardPaths::writableLocation(QStandardPaths::RuntimeLocation);
-    if (base.isEmpty())
-        base = QDir::tempPath();
-    return base + QStringLiteral("/qwen-bridge");
+    // Without XDG_RUNTIME_DIR (ssh sessions, containers) a private folder of our own in
+    // the temp folder, named for the user; QStandardPaths would warn on every call.
+    const QString xdg = envString("XDG_RUNTIME_DIR");
+    if (!xdg.isEmpty() && !QDir::isRelativePath(xdg))
+        return xdg + QStringLiteral("/qwen-bridge");
+    return QDir::tempPath() + QStringLiteral("/qwen-bridge-%1")
+                                  .arg(QString::fromLocal8Bit(qgetenv("USER")).isEmpty()
+                                           ? QStringLiteral("user")
+                                           : QString::fromLocal8Bit(qgetenv("USER")));
 }
 
 QString Settings::requestLogDir()
