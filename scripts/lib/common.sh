@@ -16,8 +16,14 @@ BUILD_PACKAGES=(
 # What the tests need besides: a private keyring, a display with a tray host, a QR
 # decoder, the npm client for OpenCode, and tools to validate packaging.
 TEST_PACKAGES=(
-    xvfb xauth trayer x11-utils xdotool imagemagick zbar-tools nodejs npm
+    xvfb xauth trayer x11-utils xdotool imagemagick zbar-tools
 )
+# npm installs the pinned OpenCode CLI. A machine may already have Node.js from elsewhere
+# (whose nodejs package bundles npm and conflicts with Debian's npm): only add Debian's
+# when there is no npm at all.
+if ! command -v npm >/dev/null 2>&1; then
+    TEST_PACKAGES+=(nodejs npm)
+fi
 
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
