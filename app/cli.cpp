@@ -120,7 +120,7 @@ QString usageText()
               "  -v, --version               show the version\n"
               "\n"
               "Exit codes: 0 done, 1 other failure, 2 sign-in refused, 3 sign-in code expired,\n"
-              "4 network or server failure, 5 keychain failure, 64 wrong usage.\n");
+              "4 network or server failure, 5 keychain failure, 64 wrong usage, 130 cancelled.\n");
 }
 
 // ---------------------------------------------------------------------------------------

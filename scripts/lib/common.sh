@@ -14,9 +14,11 @@ BUILD_PACKAGES=(
     libsecret-1-0 gnome-keyring dbus dbus-x11 xdg-utils
 )
 # What the tests need besides: a private keyring, a display with a tray host, a QR
-# decoder, the npm client for OpenCode, and tools to validate packaging.
+# decoder, the npm client for OpenCode, and tools to validate packaging; clang with its
+# libFuzzer and sanitizer runtimes for the fuzz targets, llvm-symbolizer for their stacks.
 TEST_PACKAGES=(
     xvfb xauth trayer x11-utils xdotool imagemagick zbar-tools
+    clang libclang-rt-14-dev llvm
 )
 # npm installs the pinned OpenCode CLI. A machine may already have Node.js from elsewhere
 # (whose nodejs package bundles npm and conflicts with Debian's npm): only add Debian's
