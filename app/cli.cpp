@@ -314,7 +314,14 @@ int runLogin(const QStringList &args)
         QCoreApplication::exit(code);
     };
 
+    bool saving = false;
     QObject::connect(&signalsWatcher, &UnixSignals::terminationRequested, &auth, [&](int) {
+        if (saving) {
+            // Approved already: the keychain write finishes and decides the outcome.
+            err() << tr("Finishing storing the sign-in…") << "\n";
+            err().flush();
+            return;
+        }
         if (tty)
             out() << "\n";
         auth.cancel();
@@ -372,7 +379,9 @@ int runLogin(const QStringList &args)
         if (tty)
             out() << "\n";
         const Credentials credentials = Credentials::fromTokens(tokens);
+        saving = true;
         store.save(credentials, [&, resourceUrl = tokens.resourceUrl](const KeychainResult &r) {
+            saving = false;
             if (!r.ok()) {
                 err() << tr("Signed in, but the credentials could not be stored: %1").arg(r.message)
                       << "\n";

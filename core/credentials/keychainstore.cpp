@@ -29,9 +29,9 @@ QString KeychainStore::describe(KeychainError error)
     case KeychainError::NoService:
         return QCoreApplication::translate(
             "KeychainStore",
-            "No keychain service is running. Start GNOME Keyring or KWallet in your desktop "
-            "session (on a server: run gnome-keyring-daemon inside a D-Bus session) and try "
-            "again.");
+            "No keychain service answered. Start or unlock GNOME Keyring or KWallet in your "
+            "desktop session (on a server: run gnome-keyring-daemon inside a D-Bus session) "
+            "and try again.");
     case KeychainError::AccessDenied:
         return QCoreApplication::translate(
             "KeychainStore",

@@ -17,16 +17,20 @@ DeviceAuthorization::DeviceAuthorization(QNetworkAccessManager *nam, const OAuth
     , m_nam(nam)
     , m_config(config)
 {
+    // Precise timers: a coarse one may fire up to 5 % early, which would poll before the
+    // interval the server asked for (RFC 8628 §3.5) and repeat a countdown second.
     m_pollTimer.setSingleShot(true);
+    m_pollTimer.setTimerType(Qt::PreciseTimer);
     connect(&m_pollTimer, &QTimer::timeout, this, &DeviceAuthorization::poll);
+    m_tickTimer.setTimerType(Qt::PreciseTimer);
     m_tickTimer.setInterval(1000);
     connect(&m_tickTimer, &QTimer::timeout, this, &DeviceAuthorization::onTick);
 }
 
 DeviceAuthorization::~DeviceAuthorization()
 {
-    if (m_reply)
-        m_reply->abort();
+    // Silently: aborting a reply in flight must not report a transient error from here.
+    stop();
 }
 
 void DeviceAuthorization::setTiming(int defaultIntervalMs, int slowDownStepMs)
@@ -204,7 +208,10 @@ void DeviceAuthorization::onTokenReply(QNetworkReply *reply)
     m_reply.clear();
     const OAuthReply r = OAuthReply::read(reply);
 
-    if (r.transportFailed || (r.isServerError() && r.error.isEmpty())) {
+    // PROTOCOL.md §2: a 5xx or a network error while polling is transient, whatever the
+    // body says (servers put "server_error" and the like in it); polling goes on until the
+    // code expires.
+    if (r.transportFailed || r.isServerError()) {
         m_lastTransientError = r.transportFailed
                                    ? r.describeTransportFailure()
                                    : tr("the server answered HTTP %1").arg(r.httpStatus);
