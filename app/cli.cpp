@@ -116,6 +116,7 @@ QString usageText()
               "\n"
               "Options:\n"
               "  --demo                      the tray application against a built-in fake Qwen\n"
+              "  --windowed                  a status window instead of the tray icon\n"
               "  -h, --help                  show this help\n"
               "  -v, --version               show the version\n"
               "\n"

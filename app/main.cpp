@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "gui.h"
 #include "logging.h"
 
 #include <QCoreApplication>
@@ -6,8 +7,9 @@
 
 static bool hasDisplay()
 {
-    return !qEnvironmentVariableIsEmpty("DISPLAY") ||
-           !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY");
+    return !qEnvironmentVariableIsEmpty("DISPLAY")
+           || !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")
+           || qgetenv("QT_QPA_PLATFORM") == "offscreen";
 }
 
 int main(int argc, char **argv)
@@ -19,16 +21,32 @@ int main(int argc, char **argv)
         arguments << QString::fromLocal8Bit(argv[i]);
 
     if (!isCliInvocation(arguments)) {
-        if (!hasDisplay()) {
-            QTextStream(stderr) << QCoreApplication::translate(
-                "main", "No graphical display: starting without the tray, as `qwen-bridge "
-                        "serve`. Sign in with `qwen-bridge login` in another terminal.\n");
-            arguments = QStringList{arguments.value(0), QStringLiteral("serve")};
+        GuiOptions options;
+        QStringList unknown;
+        for (const QString &a : arguments.mid(1)) {
+            if (a == QLatin1String("--demo"))
+                options.demo = true;
+            else if (a == QLatin1String("--windowed"))
+                options.windowed = true;
+            else
+                unknown << a;
         }
+        if (!unknown.isEmpty()) {
+            QCoreApplication app(argc, argv);
+            QTextStream(stderr) << QCoreApplication::translate("main", "Unknown option: %1\n")
+                                       .arg(unknown.join(QLatin1Char(' ')))
+                                << QCoreApplication::translate(
+                                       "main", "Run `qwen-bridge --help` to see what it takes.\n");
+            return ExitUsage;
+        }
+        if (hasDisplay())
+            return runGui(argc, argv, options);
+        QTextStream(stderr) << QCoreApplication::translate(
+            "main", "No graphical display: starting without the tray, as `qwen-bridge serve`. "
+                    "Sign in with `qwen-bridge login` in another terminal.\n");
+        arguments = QStringList{arguments.value(0), QStringLiteral("serve")};
     }
     QCoreApplication app(argc, argv);
-    setUpLogging(isCliInvocation(arguments));
-    if (!isCliInvocation(arguments))
-        arguments = QStringList{arguments.value(0), QStringLiteral("serve")};
+    setUpLogging(true);
     return runCli(arguments);
 }

@@ -45,13 +45,15 @@ QString Settings::runtimeDir()
 {
     // Without XDG_RUNTIME_DIR (ssh sessions, containers) a private folder of our own in
     // the temp folder, named for the user; QStandardPaths would warn on every call.
+    // The demo has its own lock and control socket: it may run beside the real one.
+    const QString name = s_demo ? QStringLiteral("qwen-bridge-demo") : QStringLiteral("qwen-bridge");
     const QString xdg = envString("XDG_RUNTIME_DIR");
     if (!xdg.isEmpty() && !QDir::isRelativePath(xdg))
-        return xdg + QStringLiteral("/qwen-bridge");
-    return QDir::tempPath() + QStringLiteral("/qwen-bridge-%1")
-                                  .arg(QString::fromLocal8Bit(qgetenv("USER")).isEmpty()
-                                           ? QStringLiteral("user")
-                                           : QString::fromLocal8Bit(qgetenv("USER")));
+        return xdg + QLatin1Char('/') + name;
+    QString user = QString::fromLocal8Bit(qgetenv("USER"));
+    if (user.isEmpty())
+        user = QStringLiteral("user");
+    return QDir::tempPath() + QLatin1Char('/') + name + QLatin1Char('-') + user;
 }
 
 QString Settings::requestLogDir()

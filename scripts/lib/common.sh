@@ -12,6 +12,8 @@ BUILD_PACKAGES=(
     qtkeychain-qt6-dev libqrencode-dev
     # QtKeychain loads libsecret at run time; without it there is no keychain.
     libsecret-1-0 gnome-keyring dbus dbus-x11 xdg-utils
+    # Qt's own translated button texts, and a font for the Chinese translation
+    qt6-translations-l10n fonts-noto-cjk
 )
 # What the tests need besides: a private keyring, a display with a tray host, a QR
 # decoder, the npm client for OpenCode, and tools to validate packaging; clang with its

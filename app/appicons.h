@@ -1,0 +1,20 @@
+#pragma once
+
+#include <QIcon>
+
+// What the tray icon says at a glance.
+enum class TrayStatus {
+    SignedOut,
+    SigningIn,
+    SignedIn,
+    Attention, // sign in again, keychain trouble, the proxy could not start
+};
+
+// The icons of the application, drawn from the SVGs in resources/icons.
+class AppIcons
+{
+public:
+    static QIcon application();
+    static QIcon tray(TrayStatus status);
+    static QString trayResource(TrayStatus status); // ":/icons/tray-….svg"
+};

@@ -1,0 +1,56 @@
+#pragma once
+
+#include <QDialog>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class Settings;
+
+// The settings a person may want to change, checked before anything is saved. Values
+// that the environment overrides are shown but cannot be edited here.
+class SettingsDialog : public QDialog
+{
+    Q_OBJECT
+public:
+    static constexpr quint16 kMinPort = 1024; // lower ports need root on Linux
+
+    SettingsDialog(Settings *settings, bool demo, QWidget *parent = nullptr);
+
+    // Each returns an empty string when the text is acceptable, else a sentence saying why not.
+    static QString checkPort(const QString &text, quint16 *port = nullptr);
+    static QString checkOAuthBaseUrl(const QString &text);
+    static QString checkProviderId(const QString &text);
+    static QString checkClientId(const QString &text);
+
+    // Checks every field, saves when all are good; false (with the reasons on screen) when not.
+    bool apply();
+    QString errorText() const;
+
+public Q_SLOTS:
+    void accept() override;
+    void restoreDefaults();
+
+Q_SIGNALS:
+    void portChanged(quint16 port); // the proxy must listen somewhere else
+    void qwenModeChanged();
+    void loggingChanged();          // debug or request logging switched
+    void openCodeSettingsChanged(); // port or provider id: OpenCode's file is stale
+    void signInSettingsChanged();   // OAuth base URL or client id
+
+private:
+    void load();
+    void markInvalid(QWidget *field, bool invalid);
+    QLabel *makeNote(const QString &text);
+
+    Settings *m_settings;
+    QLineEdit *m_port;
+    QComboBox *m_qwenMode;
+    QLineEdit *m_providerId;
+    QCheckBox *m_debugLogging;
+    QCheckBox *m_requestLogging;
+    QLineEdit *m_oauthBaseUrl;
+    QLineEdit *m_clientId;
+    QLabel *m_errors;
+};

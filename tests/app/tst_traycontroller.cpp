@@ -1,0 +1,555 @@
+#include "traycontroller.h"
+
+#include "autostart.h"
+#include "bridge/bridgeservice.h"
+#include "configureopencodedialog.h"
+#include "fakeqwenservice.h"
+#include "opencode/opencodeconfig.h"
+#include "proxy/localkey.h"
+#include "settings/settings.h"
+#include "settingsdialog.h"
+#include "signindialog.h"
+#include "statuswindow.h"
+#include "testhome.h"
+
+#include <QAbstractButton>
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QDesktopServices>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QMessageBox>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTest>
+
+class UrlRecorder : public QObject
+{
+    Q_OBJECT
+public:
+    QList<QUrl> opened;
+public Q_SLOTS:
+    void open(const QUrl &url) { opened << url; }
+};
+
+// The tray menu and the status window for each state of the session and the proxy, with a
+// real BridgeService (keychain on the test's private D-Bus session) against the fake Qwen
+// service. There is no tray under the offscreen platform, which also covers the fallback.
+class TestTrayController : public QObject
+{
+    Q_OBJECT
+
+    TestHome m_home;
+    UrlRecorder m_urls;
+    FakeQwenService *m_fake = nullptr;
+    BridgeService *m_service = nullptr;
+    TrayController *m_tray = nullptr;
+    QList<QPair<QString, QString>> m_notes;
+    int m_round = 0;
+
+    static quint16 freePort()
+    {
+        QTcpServer probe;
+        probe.listen(QHostAddress::LocalHost, 0);
+        return probe.serverPort();
+    }
+
+    QAction *action(const char *name) const
+    {
+        return m_tray->menu()->findChild<QAction *>(QLatin1String(name));
+    }
+
+    // What a person sees in the menu, top to bottom; separators as "--".
+    QStringList visibleMenu() const
+    {
+        QStringList items;
+        for (QAction *a : m_tray->menu()->actions()) {
+            if (!a->isVisible())
+                continue;
+            items << (a->isSeparator() ? QStringLiteral("--") : a->objectName());
+        }
+        return items;
+    }
+
+    void makeBridge(bool demo)
+    {
+        m_service = new BridgeService;
+        m_tray = new TrayController(m_service, demo);
+        connect(m_tray, &TrayController::notified, this,
+                [this](const QString &title, const QString &message) {
+                    m_notes << qMakePair(title, message);
+                });
+        m_service->start();
+    }
+
+    void waitUntilReady()
+    {
+        QTRY_VERIFY_WITH_TIMEOUT(m_service->isProxyListening(), 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(m_service->session()->state() != SessionState::Starting, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(m_service->localKey()->isLoaded(), 30000);
+    }
+
+    void signInThroughTheDialog()
+    {
+        m_tray->signIn();
+        SignInDialog *dialog = m_tray->signInDialog();
+        QVERIFY(dialog);
+        dialog->setSuccessDelay(100);
+        QTRY_COMPARE_WITH_TIMEOUT(dialog->page(), SignInDialog::Page::Code, 30000);
+        QCOMPARE(m_service->session()->state(), SessionState::SigningIn);
+        QVERIFY(m_fake->approve(dialog->code().userCode));
+        QTRY_COMPARE_WITH_TIMEOUT(m_service->session()->state(), SessionState::SignedIn, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_tray->signInDialog(), 30000);
+    }
+
+    bool notifiedAbout(const QString &words) const
+    {
+        for (const auto &note : m_notes) {
+            if (note.first.contains(words) || note.second.contains(words))
+                return true;
+        }
+        return false;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QDesktopServices::setUrlHandler(QStringLiteral("http"), &m_urls, "open");
+        QDesktopServices::setUrlHandler(QStringLiteral("https"), &m_urls, "open");
+        QDesktopServices::setUrlHandler(QStringLiteral("file"), &m_urls, "open");
+    }
+
+    void cleanupTestCase()
+    {
+        for (const char *scheme : {"http", "https", "file"})
+            QDesktopServices::unsetUrlHandler(QLatin1String(scheme));
+    }
+
+    void init()
+    {
+        // A keychain entry of its own for each test: nothing carries over.
+        m_home.setSetting(QStringLiteral("keychain/service"),
+                          m_home.keychainService() + QStringLiteral("-%1").arg(++m_round));
+        m_fake = new FakeQwenService;
+        QVERIFY(m_fake->start());
+        m_fake->setPollInterval(1);
+        qputenv("QWEN_BRIDGE_OAUTH_URL", m_fake->baseUrl().toString().toUtf8());
+        qputenv("QWEN_BRIDGE_API_URL", m_fake->apiBaseUrl().toString().toUtf8());
+        qputenv("QWEN_BRIDGE_PORT", QByteArray::number(freePort()));
+        m_notes.clear();
+        m_urls.opened.clear();
+    }
+
+    void cleanup()
+    {
+        delete m_tray;
+        m_tray = nullptr;
+        if (m_service) {
+            // Leave the keychain as it was found.
+            bool done = false;
+            m_service->signOut([&done](bool, const QString &) { done = true; });
+            QTRY_VERIFY_WITH_TIMEOUT(done, 30000);
+        }
+        delete m_service;
+        m_service = nullptr;
+        delete m_fake;
+        m_fake = nullptr;
+        qunsetenv("QWEN_BRIDGE_PORT");
+        const QWidgetList windows = QApplication::topLevelWidgets();
+        for (QWidget *w : windows)
+            w->deleteLater();
+        QFile::remove(Autostart::filePath());
+    }
+
+    void mapsStatesToIcons()
+    {
+        using S = SessionState;
+        QCOMPARE(TrayController::statusFor(S::Starting, false), TrayStatus::SignedOut);
+        QCOMPARE(TrayController::statusFor(S::SignedOut, false), TrayStatus::SignedOut);
+        QCOMPARE(TrayController::statusFor(S::SigningIn, false), TrayStatus::SigningIn);
+        QCOMPARE(TrayController::statusFor(S::SignedIn, false), TrayStatus::SignedIn);
+        QCOMPARE(TrayController::statusFor(S::Refreshing, false), TrayStatus::SignedIn);
+        QCOMPARE(TrayController::statusFor(S::OfflineRetrying, false), TrayStatus::Attention);
+        QCOMPARE(TrayController::statusFor(S::SignInRequired, false), TrayStatus::Attention);
+        QCOMPARE(TrayController::statusFor(S::KeychainUnavailable, false), TrayStatus::Attention);
+        QCOMPARE(TrayController::statusFor(S::SignedIn, true), TrayStatus::Attention);
+        QCOMPARE(TrayController::statusFor(S::SignedOut, true), TrayStatus::Attention);
+        // Each status has an icon of its own.
+        QSet<QString> resources;
+        for (TrayStatus s : {TrayStatus::SignedOut, TrayStatus::SigningIn, TrayStatus::SignedIn,
+                             TrayStatus::Attention}) {
+            QVERIFY(!AppIcons::tray(s).isNull());
+            QVERIFY(!AppIcons::tray(s).pixmap(22, 22).isNull());
+            resources.insert(AppIcons::trayResource(s));
+        }
+        QCOMPARE(resources.size(), 4);
+    }
+
+    void formatsDurations()
+    {
+        QCOMPARE(TrayController::formatDuration(30), QStringLiteral("less than a minute"));
+        QCOMPARE(TrayController::formatDuration(59 * 60 + 59), QStringLiteral("59 min"));
+        QCOMPARE(TrayController::formatDuration(3 * 3600 + 12 * 60), QStringLiteral("3 h 12 min"));
+        QCOMPARE(TrayController::formatDuration(50 * 3600), QStringLiteral("2 d 2 h"));
+    }
+
+    void signedOutMenu()
+    {
+        makeBridge(false);
+        waitUntilReady();
+        QCOMPARE(m_service->session()->state(), SessionState::SignedOut);
+        m_tray->refresh();
+        QCOMPARE(visibleMenu(),
+                 (QStringList{"stateLine", "proxyLine", "requestsLine", "--", "signInAction", "--",
+                              "configureOpenCodeAction", "copyConfigAction", "copyProxyAction",
+                              "--", "openLogsAction", "settingsAction", "startAtLoginAction",
+                              "aboutAction", "--", "quitAction"}));
+        for (const char *line : {"stateLine", "proxyLine", "requestsLine"})
+            QVERIFY2(!action(line)->isEnabled(), line);
+        QCOMPARE(action("stateLine")->text(), QStringLiteral("Signed out"));
+        const QString proxy = m_service->proxyUrl().toString();
+        QCOMPARE(action("proxyLine")->text(), QStringLiteral("Proxy: %1").arg(proxy));
+        QCOMPARE(action("requestsLine")->text(), QStringLiteral("Requests today: 0"));
+        QVERIFY(action("signInAction")->isEnabled());
+        QCOMPARE(action("signInAction")->text(), QStringLiteral("Sign in…"));
+        QVERIFY(action("configureOpenCodeAction")->isEnabled());
+        QVERIFY(action("startAtLoginAction")->isCheckable());
+        QCOMPARE(m_tray->status(), TrayStatus::SignedOut);
+        QVERIFY(m_tray->toolTip().contains(QStringLiteral("Signed out")));
+        QVERIFY(m_tray->toolTip().contains(proxy));
+        QCOMPARE(m_tray->trayIcon()->toolTip(), m_tray->toolTip());
+    }
+
+    void signingInAndSignedInMenus()
+    {
+        makeBridge(false);
+        waitUntilReady();
+        m_tray->signIn();
+        QTRY_COMPARE_WITH_TIMEOUT(m_tray->status(), TrayStatus::SigningIn, 10000);
+        QCOMPARE(action("stateLine")->text(), QStringLiteral("Signing in…"));
+        QVERIFY(action("signInAction")->isVisible()); // brings the dialog back
+        QVERIFY(!action("signOutAction")->isVisible());
+        QVERIFY(m_tray->toolTip().contains(QStringLiteral("Signing in")));
+        SignInDialog *dialog = m_tray->signInDialog();
+        QTRY_COMPARE_WITH_TIMEOUT(dialog->page(), SignInDialog::Page::Code, 30000);
+        QCOMPARE(m_urls.opened.size(), 1); // the browser opened by itself
+        dialog->setSuccessDelay(100);
+        QVERIFY(m_fake->approve(dialog->code().userCode));
+        QTRY_COMPARE_WITH_TIMEOUT(m_service->session()->state(), SessionState::SignedIn, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_tray->signInDialog(), 30000);
+
+        QVERIFY(notifiedAbout(QStringLiteral("Signed in")));
+        QCOMPARE(m_tray->status(), TrayStatus::SignedIn);
+        m_tray->refresh();
+        QCOMPARE(visibleMenu().mid(0, 6), (QStringList{"stateLine", "expiryLine", "proxyLine",
+                                                       "requestsLine", "--", "signOutAction"}));
+        QCOMPARE(action("stateLine")->text(), QStringLiteral("Signed in with your Qwen account"));
+        QVERIFY2(action("expiryLine")->text().startsWith(QStringLiteral("Token expires in 59 min")),
+                 qPrintable(action("expiryLine")->text()));
+        QVERIFY(!action("signInAction")->isVisible());
+        QVERIFY(m_tray->toolTip().contains(QStringLiteral("Signed in")));
+
+        // A request through the proxy shows up in the menu without anyone asking.
+        QNetworkAccessManager nam;
+        QNetworkRequest request(QUrl(m_service->proxyUrl().toString() + QStringLiteral("/models")));
+        request.setRawHeader("Authorization", "Bearer " + m_service->localKey()->value().toUtf8());
+        QNetworkReply *reply = nam.get(request);
+        QSignalSpy done(reply, &QNetworkReply::finished);
+        QVERIFY(done.wait(30000));
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+        reply->deleteLater();
+        QTRY_COMPARE_WITH_TIMEOUT(action("requestsLine")->text(),
+                                  QStringLiteral("Requests today: 1"), 10000);
+        QVERIFY(m_tray->toolTip().contains(QStringLiteral("Requests today: 1")));
+    }
+
+    void cancelledSignInGoesBack()
+    {
+        makeBridge(false);
+        waitUntilReady();
+        m_tray->signIn();
+        QTRY_COMPARE_WITH_TIMEOUT(m_tray->status(), TrayStatus::SigningIn, 10000);
+        m_tray->signInDialog()->reject();
+        QTRY_COMPARE_WITH_TIMEOUT(m_service->session()->state(), SessionState::SignedOut, 10000);
+        QCOMPARE(m_tray->status(), TrayStatus::SignedOut);
+    }
+
+    void signInRequiredAsksForAttention()
+    {
+        makeBridge(false);
+        waitUntilReady();
+        // Credentials whose refresh token the service does not know: the first renewal is
+        // refused and the session says "sign in again".
+        Credentials dead;
+        dead.method = AuthMethod::OAuth;
+        dead.accessToken = QStringLiteral("old-access");
+        dead.refreshToken = QStringLiteral("dead-refresh");
+        dead.tokenType = QStringLiteral("Bearer");
+        dead.expiresAt = QDateTime::currentDateTimeUtc().addSecs(2);
+        bool stored = false;
+        m_service->signIn(dead, [&stored](bool ok, const QString &) { stored = ok; });
+        QTRY_VERIFY_WITH_TIMEOUT(stored, 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_service->session()->state(), SessionState::SignInRequired,
+                                  30000);
+        QCOMPARE(m_tray->status(), TrayStatus::Attention);
+        QVERIFY(notifiedAbout(QStringLiteral("Sign in to Qwen again")));
+        m_tray->refresh();
+        QVERIFY(action("signInAction")->isVisible());
+        QCOMPARE(action("signInAction")->text(), QStringLiteral("Sign in again…"));
+        QVERIFY(action("signOutAction")->isVisible());
+        QCOMPARE(action("stateLine")->text(), QStringLiteral("Sign in again"));
+    }
+
+    void portTakenAsksForAttention()
+    {
+        QTcpServer squatter;
+        QVERIFY(squatter.listen(QHostAddress::LocalHost, 0));
+        qputenv("QWEN_BRIDGE_PORT", QByteArray::number(squatter.serverPort()));
+        makeBridge(false);
+        QTRY_VERIFY_WITH_TIMEOUT(notifiedAbout(QStringLiteral("The proxy could not start")), 30000);
+        QCOMPARE(m_tray->status(), TrayStatus::Attention);
+        QVERIFY(action("proxyLine")->text().startsWith(QStringLiteral("Proxy stopped")));
+        QVERIFY(m_tray->toolTip().contains(QStringLiteral("Proxy stopped")));
+        // The copy actions still work: they name the configured port.
+        QVERIFY(action("copyProxyAction")->isEnabled());
+        m_tray->copyProxyUrlAndKey();
+        QVERIFY(QApplication::clipboard()->text().contains(
+            QStringLiteral(":%1/v1").arg(squatter.serverPort())));
+
+        // The port is free again: restarting the proxy clears the attention.
+        squatter.close();
+        m_service->restartProxy();
+        QTRY_VERIFY_WITH_TIMEOUT(m_service->isProxyListening(), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_tray->status(), TrayStatus::SignedOut, 10000);
+    }
+
+    void quotaNoticeIsNotRepeated()
+    {
+        makeBridge(false);
+        waitUntilReady();
+        Q_EMIT m_service->quotaExhausted(QStringLiteral("Free allocated quota exceeded."));
+        Q_EMIT m_service->quotaExhausted(QStringLiteral("Free allocated quota exceeded."));
+        int quotaNotes = 0;
+        for (const auto &note : qAsConst(m_notes))
+            quotaNotes += note.second.contains(QStringLiteral("quota")) ? 1 : 0;
+        QCOMPARE(quotaNotes, 1);
+    }
+
+    void copiesTheOpenCodeBlockAndTheKey()
+    {
+        makeBridge(false);
+        waitUntilReady();
+        const QString key = m_service->localKey()->value();
+        QVERIFY(key.size() >= 32);
+        const QString url = m_service->proxyUrl().toString();
+
+        action("copyProxyAction")->trigger();
+        const QString copied = QApplication::clipboard()->text();
+        QVERIFY(copied.contains(url));
+        QVERIFY(copied.contains(key));
+
+        action("copyConfigAction")->trigger();
+        const QJsonObject doc =
+            QJsonDocument::fromJson(QApplication::clipboard()->text().toUtf8()).object();
+        const QJsonObject options = doc.value(QStringLiteral("provider"))
+                                        .toObject()
+                                        .value(QStringLiteral("alibaba"))
+                                        .toObject()
+                                        .value(QStringLiteral("options"))
+                                        .toObject();
+        QCOMPARE(options.value(QStringLiteral("baseURL")).toString(), url);
+        QCOMPARE(options.value(QStringLiteral("apiKey")).toString(), key);
+        QCOMPARE(doc.value(QStringLiteral("model")).toString(),
+                 QStringLiteral("alibaba/coder-model"));
+    }
+
+    void configuresOpenCodeWithABackup()
+    {
+        makeBridge(false);
+        waitUntilReady();
+        const QString path = OpenCodeConfig::defaultConfigPath();
+        QDir().mkpath(QFileInfo(path).absolutePath());
+        QFile existing(path);
+        QVERIFY(existing.open(QIODevice::WriteOnly));
+        existing.write("{\n  // mine\n  \"theme\": \"dark\"\n}\n");
+        existing.close();
+
+        action("configureOpenCodeAction")->trigger();
+        ConfigureOpenCodeDialog *dialog = nullptr;
+        for (QWidget *w : QApplication::topLevelWidgets())
+            dialog = dialog ? dialog : qobject_cast<ConfigureOpenCodeDialog *>(w);
+        QVERIFY(dialog && dialog->isVisible());
+        QCOMPARE(dialog->path(), path);
+        QVERIFY(dialog->canWrite());
+        const QString changes = dialog->findChild<QLabel *>(QStringLiteral("changesLabel"))->text();
+        QVERIFY2(changes.contains(QStringLiteral("alibaba")), qPrintable(changes));
+
+        QTest::mouseClick(dialog->findChild<QPushButton *>(QStringLiteral("writeButton")),
+                          Qt::LeftButton);
+        QVERIFY(notifiedAbout(QStringLiteral("OpenCode configured")));
+        QFile written(path);
+        QVERIFY(written.open(QIODevice::ReadOnly));
+        const QByteArray text = written.readAll();
+        QVERIFY(text.contains("// mine"));
+        QVERIFY(text.contains(m_service->localKey()->value().toUtf8()));
+        const QStringList backups =
+            QDir(QFileInfo(path).absolutePath()).entryList({QFileInfo(path).fileName() + ".bak-*"});
+        QCOMPARE(backups.size(), 1);
+    }
+
+    void opensTheLogsFolder()
+    {
+        makeBridge(false);
+        waitUntilReady();
+        QDir(Settings::stateDir()).removeRecursively();
+        action("openLogsAction")->trigger();
+        QCOMPARE(m_urls.opened.size(), 1);
+        QCOMPARE(m_urls.opened.first(), QUrl::fromLocalFile(Settings::stateDir()));
+        QVERIFY(QFileInfo(Settings::stateDir()).isDir());
+    }
+
+    void startAtLoginFollowsTheFile()
+    {
+        makeBridge(false);
+        waitUntilReady();
+        QAction *startAtLogin = action("startAtLoginAction");
+        QVERIFY(!startAtLogin->isChecked());
+        startAtLogin->trigger();
+        QVERIFY(startAtLogin->isChecked());
+        QVERIFY(QFileInfo::exists(Autostart::filePath()));
+        startAtLogin->trigger();
+        QVERIFY(!startAtLogin->isChecked());
+        QVERIFY(!QFileInfo::exists(Autostart::filePath()));
+    }
+
+    void signOutAsksFirst()
+    {
+        makeBridge(false);
+        waitUntilReady();
+        signInThroughTheDialog();
+        action("signOutAction")->trigger();
+        auto findQuestion = [] {
+            for (QWidget *w : QApplication::topLevelWidgets()) {
+                if (w->objectName() == QLatin1String("signOutQuestion") && w->isVisible())
+                    return qobject_cast<QMessageBox *>(w);
+            }
+            return static_cast<QMessageBox *>(nullptr);
+        };
+        QTRY_VERIFY(findQuestion());
+        QMessageBox *question = findQuestion();
+        QCOMPARE(m_service->session()->state(), SessionState::SignedIn); // nothing yet
+        QAbstractButton *confirm = nullptr;
+        for (QAbstractButton *b : question->buttons())
+            if (question->buttonRole(b) == QMessageBox::AcceptRole)
+                confirm = b;
+        QVERIFY(confirm);
+        QTest::mouseClick(confirm, Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(m_service->session()->state(), SessionState::SignedOut, 30000);
+        QCOMPARE(m_tray->status(), TrayStatus::SignedOut);
+        QVERIFY(action("signInAction")->isVisible());
+    }
+
+    void newPortInSettingsMovesTheProxy()
+    {
+        qunsetenv("QWEN_BRIDGE_PORT");
+        const quint16 first = freePort();
+        m_home.setSetting(QStringLiteral("proxy/port"), first);
+        makeBridge(false);
+        waitUntilReady();
+        QCOMPARE(m_service->proxyUrl().port(), int(first));
+
+        m_tray->showSettings();
+        SettingsDialog *dialog = nullptr;
+        for (QWidget *w : QApplication::topLevelWidgets())
+            dialog = dialog ? dialog : qobject_cast<SettingsDialog *>(w);
+        QVERIFY(dialog && dialog->isVisible());
+        const quint16 second = freePort();
+        auto *port = dialog->findChild<QLineEdit *>(QStringLiteral("portEdit"));
+        QVERIFY(port->isEnabled());
+        port->setText(QString::number(second));
+        QVERIFY(dialog->apply());
+        QTRY_COMPARE_WITH_TIMEOUT(m_service->proxyUrl().port(), int(second), 10000);
+        QVERIFY(m_service->isProxyListening());
+        QVERIFY(notifiedAbout(QStringLiteral("Proxy moved to port %1").arg(second)));
+        m_tray->refresh();
+        QVERIFY(action("proxyLine")->text().contains(QStringLiteral(":%1/v1").arg(second)));
+    }
+
+    void keychainTroubleIsNotified()
+    {
+        makeBridge(false);
+        waitUntilReady();
+        // The real keychain works here; the notice is driven through the session's signal.
+        Q_EMIT m_service->session()->stateChanged(SessionState::KeychainUnavailable,
+                                                  QStringLiteral("The keychain is locked."));
+        QVERIFY(notifiedAbout(QStringLiteral("The keychain is locked.")));
+    }
+
+    void fallsBackToTheStatusWindow()
+    {
+        makeBridge(false);
+        QVERIFY(!QSystemTrayIcon::isSystemTrayAvailable()); // offscreen has none
+        m_tray->setTrayWaitMs(300);
+        m_tray->start(false);
+        QVERIFY(!m_tray->statusWindow()); // it waits for a tray first
+        QTRY_VERIFY_WITH_TIMEOUT(m_tray->statusWindow() && m_tray->statusWindow()->isVisible(),
+                                 10000);
+        waitUntilReady();
+        StatusWindow *window = m_tray->statusWindow();
+        QVERIFY(!window->isTrayAvailable());
+        auto *signInButton =
+            window->findChild<QAbstractButton *>(QStringLiteral("signInActionButton"));
+        QVERIFY(signInButton && signInButton->isVisible());
+        QVERIFY(window->findChild<QAbstractButton *>(QStringLiteral("quitActionButton")));
+        QVERIFY(!window->findChild<QAbstractButton *>(QStringLiteral("signOutActionButton"))
+                     ->isVisible());
+
+        // Closing it without a tray only minimizes it: the application goes on.
+        window->close();
+        QVERIFY(window->isVisible());
+        QVERIFY(window->isMinimized());
+
+        // Notifications land in the window.
+        Q_EMIT m_service->quotaExhausted(QStringLiteral("Free allocated quota exceeded."));
+        QVERIFY(window->notice().contains(QStringLiteral("quota")));
+
+        // Its buttons are the menu's actions.
+        QTest::mouseClick(signInButton, Qt::LeftButton);
+        QTRY_VERIFY(m_tray->signInDialog());
+        QTRY_COMPARE_WITH_TIMEOUT(m_service->session()->state(), SessionState::SigningIn, 10000);
+        m_tray->signInDialog()->reject();
+    }
+
+    void windowedShowsTheWindowAtOnce()
+    {
+        makeBridge(false);
+        m_tray->start(true);
+        QVERIFY(m_tray->statusWindow());
+        QVERIFY(m_tray->statusWindow()->isVisible());
+    }
+
+    void demoIsLabelled()
+    {
+        makeBridge(true);
+        waitUntilReady();
+        m_tray->refresh();
+        QCOMPARE(visibleMenu().first(), QStringLiteral("demoLine"));
+        QVERIFY(action("demoLine")->text().contains(QStringLiteral("DEMO")));
+        QVERIFY(m_tray->toolTip().startsWith(QStringLiteral("Qwen Bridge DEMO")));
+        m_tray->start(true);
+        QVERIFY(m_tray->statusWindow()->windowTitle().contains(QStringLiteral("DEMO")));
+        Q_EMIT m_service->quotaExhausted(QStringLiteral("Free allocated quota exceeded."));
+        QVERIFY(m_notes.last().first.contains(QStringLiteral("DEMO")));
+    }
+};
+
+QTEST_MAIN(TestTrayController)
+#include "tst_traycontroller.moc"

@@ -1,0 +1,480 @@
+#include "testhome.h"
+
+#include <QDir>
+#include <QFile>
+#include <QImage>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUrlQuery>
+
+#include <functional>
+#include <memory>
+
+#include <csignal>
+#include <sys/prctl.h>
+
+// The real qwen-bridge binary, in --demo, on a real X server (Xvfb) with a real tray host
+// (trayer, an XEmbed tray): the icon must be embedded in the tray, its menu must open on a
+// click, "Sign in…" must show the dialog with a QR code that decodes to the address the
+// browser was sent to, approving on the fake service's page must sign in, and Quit must end
+// the process. Screenshots go to <build>/artifacts for people to look at.
+class TestTrayIntegration : public QObject
+{
+    Q_OBJECT
+
+    struct Window
+    {
+        QString id;
+        QString name;
+        QRect geometry;
+    };
+
+    QProcess m_xvfb;
+    QProcess m_trayer;
+    QProcess m_app;
+    QString m_display;
+    QString m_artifacts;
+    QTemporaryDir m_scratch;
+    QString m_browserLog;
+    std::unique_ptr<TestHome> m_home; // the app's scratch HOME, one per run
+
+    static quint16 freePort()
+    {
+        QTcpServer probe;
+        probe.listen(QHostAddress::LocalHost, 0);
+        return probe.serverPort();
+    }
+
+    // Runs an X client on our display to the end and returns what it printed.
+    QByteArray x(const QString &program, const QStringList &arguments, int *exitCode = nullptr)
+    {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("DISPLAY"), m_display);
+        p.setProcessEnvironment(env);
+        p.start(program, arguments);
+        if (!p.waitForFinished(30000)) {
+            p.kill();
+            p.waitForFinished(5000);
+        }
+        if (exitCode)
+            *exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+        return p.readAllStandardOutput();
+    }
+
+    // Children die with the test even when it crashes or is killed by the CTest timeout,
+    // so no Xvfb, trayer or application outlives it.
+    static void dieWithTheTest(QProcess &process)
+    {
+        process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
+    }
+
+    static void stop(QProcess &process)
+    {
+        if (process.state() == QProcess::NotRunning)
+            return;
+        process.terminate();
+        if (!process.waitForFinished(10000)) {
+            process.kill();
+            process.waitForFinished(5000);
+        }
+    }
+
+    // The tray icon window: a child of trayer's panel whose class is qwen-bridge's.
+    QString iconWindow()
+    {
+        const QStringList lines =
+            QString::fromLocal8Bit(x(QStringLiteral("xwininfo"), {"-root", "-tree"}))
+                .split(QLatin1Char('\n'));
+        int panelIndent = -1;
+        for (const QString &line : lines) {
+            const int indent = int(line.indexOf(QRegularExpression(QStringLiteral("\\S"))));
+            if (line.contains(QLatin1String("(\"panel\" \"trayer\")"))) {
+                panelIndent = indent;
+                continue;
+            }
+            if (panelIndent < 0)
+                continue;
+            if (indent <= panelIndent)
+                panelIndent = -1; // left the panel's subtree
+            else if (line.contains(QLatin1String("\"qwen-bridge\")")))
+                return line.trimmed().section(QLatin1Char(' '), 0, 0);
+        }
+        return {};
+    }
+
+    Window windowInfo(const QString &id)
+    {
+        Window w;
+        w.id = id;
+        const QString info = QString::fromLocal8Bit(x(QStringLiteral("xwininfo"), {"-id", id}));
+        if (!info.contains(QLatin1String("IsViewable")))
+            return {};
+        auto number = [&](const char *key) {
+            const QRegularExpression re(QLatin1String(key) + QStringLiteral(":\\s+(-?\\d+)"));
+            return re.match(info).captured(1).toInt();
+        };
+        w.geometry = QRect(number("Absolute upper-left X"), number("Absolute upper-left Y"),
+                           number("Width"), number("Height"));
+        w.name = QString::fromUtf8(x(QStringLiteral("xdotool"), {"getwindowname", id})).trimmed();
+        return w;
+    }
+
+    // Visible top-level windows of the application larger than an icon: menus, dialogs.
+    QList<Window> appWindows()
+    {
+        QList<Window> windows;
+        const QStringList ids =
+            QString::fromLocal8Bit(x(QStringLiteral("xdotool"),
+                                     {"search", "--onlyvisible", "--classname", "qwen-bridge"}))
+                .split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        for (const QString &id : ids) {
+            const Window w = windowInfo(id);
+            if (w.geometry.width() >= 100 && w.geometry.height() >= 100)
+                windows << w;
+        }
+        return windows;
+    }
+
+    Window findWindow(const std::function<bool(const Window &)> &match)
+    {
+        for (const Window &w : appWindows()) {
+            if (match(w))
+                return w;
+        }
+        return {};
+    }
+
+    // A whole-screen screenshot, as imagemagick's import takes it.
+    QImage screenshot(const QString &name)
+    {
+        const QString path = m_artifacts + QLatin1Char('/') + name;
+        QFile::remove(path);
+        int code = -1;
+        x(QStringLiteral("import"), {"-display", m_display, "-window", "root", path}, &code);
+        if (code != 0)
+            return {};
+        return QImage(path);
+    }
+
+    static int distinctColours(const QImage &image, const QRect &area)
+    {
+        QSet<QRgb> seen;
+        const QRect r = area.intersected(image.rect());
+        for (int y = r.top(); y <= r.bottom(); y += 2)
+            for (int x = r.left(); x <= r.right(); x += 2)
+                seen.insert(image.pixel(x, y));
+        return seen.size();
+    }
+
+    // Reads the QR code in a window, as a phone would from the screen.
+    QByteArray decodeQr(const QString &windowId)
+    {
+        const QString path = m_scratch.path() + QStringLiteral("/qr-probe.png");
+        QFile::remove(path);
+        int code = -1;
+        x(QStringLiteral("import"), {"-display", m_display, "-window", windowId, path}, &code);
+        if (code != 0)
+            return {};
+        QProcess zbar;
+        zbar.start(QStringLiteral("zbarimg"), {"--raw", "-q", path});
+        zbar.waitForFinished(30000);
+        return zbar.readAllStandardOutput().trimmed();
+    }
+
+    bool iconShows(const QString &iconId, QRgb colour)
+    {
+        const QString path = m_scratch.path() + QStringLiteral("/icon-probe.png");
+        QFile::remove(path);
+        x(QStringLiteral("import"), {"-display", m_display, "-window", iconId, path});
+        const QImage icon(path);
+        int hits = 0;
+        for (int y = 0; y < icon.height(); ++y) {
+            for (int x = 0; x < icon.width(); ++x) {
+                const QColor c = icon.pixelColor(x, y);
+                const QColor want(colour);
+                if (qAbs(c.red() - want.red()) < 24 && qAbs(c.green() - want.green()) < 24 &&
+                    qAbs(c.blue() - want.blue()) < 24)
+                    ++hits;
+            }
+        }
+        return hits >= 20;
+    }
+
+    void startApp(const QMap<QString, QString> &extraEnv, const QString &logName)
+    {
+        m_home = std::make_unique<TestHome>();
+        QProcessEnvironment env = m_home->environment();
+        env.insert(QStringLiteral("DISPLAY"), m_display);
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("xcb"));
+        env.insert(QStringLiteral("QWEN_BRIDGE_PORT"), QString::number(freePort()));
+        // The browser is a script that notes what it was asked to open.
+        env.insert(QStringLiteral("BROWSER"), m_scratch.path() + QStringLiteral("/browser.sh"));
+        env.remove(QStringLiteral("WAYLAND_DISPLAY"));
+        env.remove(QStringLiteral("XDG_CURRENT_DESKTOP"));
+        env.remove(QStringLiteral("QT_LOGGING_RULES"));
+        for (auto it = extraEnv.begin(); it != extraEnv.end(); ++it)
+            env.insert(it.key(), it.value());
+        m_app.setProcessEnvironment(env);
+        dieWithTheTest(m_app);
+        m_app.setProcessChannelMode(QProcess::MergedChannels);
+        m_app.setStandardOutputFile(m_artifacts + QLatin1Char('/') + logName);
+        m_app.start(QStringLiteral(QWEN_BRIDGE_BINARY), {QStringLiteral("--demo")});
+        QVERIFY2(m_app.waitForStarted(30000), qPrintable(m_app.errorString()));
+    }
+
+    void startTrayer()
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("DISPLAY"), m_display);
+        m_trayer.setProcessEnvironment(env);
+        dieWithTheTest(m_trayer);
+        m_trayer.start(QStringLiteral("trayer"),
+                       {"--edge", "top", "--align", "right", "--widthtype", "request", "--height",
+                        "32", "--SetDockType", "true", "--expand", "true", "--transparent",
+                        "false"});
+        QVERIFY2(m_trayer.waitForStarted(30000), qPrintable(m_trayer.errorString()));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            x(QStringLiteral("xwininfo"), {"-root", "-tree"}).contains("(\"panel\" \"trayer\")"),
+            30000);
+    }
+
+    void waitForIcon(QString *icon)
+    {
+        QTRY_VERIFY2_WITH_TIMEOUT(!(*icon = iconWindow()).isEmpty(),
+                                  "the qwen-bridge icon never appeared inside trayer's panel",
+                                  60000);
+    }
+
+    // A left click on the icon opens the menu: a tall window of the app with no title.
+    void openMenu(const QString &icon, Window *menu)
+    {
+        x(QStringLiteral("xdotool"), {"mousemove", "--window", icon, "10", "12", "click", "1"});
+        QTRY_VERIFY_WITH_TIMEOUT((*menu = findWindow([](const Window &w) {
+                                      return w.geometry.height() > w.geometry.width() / 2 &&
+                                             !w.name.contains(QLatin1String("Qwen"));
+                                  })).geometry.isValid(),
+                                 30000);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        for (const char *tool : {"Xvfb", "trayer", "xdotool", "xwininfo", "import", "zbarimg"}) {
+            QVERIFY2(!QStandardPaths::findExecutable(QLatin1String(tool)).isEmpty(),
+                     qPrintable(QStringLiteral("%1 is required (xvfb, trayer, xdotool, x11-utils, "
+                                               "imagemagick, zbar-tools); ./scripts/test "
+                                               "installs them")
+                                    .arg(QLatin1String(tool))));
+        }
+        QVERIFY(QFile::exists(QStringLiteral(QWEN_BRIDGE_BINARY)));
+        QVERIFY(m_scratch.isValid());
+        m_artifacts = QStringLiteral(QWEN_BRIDGE_BUILD_DIR "/artifacts");
+        QVERIFY(QDir().mkpath(m_artifacts));
+
+        m_browserLog = m_scratch.path() + QStringLiteral("/opened.txt");
+        QFile script(m_scratch.path() + QStringLiteral("/browser.sh"));
+        QVERIFY(script.open(QIODevice::WriteOnly));
+        script.write("#!/bin/sh\nprintf '%s\\n' \"$1\" >> '" + m_browserLog.toLocal8Bit() + "'\n");
+        script.close();
+        script.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+
+        // Xvfb picks a free display itself and prints its number once it accepts clients.
+        dieWithTheTest(m_xvfb);
+        m_xvfb.start(QStringLiteral("Xvfb"),
+                     {"-displayfd", "1", "-screen", "0", "1024x640x24", "-nolisten", "tcp"});
+        QVERIFY2(m_xvfb.waitForStarted(30000), qPrintable(m_xvfb.errorString()));
+        QTRY_VERIFY_WITH_TIMEOUT(m_xvfb.canReadLine() || m_xvfb.state() != QProcess::Running,
+                                 30000);
+        const QByteArray number = m_xvfb.readLine().trimmed();
+        QVERIFY2(!number.isEmpty(), m_xvfb.readAllStandardError().constData());
+        m_display = QLatin1Char(':') + QString::fromLatin1(number);
+
+        startTrayer();
+    }
+
+    void cleanup()
+    {
+        stop(m_app);
+        m_home.reset();
+        QFile::remove(m_browserLog);
+    }
+
+    void cleanupTestCase()
+    {
+        stop(m_app);
+        m_home.reset();
+        stop(m_trayer);
+        stop(m_xvfb);
+    }
+
+    void iconMenuSignInAndQuit()
+    {
+        startApp({{QStringLiteral("LANG"), QStringLiteral("C.UTF-8")},
+                  {QStringLiteral("LC_ALL"), QStringLiteral("C.UTF-8")},
+                  {QStringLiteral("LANGUAGE"), QString()}},
+                 QStringLiteral("qwen-bridge-demo.log"));
+        QString icon;
+        waitForIcon(&icon);
+        if (QTest::currentTestFailed())
+            return;
+        QTRY_VERIFY_WITH_TIMEOUT(iconShows(icon, qRgb(0x5b, 0x64, 0x72)), 30000); // signed out
+
+        const QImage trayShot = screenshot(QStringLiteral("tray-icon.png"));
+        QVERIFY(!trayShot.isNull());
+
+        Window menu;
+        openMenu(icon, &menu);
+        if (QTest::currentTestFailed())
+            return;
+        const QImage menuShot = screenshot(QStringLiteral("tray-menu.png"));
+        QVERIFY2(!menuShot.isNull(), "import could not take the screenshot");
+        QCOMPARE(menuShot.size(), QSize(1024, 640));
+        QVERIFY2(distinctColours(menuShot, menu.geometry) > 8, "the menu area is blank");
+
+        // The first item that can be chosen is "Sign in…".
+        x(QStringLiteral("xdotool"), {"key", "--delay", "150", "Down", "Return"});
+        Window dialog;
+        QTRY_VERIFY_WITH_TIMEOUT((dialog = findWindow([](const Window &w) {
+                                      return w.name == QStringLiteral("Sign in to Qwen — DEMO");
+                                  })).geometry.isValid(),
+                                 30000);
+
+        // The QR code on screen decodes to the address the browser was sent to.
+        QByteArray qr;
+        QTRY_VERIFY_WITH_TIMEOUT((qr = decodeQr(dialog.id)).contains("/authorize?user_code="),
+                                 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(m_browserLog), 30000);
+        QFile opened(m_browserLog);
+        QVERIFY(opened.open(QIODevice::ReadOnly));
+        const QList<QByteArray> urls = opened.readAll().trimmed().split('\n');
+        QCOMPARE(urls.size(), 1); // once by itself
+        QCOMPARE(urls.first(), qr);
+        QVERIFY(iconShows(icon, qRgb(0x25, 0x63, 0xeb))); // signing in
+
+        const QImage dialogShot = screenshot(QStringLiteral("signin-dialog.png"));
+        QVERIFY(!dialogShot.isNull());
+        QVERIFY2(distinctColours(dialogShot, dialog.geometry) > 8, "the dialog area is blank");
+
+        // Approve on the fake service's page, as a person would with the Approve button.
+        const QUrl page(QString::fromUtf8(qr));
+        QUrl action = page;
+        action.setQuery(QString());
+        QUrlQuery form;
+        form.addQueryItem(QStringLiteral("user_code"),
+                          QUrlQuery(page).queryItemValue(QStringLiteral("user_code")));
+        form.addQueryItem(QStringLiteral("action"), QStringLiteral("approve"));
+        QNetworkAccessManager nam;
+        QNetworkRequest request(action);
+        request.setHeader(QNetworkRequest::ContentTypeHeader,
+                          QStringLiteral("application/x-www-form-urlencoded"));
+        QNetworkReply *reply = nam.post(request, form.toString(QUrl::FullyEncoded).toUtf8());
+        QSignalSpy finished(reply, &QNetworkReply::finished);
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+        reply->deleteLater();
+
+        // Signed in: the dialog closes itself and the icon turns green.
+        QTRY_VERIFY_WITH_TIMEOUT(!findWindow([](const Window &w) {
+                                      return w.name.startsWith(QLatin1String("Sign in to Qwen"));
+                                  }).geometry.isValid(),
+                                 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(iconShows(icon, qRgb(0x15, 0xa3, 0x4a)), 30000);
+        QVERIFY(!screenshot(QStringLiteral("signed-in.png")).isNull());
+
+        // Settings… is the fourth item from the bottom.
+        openMenu(icon, &menu);
+        if (QTest::currentTestFailed())
+            return;
+        x(QStringLiteral("xdotool"), {"key", "--delay", "150", "Up", "Up", "Up", "Up", "Return"});
+        Window settings;
+        QTRY_VERIFY_WITH_TIMEOUT((settings = findWindow([](const Window &w) {
+                                      return w.name ==
+                                             QStringLiteral("Qwen Bridge Settings — DEMO");
+                                  })).geometry.isValid(),
+                                 30000);
+        const QImage settingsShot = screenshot(QStringLiteral("settings-dialog.png"));
+        QVERIFY2(distinctColours(settingsShot, settings.geometry) > 8, "the settings are blank");
+        x(QStringLiteral("xdotool"), {"key", "--window", settings.id, "Escape"});
+
+        // Quit is the last item; the process ends by itself, successfully.
+        openMenu(icon, &menu);
+        if (QTest::currentTestFailed())
+            return;
+        x(QStringLiteral("xdotool"), {"key", "--delay", "150", "Up", "Return"});
+        QVERIFY2(m_app.waitForFinished(30000), "Quit did not end the application");
+        QCOMPARE(m_app.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(m_app.exitCode(), 0);
+        QTRY_VERIFY_WITH_TIMEOUT(iconWindow().isEmpty(), 30000);
+    }
+
+    void followsTheSystemLocale()
+    {
+        startApp({{QStringLiteral("LANGUAGE"), QStringLiteral("zh_CN")},
+                  {QStringLiteral("LC_ALL"), QStringLiteral("zh_CN.UTF-8")},
+                  {QStringLiteral("LANG"), QStringLiteral("zh_CN.UTF-8")}},
+                 QStringLiteral("qwen-bridge-demo-zh_CN.log"));
+        QString icon;
+        waitForIcon(&icon);
+        if (QTest::currentTestFailed())
+            return;
+        Window menu;
+        openMenu(icon, &menu);
+        if (QTest::currentTestFailed())
+            return;
+        const QImage menuShot = screenshot(QStringLiteral("tray-menu-zh_CN.png"));
+        QVERIFY2(distinctColours(menuShot, menu.geometry) > 8, "the menu area is blank");
+        x(QStringLiteral("xdotool"), {"key", "--delay", "150", "Down", "Return"});
+        // The dialog's title is in Chinese: the translation was chosen from the locale.
+        Window dialog;
+        QTRY_VERIFY_WITH_TIMEOUT((dialog = findWindow([](const Window &w) {
+                                      return w.name.contains(QLatin1String("DEMO")) &&
+                                             w.geometry.width() > 300;
+                                  })).geometry.isValid(),
+                                 30000);
+        QVERIFY2(!dialog.name.startsWith(QLatin1String("Sign in")), qPrintable(dialog.name));
+        QVERIFY2(dialog.name.contains(QStringLiteral("登录")), qPrintable(dialog.name));
+        QTRY_VERIFY_WITH_TIMEOUT(decodeQr(dialog.id).contains("/authorize?user_code="), 60000);
+        QVERIFY(!screenshot(QStringLiteral("signin-dialog-zh_CN.png")).isNull());
+    }
+
+    void trayThatComesLater()
+    {
+        // No tray at start-up: after its wait the application shows the status window and
+        // keeps running; when a tray host appears later, the icon goes into it.
+        stop(m_trayer);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !x(QStringLiteral("xwininfo"), {"-root", "-tree"}).contains("(\"panel\" \"trayer\")"),
+            30000);
+        startApp({{QStringLiteral("LC_ALL"), QStringLiteral("C.UTF-8")}},
+                 QStringLiteral("qwen-bridge-demo-late-tray.log"));
+        if (QTest::currentTestFailed())
+            return;
+        Window window;
+        QTRY_VERIFY_WITH_TIMEOUT((window = findWindow([](const Window &w) {
+                                      return w.name == QStringLiteral("Qwen Bridge — DEMO");
+                                  })).geometry.isValid(),
+                                 60000);
+        QCOMPARE(m_app.state(), QProcess::Running);
+        const QImage windowShot = screenshot(QStringLiteral("status-window.png"));
+        QVERIFY2(distinctColours(windowShot, window.geometry) > 8, "the window is blank");
+
+        startTrayer();
+        if (QTest::currentTestFailed())
+            return;
+        QString icon;
+        waitForIcon(&icon);
+        QVERIFY(!icon.isEmpty());
+        QCOMPARE(m_app.state(), QProcess::Running);
+    }
+};
+
+QTEST_MAIN(TestTrayIntegration)
+#include "tst_trayintegration.moc"
