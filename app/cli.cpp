@@ -47,10 +47,11 @@ QTextStream &err()
     return s;
 }
 
-QString tr(const char *text)
+// The context of every sentence the command line prints, for lupdate.
+struct Cli
 {
-    return QCoreApplication::translate("Cli", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(Cli)
+};
 
 bool stdoutIsTerminal()
 {
@@ -90,7 +91,7 @@ const QStringList kCommands = {QStringLiteral("login"),           QStringLiteral
 
 QString usageText()
 {
-    return tr("Usage: qwen-bridge [COMMAND] [OPTIONS]\n"
+    return Cli::tr("Usage: qwen-bridge [COMMAND] [OPTIONS]\n"
               "\n"
               "Use Qwen models in OpenCode with your Qwen account. Without a command, the tray\n"
               "application starts.\n"
@@ -164,7 +165,7 @@ QString presetList()
 int runApiKeyLogin(const QCommandLineParser &parser)
 {
     if (parser.isSet(QStringLiteral("preset")) && parser.isSet(QStringLiteral("base-url"))) {
-        err() << tr("Use either --preset or --base-url, not both.") << "\n";
+        err() << Cli::tr("Use either --preset or --base-url, not both.") << "\n";
         return ExitUsage;
     }
     QString presetId = parser.isSet(QStringLiteral("base-url")) ? ApiKeyPresets::customId()
@@ -173,7 +174,7 @@ int runApiKeyLogin(const QCommandLineParser &parser)
     if (parser.isSet(QStringLiteral("preset"))) {
         const ApiKeyPreset preset = ApiKeyPresets::find(parser.value(QStringLiteral("preset")));
         if (preset.id.isEmpty()) {
-            err() << tr("Unknown preset %1. The presets are:")
+            err() << Cli::tr("Unknown preset %1. The presets are:")
                          .arg(parser.value(QStringLiteral("preset")))
                   << "\n"
                   << presetList();
@@ -191,7 +192,7 @@ int runApiKeyLogin(const QCommandLineParser &parser)
         if (!baseUrl.isValid() || baseUrl.host().isEmpty() ||
             !(scheme == QLatin1String("https") || (scheme == QLatin1String("http") && loopback))) {
             err()
-                << tr("The base URL must be an https:// address (http:// only for this "
+                << Cli::tr("The base URL must be an https:// address (http:// only for this "
                       "computer), such as https://dashscope-intl.aliyuncs.com/compatible-mode/v1.")
                 << "\n";
             return ExitUsage;
@@ -199,7 +200,7 @@ int runApiKeyLogin(const QCommandLineParser &parser)
     } else {
         baseUrl = ApiKeyPresets::find(presetId).baseUrl;
         if (!parser.isSet(QStringLiteral("preset")))
-            out() << tr("Using %1 (%2). Choose another with --preset; the presets are:")
+            out() << Cli::tr("Using %1 (%2). Choose another with --preset; the presets are:")
                          .arg(ApiKeyPresets::find(presetId).name, presetId)
                   << "\n"
                   << presetList();
@@ -207,15 +208,15 @@ int runApiKeyLogin(const QCommandLineParser &parser)
     }
     const QString presetName = ApiKeyPresets::displayName(presetId, baseUrl);
 
-    const QString key = readSecretLine(tr("Paste your API key (it is not shown): "));
+    const QString key = readSecretLine(Cli::tr("Paste your API key (it is not shown): "));
     if (key.isEmpty()) {
-        err() << tr("No API key was given on standard input. Example: "
+        err() << Cli::tr("No API key was given on standard input. Example: "
                     "`qwen-bridge login --api-key < keyfile`.")
               << "\n";
         return ExitUsage;
     }
     if (key.contains(QLatin1Char(' ')) || key.size() > 4096) {
-        err() << tr("That does not look like an API key (it has spaces or is very long).") << "\n";
+        err() << Cli::tr("That does not look like an API key (it has spaces or is very long).") << "\n";
         return ExitUsage;
     }
 
@@ -231,7 +232,7 @@ int runApiKeyLogin(const QCommandLineParser &parser)
     QObject::connect(
         &check, &ApiKeyCheck::finished, [&](ApiKeyCheck::Outcome outcome, const QString &message) {
             if (outcome != ApiKeyCheck::Outcome::Accepted) {
-                err() << message << "\n" << tr("Nothing was stored.") << "\n";
+                err() << message << "\n" << Cli::tr("Nothing was stored.") << "\n";
                 err().flush();
                 finish(outcome == ApiKeyCheck::Outcome::Refused ? ExitDenied : ExitNetwork);
                 return;
@@ -249,8 +250,8 @@ int runApiKeyLogin(const QCommandLineParser &parser)
                     return;
                 }
                 if (ControlClient::send(QStringLiteral("reload")).has_value())
-                    out() << tr("The running Qwen Bridge now uses this key.") << "\n";
-                out() << tr("Signed in with an API key for %1. Requests go to %2.")
+                    out() << Cli::tr("The running Qwen Bridge now uses this key.") << "\n";
+                out() << Cli::tr("Signed in with an API key for %1. Requests go to %2.")
                              .arg(presetName, baseUrl.toString())
                       << "\n";
                 out().flush();
@@ -264,7 +265,7 @@ int runApiKeyLogin(const QCommandLineParser &parser)
             finish(exitCodeFor(r.keychain.error));
             return;
         }
-        out() << tr("Checking the key with %1…").arg(presetName) << "\n";
+        out() << Cli::tr("Checking the key with %1…").arg(presetName) << "\n";
         out().flush();
         check.check(baseUrl, key, presetName);
     });
@@ -278,13 +279,13 @@ int runApiKeyLogin(const QCommandLineParser &parser)
 int runLogin(const QStringList &args)
 {
     QCommandLineParser parser;
-    parser.addOption({QStringLiteral("no-browser"), tr("Do not open a browser.")});
+    parser.addOption({QStringLiteral("no-browser"), Cli::tr("Do not open a browser.")});
     parser.addOption({QStringLiteral("allow-file-storage"),
-                      tr("Without a keychain service, keep credentials in a 0600 file.")});
-    parser.addOption({QStringLiteral("api-key"), tr("Sign in with an API key read from stdin.")});
+                      Cli::tr("Without a keychain service, keep credentials in a 0600 file.")});
+    parser.addOption({QStringLiteral("api-key"), Cli::tr("Sign in with an API key read from stdin.")});
     parser.addOption(
-        {QStringLiteral("preset"), tr("The plan and region of the key."), QStringLiteral("NAME")});
-    parser.addOption({QStringLiteral("base-url"), tr("A custom OpenAI-compatible base URL."),
+        {QStringLiteral("preset"), Cli::tr("The plan and region of the key."), QStringLiteral("NAME")});
+    parser.addOption({QStringLiteral("base-url"), Cli::tr("A custom OpenAI-compatible base URL."),
                       QStringLiteral("URL")});
     if (!parser.parse(args)) {
         err() << parser.errorText() << "\n" << usageText();
@@ -293,7 +294,7 @@ int runLogin(const QStringList &args)
     if (parser.isSet(QStringLiteral("api-key")))
         return runApiKeyLogin(parser);
     if (parser.isSet(QStringLiteral("preset")) || parser.isSet(QStringLiteral("base-url"))) {
-        err() << tr("--preset and --base-url go with --api-key.") << "\n";
+        err() << Cli::tr("--preset and --base-url go with --api-key.") << "\n";
         return ExitUsage;
     }
     const bool openBrowser = !parser.isSet(QStringLiteral("no-browser"));
@@ -319,51 +320,51 @@ int runLogin(const QStringList &args)
     QObject::connect(&signalsWatcher, &UnixSignals::terminationRequested, &auth, [&](int) {
         if (saving) {
             // Approved already: the keychain write finishes and decides the outcome.
-            err() << tr("Finishing storing the sign-in…") << "\n";
+            err() << Cli::tr("Finishing storing the sign-in…") << "\n";
             err().flush();
             return;
         }
         if (tty)
             out() << "\n";
         auth.cancel();
-        err() << tr("Sign-in cancelled. Nothing was stored.") << "\n";
+        err() << Cli::tr("Sign-in cancelled. Nothing was stored.") << "\n";
         err().flush();
         finish(130);
     });
 
     QObject::connect(&auth, &DeviceAuthorization::codeReady, [&](const DeviceCode &code) {
         const QString url = code.verificationUriComplete.toString(QUrl::FullyEncoded);
-        out() << tr("To sign in to Qwen, open this address and approve the code:") << "\n\n"
+        out() << Cli::tr("To sign in to Qwen, open this address and approve the code:") << "\n\n"
               << "  " << url << "\n\n"
-              << "  " << tr("Code: %1").arg(code.userCode) << "\n\n";
+              << "  " << Cli::tr("Code: %1").arg(code.userCode) << "\n\n";
         out() << QrCode::encode(url.toUtf8()).toTerminalText(tty) << "\n";
         if (openBrowser) {
             if (openInBrowser(code.verificationUriComplete))
-                out() << tr("Your browser should open now. If it does not, open the address "
+                out() << Cli::tr("Your browser should open now. If it does not, open the address "
                             "above yourself.")
                       << "\n";
             else
-                out() << tr("Could not open a browser: open the address above yourself.") << "\n";
+                out() << Cli::tr("Could not open a browser: open the address above yourself.") << "\n";
         }
-        out() << tr("Waiting for approval. Press Ctrl+C to cancel.") << "\n";
+        out() << Cli::tr("Waiting for approval. Press Ctrl+C to cancel.") << "\n";
         out().flush();
     });
     int lastPrinted = -1;
     QObject::connect(&auth, &DeviceAuthorization::countdown, [&](int secondsLeft) {
         if (tty) {
-            out() << "\r" << tr("Time left: %1 ").arg(formatCountdown(secondsLeft));
+            out() << "\r" << Cli::tr("Time left: %1 ").arg(formatCountdown(secondsLeft));
             out().flush();
         } else if (lastPrinted < 0 || lastPrinted - secondsLeft >= 60) {
             // Not a terminal: one line a minute instead of a carriage-return ticker.
             lastPrinted = secondsLeft;
-            out() << tr("Time left: %1").arg(formatCountdown(secondsLeft)) << "\n";
+            out() << Cli::tr("Time left: %1").arg(formatCountdown(secondsLeft)) << "\n";
             out().flush();
         }
     });
     QObject::connect(&auth, &DeviceAuthorization::transientError, [&](const QString &message) {
         if (tty)
             out() << "\n";
-        err() << tr("Could not check the sign-in (%1); still trying.").arg(message) << "\n";
+        err() << Cli::tr("Could not check the sign-in (%1); still trying.").arg(message) << "\n";
         err().flush();
     });
     QObject::connect(&auth, &DeviceAuthorization::failed, [&](const AuthFailure &failure) {
@@ -384,15 +385,15 @@ int runLogin(const QStringList &args)
         store.save(credentials, [&, resourceUrl = tokens.resourceUrl](const KeychainResult &r) {
             saving = false;
             if (!r.ok()) {
-                err() << tr("Signed in, but the credentials could not be stored: %1").arg(r.message)
+                err() << Cli::tr("Signed in, but the credentials could not be stored: %1").arg(r.message)
                       << "\n";
                 err().flush();
                 finish(exitCodeFor(r.error));
                 return;
             }
             if (ControlClient::send(QStringLiteral("reload")).has_value())
-                out() << tr("The running Qwen Bridge now uses this sign-in.") << "\n";
-            out() << tr("Signed in. Requests go to %1.")
+                out() << Cli::tr("The running Qwen Bridge now uses this sign-in.") << "\n";
+            out() << Cli::tr("Signed in. Requests go to %1.")
                          .arg(apiBaseFromResourceUrl(resourceUrl, settings.apiFallbackUrl())
                                   .toString())
                   << "\n";
@@ -407,7 +408,7 @@ int runLogin(const QStringList &args)
         if (!r.keychain.ok() && r.keychain.error != KeychainError::NotFound) {
             err() << r.keychain.message << "\n";
             if (r.keychain.error == KeychainError::NoService)
-                err() << tr("If this machine has no keychain at all, `qwen-bridge login "
+                err() << Cli::tr("If this machine has no keychain at all, `qwen-bridge login "
                             "--allow-file-storage` keeps the credentials in a file only you "
                             "can read instead.")
                       << "\n";
@@ -416,10 +417,10 @@ int runLogin(const QStringList &args)
             return;
         }
         if (r.keychain.fromFile)
-            out() << tr("No keychain service: credentials will be kept in %1.")
+            out() << Cli::tr("No keychain service: credentials will be kept in %1.")
                          .arg(Settings::fileStoragePath())
                   << "\n";
-        out() << tr("Contacting %1…").arg(settings.oauthBaseUrl().toString()) << "\n";
+        out() << Cli::tr("Contacting %1…").arg(settings.oauthBaseUrl().toString()) << "\n";
         out().flush();
         auth.start();
     });
@@ -433,7 +434,7 @@ int runLogin(const QStringList &args)
 int runStatus(const QStringList &args)
 {
     QCommandLineParser parser;
-    parser.addOption({QStringLiteral("json"), tr("Print JSON.")});
+    parser.addOption({QStringLiteral("json"), Cli::tr("Print JSON.")});
     if (!parser.parse(args)) {
         err() << parser.errorText() << "\n" << usageText();
         return ExitUsage;
@@ -451,17 +452,17 @@ int runStatus(const QStringList &args)
         const Credentials &c = r.credentials;
         if (r.keychain.error == KeychainError::NotFound) {
             state = QStringLiteral("signed_out");
-            message = tr("Not signed in. Run `qwen-bridge login` to sign in.");
+            message = Cli::tr("Not signed in. Run `qwen-bridge login` to sign in.");
         } else if (!r.keychain.ok()) {
             state = QStringLiteral("keychain_unavailable");
             message = r.keychain.message;
             exitCode = ExitKeychain;
         } else if (!c.isValid()) {
             state = QStringLiteral("sign_in_required");
-            message = tr("%1 Run `qwen-bridge login` to sign in again.").arg(r.parseError);
+            message = Cli::tr("%1 Run `qwen-bridge login` to sign in again.").arg(r.parseError);
         } else {
             state = QStringLiteral("signed_in");
-            message = tr("Signed in.");
+            message = Cli::tr("Signed in.");
         }
         const bool running = !live.isEmpty();
         if (running) {
@@ -512,33 +513,33 @@ int runStatus(const QStringList &args)
         if (json) {
             out() << QJsonDocument(o).toJson(QJsonDocument::Indented);
         } else {
-            out() << tr("State:    %1").arg(state) << "\n";
+            out() << Cli::tr("State:    %1").arg(state) << "\n";
             if (c.method == AuthMethod::ApiKey)
-                out() << tr("Method:   %1 (%2)")
+                out() << Cli::tr("Method:   %1 (%2)")
                              .arg(Credentials::methodName(c.method),
                                   ApiKeyPresets::displayName(c.preset, c.baseUrl))
                       << "\n";
             else if (c.method != AuthMethod::None)
-                out() << tr("Method:   %1").arg(Credentials::methodName(c.method)) << "\n";
+                out() << Cli::tr("Method:   %1").arg(Credentials::methodName(c.method)) << "\n";
             if (c.method == AuthMethod::OAuth)
-                out() << tr("Expires:  %1").arg(c.expiresAt.toLocalTime().toString(Qt::ISODate))
+                out() << Cli::tr("Expires:  %1").arg(c.expiresAt.toLocalTime().toString(Qt::ISODate))
                       << "\n";
             if (o.contains(QStringLiteral("api_base")))
-                out() << tr("API base: %1").arg(o.value(QStringLiteral("api_base")).toString())
+                out() << Cli::tr("API base: %1").arg(o.value(QStringLiteral("api_base")).toString())
                       << "\n";
-            out() << tr("Proxy:    %1 (%2)")
+            out() << Cli::tr("Proxy:    %1 (%2)")
                          .arg(proxyUrl, o.value(QStringLiteral("proxy_running")).toBool()
-                                            ? tr("running")
-                                            : tr("not running"))
+                                            ? Cli::tr("running")
+                                            : Cli::tr("not running"))
                   << "\n";
-            out() << tr("QWEN_MODE: %1 (%2)")
-                         .arg(mode.enabled ? tr("on") : tr("off"),
+            out() << Cli::tr("QWEN_MODE: %1 (%2)")
+                         .arg(mode.enabled ? Cli::tr("on") : Cli::tr("off"),
                               QwenMode::sourceDescription(mode.source))
                   << "\n";
             if (settings.requestLogging())
-                out() << tr("Request logs: %1").arg(Settings::requestLogDir()) << "\n";
+                out() << Cli::tr("Request logs: %1").arg(Settings::requestLogDir()) << "\n";
             if (r.keychain.fromFile)
-                out() << tr("Credentials are kept in the file %1 (no keychain service).")
+                out() << Cli::tr("Credentials are kept in the file %1 (no keychain service).")
                              .arg(Settings::fileStoragePath())
                       << "\n";
             out() << message << "\n";
@@ -563,13 +564,13 @@ int runLogout(const QStringList &args)
     store.clear([&](const KeychainResult &r) {
         if (r.ok()) {
             const bool notified = ControlClient::send(QStringLiteral("logout")).has_value();
-            out() << (r.fromFile ? tr("Signed out. The credentials were removed from %1.")
+            out() << (r.fromFile ? Cli::tr("Signed out. The credentials were removed from %1.")
                                        .arg(Settings::fileStoragePath())
-                                 : tr("Signed out. The credentials were removed from the "
+                                 : Cli::tr("Signed out. The credentials were removed from the "
                                       "keychain."))
                   << "\n";
             if (notified)
-                out() << tr("The running Qwen Bridge signed out too.") << "\n";
+                out() << Cli::tr("The running Qwen Bridge signed out too.") << "\n";
         } else {
             err() << r.message << "\n";
             exitCode = exitCodeFor(r.error);
@@ -596,14 +597,14 @@ int runServe(const QStringList &args)
     UnixSignals signalsWatcher;
     int exitCode = ExitOk;
     QObject::connect(&signalsWatcher, &UnixSignals::terminationRequested, [&](int) {
-        out() << tr("Stopping.") << "\n";
+        out() << Cli::tr("Stopping.") << "\n";
         out().flush();
         service.proxy()->stop();
         QCoreApplication::exit(exitCode);
     });
     QObject::connect(&service, &BridgeService::proxyStarted, [&](const QUrl &url) {
-        out() << tr("Qwen Bridge proxy listening on %1").arg(url.toString()) << "\n";
-        out() << tr("Point OpenCode at it with `qwen-bridge opencode-config --write`. "
+        out() << Cli::tr("Qwen Bridge proxy listening on %1").arg(url.toString()) << "\n";
+        out() << Cli::tr("Point OpenCode at it with `qwen-bridge opencode-config --write`. "
                     "Press Ctrl+C to stop.")
               << "\n";
         out().flush();
@@ -615,7 +616,7 @@ int runServe(const QStringList &args)
         QCoreApplication::exit(exitCode);
     });
     QObject::connect(&service, &BridgeService::localKeyFailed, [&](const QString &message) {
-        err() << tr("The proxy's local key could not be read or created: %1").arg(message) << "\n";
+        err() << Cli::tr("The proxy's local key could not be read or created: %1").arg(message) << "\n";
         err().flush();
         exitCode = ExitKeychain;
         QCoreApplication::exit(exitCode);
@@ -623,19 +624,19 @@ int runServe(const QStringList &args)
     QObject::connect(service.session(), &SessionManager::stateChanged,
                      [&](SessionState state, const QString &reason) {
                          if (state == SessionState::SignedOut)
-                             out() << tr("Not signed in: requests get an error until you run "
+                             out() << Cli::tr("Not signed in: requests get an error until you run "
                                          "`qwen-bridge login`.")
                                    << "\n";
                          else if (state == SessionState::SignInRequired)
                              out() << reason << "\n";
                          else if (state == SessionState::SignedIn)
-                             out() << tr("Signed in (%1).")
+                             out() << Cli::tr("Signed in (%1).")
                                           .arg(Credentials::methodName(service.session()->method()))
                                    << "\n";
                          out().flush();
                      });
     QObject::connect(&service, &BridgeService::alreadyRunning, [&](qint64 pid) {
-        err() << tr("Qwen Bridge already runs (process %1) and owns the session. Use "
+        err() << Cli::tr("Qwen Bridge already runs (process %1) and owns the session. Use "
                     "`qwen-bridge status`, or quit the other one first.")
                      .arg(pid)
               << "\n";
@@ -659,9 +660,9 @@ int runServe(const QStringList &args)
 int runImport(const QStringList &args)
 {
     QCommandLineParser parser;
-    parser.addOption({QStringLiteral("from"), tr("Import this file."), QStringLiteral("FILE")});
-    parser.addOption({QStringLiteral("yes"), tr("Do not ask for confirmation.")});
-    parser.addOption({QStringLiteral("delete-original"), tr("Delete the file once imported.")});
+    parser.addOption({QStringLiteral("from"), Cli::tr("Import this file."), QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("yes"), Cli::tr("Do not ask for confirmation.")});
+    parser.addOption({QStringLiteral("delete-original"), Cli::tr("Delete the file once imported.")});
     if (!parser.parse(args)) {
         err() << parser.errorText() << "\n" << usageText();
         return ExitUsage;
@@ -672,7 +673,7 @@ int runImport(const QStringList &args)
     else
         found = LegacyImport::findAll(QDir::homePath());
     if (found.isEmpty()) {
-        err() << tr("Found nothing to import: neither %1 nor %2 exists. Sign in with "
+        err() << Cli::tr("Found nothing to import: neither %1 nor %2 exists. Sign in with "
                     "`qwen-bridge login` instead.")
                      .arg(LegacyImport::pluginTokenPath(QDir::homePath()),
                           LegacyImport::qwenCodePath(QDir::homePath()))
@@ -688,21 +689,21 @@ int runImport(const QStringList &args)
         return ExitOther;
     }
     const LegacyImport::Found chosen = *it;
-    out() << tr("Importing the sign-in of %1 from %2.")
+    out() << Cli::tr("Importing the sign-in of %1 from %2.")
                  .arg(LegacyImport::sourceName(chosen.source), chosen.path)
           << "\n"
           << LegacyImport::rotationWarning(chosen.source) << "\n";
     out().flush();
     if (!parser.isSet(QStringLiteral("yes"))) {
         if (::isatty(STDIN_FILENO) != 1) {
-            err() << tr("Not a terminal: add --yes to confirm.") << "\n";
+            err() << Cli::tr("Not a terminal: add --yes to confirm.") << "\n";
             return ExitUsage;
         }
-        out() << tr("Continue? [y/N] ");
+        out() << Cli::tr("Continue? [y/N] ");
         out().flush();
         const QString answer = QTextStream(stdin).readLine().trimmed().toLower();
         if (answer != QLatin1String("y") && answer != QLatin1String("yes")) {
-            out() << tr("Nothing was imported.") << "\n";
+            out() << Cli::tr("Nothing was imported.") << "\n";
             return ExitOther;
         }
     }
@@ -714,16 +715,16 @@ int runImport(const QStringList &args)
             err() << r.message << "\n";
             exitCode = exitCodeFor(r.error);
         } else {
-            out() << tr("Imported. Qwen Bridge renews the session from now on.") << "\n";
+            out() << Cli::tr("Imported. Qwen Bridge renews the session from now on.") << "\n";
             if (ControlClient::send(QStringLiteral("reload")).has_value())
-                out() << tr("The running Qwen Bridge now uses this sign-in.") << "\n";
+                out() << Cli::tr("The running Qwen Bridge now uses this sign-in.") << "\n";
             if (parser.isSet(QStringLiteral("delete-original"))) {
                 if (QFile::remove(chosen.path))
-                    out() << tr("Deleted %1.").arg(chosen.path) << "\n";
+                    out() << Cli::tr("Deleted %1.").arg(chosen.path) << "\n";
                 else
-                    err() << tr("Could not delete %1.").arg(chosen.path) << "\n";
+                    err() << Cli::tr("Could not delete %1.").arg(chosen.path) << "\n";
             } else {
-                out() << tr("%1 was left as it was.").arg(chosen.path) << "\n";
+                out() << Cli::tr("%1 was left as it was.").arg(chosen.path) << "\n";
             }
         }
         out().flush();
@@ -756,7 +757,7 @@ int runOpenCodeConfig(const QStringList &args)
             write = true;
             file = a.mid(8);
         } else {
-            err() << tr("Unknown option: %1").arg(a) << "\n\n" << usageText();
+            err() << Cli::tr("Unknown option: %1").arg(a) << "\n\n" << usageText();
             return ExitUsage;
         }
     }
@@ -765,7 +766,7 @@ int runOpenCodeConfig(const QStringList &args)
         provider = settings.providerId();
     static const QRegularExpression validId(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9_.-]*$"));
     if (!validId.match(provider).hasMatch()) {
-        err() << tr("The provider id may only hold letters, digits, '.', '_' and '-'.") << "\n";
+        err() << Cli::tr("The provider id may only hold letters, digits, '.', '_' and '-'.") << "\n";
         return ExitUsage;
     }
     CredentialStore store(settings);
@@ -779,7 +780,7 @@ int runOpenCodeConfig(const QStringList &args)
     QCoreApplication::exec();
     key.load([&](bool ok, const QString &error) {
         if (!ok) {
-            err() << tr("The proxy's local key could not be read or created: %1").arg(error)
+            err() << Cli::tr("The proxy's local key could not be read or created: %1").arg(error)
                   << "\n";
             exitCode = ExitKeychain;
             QCoreApplication::exit(exitCode);
@@ -809,7 +810,7 @@ int runOpenCodeConfig(const QStringList &args)
                 err() << r.errorMessage << "\n";
                 exitCode = ExitOther;
             } else {
-                out() << tr("%1: %2").arg(r.path, r.summary()) << "\n";
+                out() << Cli::tr("%1: %2").arg(r.path, r.summary()) << "\n";
             }
         }
         out().flush();
@@ -858,6 +859,6 @@ int runCli(const QStringList &arguments)
         return runOpenCodeConfig(rest);
     if (command == QLatin1String("import"))
         return runImport(rest);
-    err() << tr("Unknown command: %1").arg(command) << "\n\n" << usageText();
+    err() << Cli::tr("Unknown command: %1").arg(command) << "\n\n" << usageText();
     return ExitUsage;
 }
