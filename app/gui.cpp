@@ -4,7 +4,6 @@
 #include "bridge/bridgeservice.h"
 #include "fakeqwenservice.h"
 #include "logging.h"
-#include "qwenmodesetting.h"
 #include "settings/settings.h"
 #include "traycontroller.h"
 #include "uilog.h"
@@ -28,7 +27,6 @@ int runGui(int &argc, char **argv, const GuiOptions &options)
     QGuiApplication::setDesktopFileName(QStringLiteral("qwen-bridge"));
     setUpLogging(false);
     UiTranslator::install(QLocale::system());
-    QwenModeSetting::captureEnvironment();
 
     UnixSignals unixSignals;
     QObject::connect(&unixSignals, &UnixSignals::terminationRequested, &app,
@@ -53,7 +51,6 @@ int runGui(int &argc, char **argv, const GuiOptions &options)
     }
 
     BridgeService service;
-    QwenModeSetting::apply(*service.settings());
     TrayController tray(&service, options.demo);
     service.start();
     tray.start(options.windowed);

@@ -7,9 +7,9 @@
 
 static bool hasDisplay()
 {
-    return !qEnvironmentVariableIsEmpty("DISPLAY")
-           || !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")
-           || qgetenv("QT_QPA_PLATFORM") == "offscreen";
+    return !qEnvironmentVariableIsEmpty("DISPLAY") ||
+           !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY") ||
+           qgetenv("QT_QPA_PLATFORM") == "offscreen";
 }
 
 int main(int argc, char **argv)

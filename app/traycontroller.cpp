@@ -8,7 +8,6 @@
 #include "opencode/opencodeconfig.h"
 #include "proxy/localkey.h"
 #include "proxy/proxyserver.h"
-#include "qwenmodesetting.h"
 #include "settings/settings.h"
 #include "settingsdialog.h"
 #include "signindialog.h"
@@ -545,8 +544,6 @@ void TrayController::showSettings()
                tr("Use Configure OpenCode… so that OpenCode follows."));
     });
     connect(m_settingsDialog, &SettingsDialog::loggingChanged, this, [] { setUpLogging(false); });
-    connect(m_settingsDialog, &SettingsDialog::qwenModeChanged, this,
-            [this] { QwenModeSetting::apply(*m_service->settings()); });
     showDialog(m_settingsDialog);
 }
 

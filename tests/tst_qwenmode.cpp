@@ -126,6 +126,24 @@ private slots:
         QCOMPARE(mode.warnings.size(), 1);
     }
 
+    // The settings dialog's choice sits between the environment and the file.
+    void settingBetweenEnvironmentAndFile()
+    {
+        QTemporaryDir home;
+        writeConfig(home.path(), R"({"qwenMode": true})");
+        QwenMode mode = QwenMode::resolve(std::nullopt, QStringLiteral("off"), home.path());
+        QCOMPARE(mode.source, QwenMode::Source::Settings);
+        QVERIFY(!mode.enabled);
+        mode = QwenMode::resolve(QStringLiteral("1"), QStringLiteral("off"), home.path());
+        QCOMPARE(mode.source, QwenMode::Source::Environment);
+        QVERIFY(mode.enabled);
+        mode = QwenMode::resolve(std::nullopt, QString(), home.path());
+        QCOMPARE(mode.source, QwenMode::Source::ConfigFile);
+        mode = QwenMode::resolve(std::nullopt, QStringLiteral("sometimes"), home.path());
+        QCOMPARE(mode.source, QwenMode::Source::ConfigFile);
+        QCOMPARE(QwenMode::sourceKey(QwenMode::Source::Settings), QStringLiteral("settings"));
+    }
+
     void resolveFromSystem()
     {
         QTemporaryDir home;

@@ -1,5 +1,7 @@
 #include "proxy/qwenmode.h"
 
+#include "settings/settings.h"
+
 #include <QDir>
 #include <QFile>
 #include <QJsonDocument>
@@ -15,6 +17,12 @@ constexpr qint64 kMaxConfigFileBytes = 64 * 1024;
 } // namespace
 
 QwenMode QwenMode::resolve(const std::optional<QString> &envValue, const QString &homePath)
+{
+    return resolve(envValue, QString(), homePath);
+}
+
+QwenMode QwenMode::resolve(const std::optional<QString> &envValue, const QString &settingValue,
+                           const QString &homePath)
 {
     QwenMode mode;
 
@@ -35,6 +43,13 @@ QwenMode QwenMode::resolve(const std::optional<QString> &envValue, const QString
                             "it was ignored.")
                              .arg(envValue->trimmed());
         qCWarning(lcRewrite, "QWEN_MODE value %s ignored", qPrintable(envValue->trimmed()));
+    }
+
+    const QString setting = settingValue.trimmed().toLower();
+    if (setting == QLatin1String("on") || setting == QLatin1String("off")) {
+        mode.enabled = setting == QLatin1String("on");
+        mode.source = Source::Settings;
+        return mode;
     }
 
     const QString path = configFilePath(homePath);
@@ -76,7 +91,9 @@ QwenMode QwenMode::resolveFromSystem()
     std::optional<QString> env;
     if (qEnvironmentVariableIsSet("QWEN_MODE"))
         env = qEnvironmentVariable("QWEN_MODE");
-    return resolve(env, QDir::homePath());
+    const Settings settings;
+    return resolve(env, settings.value(QStringLiteral("proxy/qwenMode")).toString(),
+                   QDir::homePath());
 }
 
 QString QwenMode::configFilePath(const QString &homePath)
@@ -89,6 +106,8 @@ QString QwenMode::sourceKey(Source source)
     switch (source) {
     case Source::Environment:
         return QStringLiteral("env");
+    case Source::Settings:
+        return QStringLiteral("settings");
     case Source::ConfigFile:
         return QStringLiteral("file");
     case Source::Default:
@@ -102,6 +121,8 @@ QString QwenMode::sourceDescription(Source source)
     switch (source) {
     case Source::Environment:
         return tr("QWEN_MODE environment variable");
+    case Source::Settings:
+        return tr("Qwen Bridge settings");
     case Source::ConfigFile:
         return QStringLiteral("~/.opencode/qwen/auth-config.json"); // a path, not a sentence
     case Source::Default:

@@ -14,7 +14,7 @@ class QwenMode
 {
     Q_DECLARE_TR_FUNCTIONS(QwenMode)
 public:
-    enum class Source { Environment, ConfigFile, Default };
+    enum class Source { Environment, Settings, ConfigFile, Default };
 
     bool enabled = true;
     Source source = Source::Default;
@@ -25,6 +25,10 @@ public:
     // The inputs are passed in so that tests need neither the real environment nor the
     // real home: envValue is std::nullopt when QWEN_MODE is not set.
     static QwenMode resolve(const std::optional<QString> &envValue, const QString &homePath);
+    // With the choice made in Qwen Bridge's settings ("on", "off", or empty to follow the
+    // file) between the environment and the file.
+    static QwenMode resolve(const std::optional<QString> &envValue, const QString &settingValue,
+                            const QString &homePath);
     // The same with the process environment and QDir::homePath().
     static QwenMode resolveFromSystem();
 

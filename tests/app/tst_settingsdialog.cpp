@@ -1,5 +1,6 @@
 #include "settingsdialog.h"
 
+#include "proxy/qwenmode.h"
 #include "qwenmodesetting.h"
 #include "settings/settings.h"
 #include "testhome.h"
@@ -47,7 +48,6 @@ private Q_SLOTS:
             qunsetenv(var);
         QFile::remove(Settings::configFilePath());
         m_home.setSetting(QStringLiteral("keychain/service"), m_home.keychainService());
-        QwenModeSetting::captureEnvironment();
     }
 
     void checksPorts_data()
@@ -242,13 +242,13 @@ private Q_SLOTS:
         QCOMPARE(modeChanged.size(), 1);
         Settings reread;
         QCOMPARE(QwenModeSetting::value(reread), QStringLiteral("off"));
-        QwenModeSetting::apply(reread);
-        QCOMPARE(qgetenv("QWEN_MODE"), QByteArray("0"));
+        // What the proxy uses for the next request.
+        QCOMPARE(QwenMode::resolveFromSystem().enabled, false);
+        QCOMPARE(QwenMode::resolveFromSystem().source, QwenMode::Source::Settings);
 
         combo->setCurrentIndex(combo->findData(QString()));
         QVERIFY(dialog.apply());
-        QwenModeSetting::apply(Settings());
-        QVERIFY(!qEnvironmentVariableIsSet("QWEN_MODE"));
+        QCOMPARE(QwenMode::resolveFromSystem().source, QwenMode::Source::Default);
     }
 
     void environmentValuesCannotBeEdited()
