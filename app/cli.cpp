@@ -91,38 +91,39 @@ const QStringList kCommands = {QStringLiteral("login"),           QStringLiteral
 
 QString usageText()
 {
-    return Cli::tr("Usage: qwen-bridge [COMMAND] [OPTIONS]\n"
-              "\n"
-              "Use Qwen models in OpenCode with your Qwen account. Without a command, the tray\n"
-              "application starts.\n"
-              "\n"
-              "Commands:\n"
-              "  login [--no-browser] [--allow-file-storage]\n"
-              "                              sign in with your Qwen account in the terminal\n"
-              "  login --api-key [--preset NAME | --base-url URL]\n"
-              "                              sign in with a Model Studio or Coding Plan API\n"
-              "                              key read from standard input\n"
-              "  status [--json]             show the sign-in state (never a secret)\n"
-              "  logout                      remove the stored credentials\n"
-              "  serve                       run the proxy alone, without the tray, until\n"
-              "                              Ctrl+C or SIGTERM\n"
-              "  import [--from FILE] [--yes] [--delete-original]\n"
-              "                              take over the sign-in of the OpenCode Qwen plugin\n"
-              "                              (~/.opencode/qwen/oauth_token.json) or Qwen Code\n"
-              "                              (~/.qwen/oauth_creds.json)\n"
-              "  opencode-config [--provider ID] [--write [FILE]]\n"
-              "                              print the OpenCode provider block, or merge it\n"
-              "                              into FILE (default: the global OpenCode config)\n"
-              "                              keeping comments and other keys, with a backup\n"
-              "\n"
-              "Options:\n"
-              "  --demo                      the tray application against a built-in fake Qwen\n"
-              "  --windowed                  a status window instead of the tray icon\n"
-              "  -h, --help                  show this help\n"
-              "  -v, --version               show the version\n"
-              "\n"
-              "Exit codes: 0 done, 1 other failure, 2 sign-in refused, 3 sign-in code expired,\n"
-              "4 network or server failure, 5 keychain failure, 64 wrong usage, 130 cancelled.\n");
+    return Cli::tr(
+        "Usage: qwen-bridge [COMMAND] [OPTIONS]\n"
+        "\n"
+        "Use Qwen models in OpenCode with your Qwen account. Without a command, the tray\n"
+        "application starts.\n"
+        "\n"
+        "Commands:\n"
+        "  login [--no-browser] [--allow-file-storage]\n"
+        "                              sign in with your Qwen account in the terminal\n"
+        "  login --api-key [--preset NAME | --base-url URL]\n"
+        "                              sign in with a Model Studio or Coding Plan API\n"
+        "                              key read from standard input\n"
+        "  status [--json]             show the sign-in state (never a secret)\n"
+        "  logout                      remove the stored credentials\n"
+        "  serve                       run the proxy alone, without the tray, until\n"
+        "                              Ctrl+C or SIGTERM\n"
+        "  import [--from FILE] [--yes] [--delete-original]\n"
+        "                              take over the sign-in of the OpenCode Qwen plugin\n"
+        "                              (~/.opencode/qwen/oauth_token.json) or Qwen Code\n"
+        "                              (~/.qwen/oauth_creds.json)\n"
+        "  opencode-config [--provider ID] [--write [FILE]]\n"
+        "                              print the OpenCode provider block, or merge it\n"
+        "                              into FILE (default: the global OpenCode config)\n"
+        "                              keeping comments and other keys, with a backup\n"
+        "\n"
+        "Options:\n"
+        "  --demo                      the tray application against a built-in fake Qwen\n"
+        "  --windowed                  a status window instead of the tray icon\n"
+        "  -h, --help                  show this help\n"
+        "  -v, --version               show the version\n"
+        "\n"
+        "Exit codes: 0 done, 1 other failure, 2 sign-in refused, 3 sign-in code expired,\n"
+        "4 network or server failure, 5 keychain failure, 64 wrong usage, 130 cancelled.\n");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -192,8 +193,9 @@ int runApiKeyLogin(const QCommandLineParser &parser)
         if (!baseUrl.isValid() || baseUrl.host().isEmpty() ||
             !(scheme == QLatin1String("https") || (scheme == QLatin1String("http") && loopback))) {
             err()
-                << Cli::tr("The base URL must be an https:// address (http:// only for this "
-                      "computer), such as https://dashscope-intl.aliyuncs.com/compatible-mode/v1.")
+                << Cli::tr(
+                       "The base URL must be an https:// address (http:// only for this "
+                       "computer), such as https://dashscope-intl.aliyuncs.com/compatible-mode/v1.")
                 << "\n";
             return ExitUsage;
         }
@@ -211,12 +213,13 @@ int runApiKeyLogin(const QCommandLineParser &parser)
     const QString key = readSecretLine(Cli::tr("Paste your API key (it is not shown): "));
     if (key.isEmpty()) {
         err() << Cli::tr("No API key was given on standard input. Example: "
-                    "`qwen-bridge login --api-key < keyfile`.")
+                         "`qwen-bridge login --api-key < keyfile`.")
               << "\n";
         return ExitUsage;
     }
     if (key.contains(QLatin1Char(' ')) || key.size() > 4096) {
-        err() << Cli::tr("That does not look like an API key (it has spaces or is very long).") << "\n";
+        err() << Cli::tr("That does not look like an API key (it has spaces or is very long).")
+              << "\n";
         return ExitUsage;
     }
 
@@ -282,9 +285,10 @@ int runLogin(const QStringList &args)
     parser.addOption({QStringLiteral("no-browser"), Cli::tr("Do not open a browser.")});
     parser.addOption({QStringLiteral("allow-file-storage"),
                       Cli::tr("Without a keychain service, keep credentials in a 0600 file.")});
-    parser.addOption({QStringLiteral("api-key"), Cli::tr("Sign in with an API key read from stdin.")});
     parser.addOption(
-        {QStringLiteral("preset"), Cli::tr("The plan and region of the key."), QStringLiteral("NAME")});
+        {QStringLiteral("api-key"), Cli::tr("Sign in with an API key read from stdin.")});
+    parser.addOption({QStringLiteral("preset"), Cli::tr("The plan and region of the key."),
+                      QStringLiteral("NAME")});
     parser.addOption({QStringLiteral("base-url"), Cli::tr("A custom OpenAI-compatible base URL."),
                       QStringLiteral("URL")});
     if (!parser.parse(args)) {
@@ -341,10 +345,11 @@ int runLogin(const QStringList &args)
         if (openBrowser) {
             if (openInBrowser(code.verificationUriComplete))
                 out() << Cli::tr("Your browser should open now. If it does not, open the address "
-                            "above yourself.")
+                                 "above yourself.")
                       << "\n";
             else
-                out() << Cli::tr("Could not open a browser: open the address above yourself.") << "\n";
+                out() << Cli::tr("Could not open a browser: open the address above yourself.")
+                      << "\n";
         }
         out() << Cli::tr("Waiting for approval. Press Ctrl+C to cancel.") << "\n";
         out().flush();
@@ -385,7 +390,8 @@ int runLogin(const QStringList &args)
         store.save(credentials, [&, resourceUrl = tokens.resourceUrl](const KeychainResult &r) {
             saving = false;
             if (!r.ok()) {
-                err() << Cli::tr("Signed in, but the credentials could not be stored: %1").arg(r.message)
+                err() << Cli::tr("Signed in, but the credentials could not be stored: %1")
+                             .arg(r.message)
                       << "\n";
                 err().flush();
                 finish(exitCodeFor(r.error));
@@ -409,8 +415,8 @@ int runLogin(const QStringList &args)
             err() << r.keychain.message << "\n";
             if (r.keychain.error == KeychainError::NoService)
                 err() << Cli::tr("If this machine has no keychain at all, `qwen-bridge login "
-                            "--allow-file-storage` keeps the credentials in a file only you "
-                            "can read instead.")
+                                 "--allow-file-storage` keeps the credentials in a file only you "
+                                 "can read instead.")
                       << "\n";
             err().flush();
             finish(exitCodeFor(r.keychain.error));
@@ -522,8 +528,9 @@ int runStatus(const QStringList &args)
             else if (c.method != AuthMethod::None)
                 out() << Cli::tr("Method:   %1").arg(Credentials::methodName(c.method)) << "\n";
             if (c.method == AuthMethod::OAuth)
-                out() << Cli::tr("Expires:  %1").arg(c.expiresAt.toLocalTime().toString(Qt::ISODate))
-                      << "\n";
+                out()
+                    << Cli::tr("Expires:  %1").arg(c.expiresAt.toLocalTime().toString(Qt::ISODate))
+                    << "\n";
             if (o.contains(QStringLiteral("api_base")))
                 out() << Cli::tr("API base: %1").arg(o.value(QStringLiteral("api_base")).toString())
                       << "\n";
@@ -567,7 +574,7 @@ int runLogout(const QStringList &args)
             out() << (r.fromFile ? Cli::tr("Signed out. The credentials were removed from %1.")
                                        .arg(Settings::fileStoragePath())
                                  : Cli::tr("Signed out. The credentials were removed from the "
-                                      "keychain."))
+                                           "keychain."))
                   << "\n";
             if (notified)
                 out() << Cli::tr("The running Qwen Bridge signed out too.") << "\n";
@@ -605,7 +612,7 @@ int runServe(const QStringList &args)
     QObject::connect(&service, &BridgeService::proxyStarted, [&](const QUrl &url) {
         out() << Cli::tr("Qwen Bridge proxy listening on %1").arg(url.toString()) << "\n";
         out() << Cli::tr("Point OpenCode at it with `qwen-bridge opencode-config --write`. "
-                    "Press Ctrl+C to stop.")
+                         "Press Ctrl+C to stop.")
               << "\n";
         out().flush();
     });
@@ -616,7 +623,8 @@ int runServe(const QStringList &args)
         QCoreApplication::exit(exitCode);
     });
     QObject::connect(&service, &BridgeService::localKeyFailed, [&](const QString &message) {
-        err() << Cli::tr("The proxy's local key could not be read or created: %1").arg(message) << "\n";
+        err() << Cli::tr("The proxy's local key could not be read or created: %1").arg(message)
+              << "\n";
         err().flush();
         exitCode = ExitKeychain;
         QCoreApplication::exit(exitCode);
@@ -625,7 +633,7 @@ int runServe(const QStringList &args)
                      [&](SessionState state, const QString &reason) {
                          if (state == SessionState::SignedOut)
                              out() << Cli::tr("Not signed in: requests get an error until you run "
-                                         "`qwen-bridge login`.")
+                                              "`qwen-bridge login`.")
                                    << "\n";
                          else if (state == SessionState::SignInRequired)
                              out() << reason << "\n";
@@ -637,7 +645,7 @@ int runServe(const QStringList &args)
                      });
     QObject::connect(&service, &BridgeService::alreadyRunning, [&](qint64 pid) {
         err() << Cli::tr("Qwen Bridge already runs (process %1) and owns the session. Use "
-                    "`qwen-bridge status`, or quit the other one first.")
+                         "`qwen-bridge status`, or quit the other one first.")
                      .arg(pid)
               << "\n";
         err().flush();
@@ -660,9 +668,11 @@ int runServe(const QStringList &args)
 int runImport(const QStringList &args)
 {
     QCommandLineParser parser;
-    parser.addOption({QStringLiteral("from"), Cli::tr("Import this file."), QStringLiteral("FILE")});
+    parser.addOption(
+        {QStringLiteral("from"), Cli::tr("Import this file."), QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("yes"), Cli::tr("Do not ask for confirmation.")});
-    parser.addOption({QStringLiteral("delete-original"), Cli::tr("Delete the file once imported.")});
+    parser.addOption(
+        {QStringLiteral("delete-original"), Cli::tr("Delete the file once imported.")});
     if (!parser.parse(args)) {
         err() << parser.errorText() << "\n" << usageText();
         return ExitUsage;
@@ -674,7 +684,7 @@ int runImport(const QStringList &args)
         found = LegacyImport::findAll(QDir::homePath());
     if (found.isEmpty()) {
         err() << Cli::tr("Found nothing to import: neither %1 nor %2 exists. Sign in with "
-                    "`qwen-bridge login` instead.")
+                         "`qwen-bridge login` instead.")
                      .arg(LegacyImport::pluginTokenPath(QDir::homePath()),
                           LegacyImport::qwenCodePath(QDir::homePath()))
               << "\n";
@@ -766,7 +776,8 @@ int runOpenCodeConfig(const QStringList &args)
         provider = settings.providerId();
     static const QRegularExpression validId(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9_.-]*$"));
     if (!validId.match(provider).hasMatch()) {
-        err() << Cli::tr("The provider id may only hold letters, digits, '.', '_' and '-'.") << "\n";
+        err() << Cli::tr("The provider id may only hold letters, digits, '.', '_' and '-'.")
+              << "\n";
         return ExitUsage;
     }
     CredentialStore store(settings);

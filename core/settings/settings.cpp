@@ -46,7 +46,8 @@ QString Settings::runtimeDir()
     // Without XDG_RUNTIME_DIR (ssh sessions, containers) a private folder of our own in
     // the temp folder, named for the user; QStandardPaths would warn on every call.
     // The demo has its own lock and control socket: it may run beside the real one.
-    const QString name = s_demo ? QStringLiteral("qwen-bridge-demo") : QStringLiteral("qwen-bridge");
+    const QString name =
+        s_demo ? QStringLiteral("qwen-bridge-demo") : QStringLiteral("qwen-bridge");
     const QString xdg = envString("XDG_RUNTIME_DIR");
     if (!xdg.isEmpty() && !QDir::isRelativePath(xdg))
         return xdg + QLatin1Char('/') + name;
