@@ -64,9 +64,15 @@ ForwardJob::ForwardJob(UpstreamForwarder *forwarder, Kind kind, const HttpReques
         log(QStringLiteral("client-gone"), {});
         finish(false);
     });
+    // Our own idle timeout rather than QNetworkRequest::setTransferTimeout(): that one also
+    // fires while we hold the upstream back for a slow client.
+    m_idleTimer.setSingleShot(true);
+    connect(&m_idleTimer, &QTimer::timeout, this, &ForwardJob::onIdleTimeout);
     connect(response, &HttpResponse::drained, this, [this] {
         if (m_paused) {
             m_paused = false;
+            if (m_reply && !m_reply->isFinished())
+                m_idleTimer.start();
             onReadyRead();
         }
     });
@@ -75,6 +81,17 @@ ForwardJob::ForwardJob(UpstreamForwarder *forwarder, Kind kind, const HttpReques
 ForwardJob::~ForwardJob()
 {
     releaseReply();
+}
+
+// A retry gets files of its own: upstream-request, upstream-request-2, …
+QString ForwardJob::attemptStage(const QString &stage) const
+{
+    return m_attempt > 1 ? stage + QLatin1Char('-') + QString::number(m_attempt) : stage;
+}
+
+int ForwardJob::idleTimeoutSeconds() const
+{
+    return qMax(1, (m_forwarder->idleTimeoutMs() + 999) / 1000);
 }
 
 void ForwardJob::log(const QString &stage, const QJsonObject &data)
@@ -166,6 +183,8 @@ void ForwardJob::send()
     m_errorBody.clear();
     m_plainBody.clear();
     m_sse.reset();
+    m_sawDone = false;
+    m_timedOut = false;
 
     const bool chat = m_kind == Kind::Chat;
     QNetworkRequest req(join(m_auth.apiBase, chat ? QStringLiteral("/chat/completions")
@@ -178,7 +197,6 @@ void ForwardJob::send()
         req.setRawHeader("X-DashScope-AuthType", "qwen-oauth");
         req.setRawHeader("X-DashScope-CacheControl", "enable");
     }
-    req.setTransferTimeout(m_forwarder->idleTimeoutMs());
     req.setAttribute(QNetworkRequest::Http2AllowedAttribute, true);
     req.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
                      QNetworkRequest::NoLessSafeRedirectPolicy);
@@ -190,7 +208,7 @@ void ForwardJob::send()
         data.insert(QStringLiteral("model"), m_upstreamModel);
         data.insert(QStringLiteral("body"),
                     RequestLogger::bodyForLog(m_upstreamBody, kMaxLoggedBody));
-        log(QStringLiteral("upstream-request"), data);
+        log(attemptStage(QStringLiteral("upstream-request")), data);
     }
 
     m_manager = m_forwarder->acquireManager();
@@ -201,13 +219,32 @@ void ForwardJob::send()
         m_reply = m_manager->get(req);
     }
     m_reply->setReadBufferSize(kReadBufferBytes);
+    // Qt 6.4 hands the limit to its HTTP thread only through a signal that is connected
+    // when the request really starts, one turn of the event loop after post(): said now,
+    // it is lost, and the reply buffers the whole answer however slowly the client reads.
+    // Said again once the start has happened, it reaches the HTTP thread right behind the
+    // request, before any answer.
+    QMetaObject::invokeMethod(
+        m_reply,
+        [reply = m_reply] {
+            if (reply)
+                reply->setReadBufferSize(kReadBufferBytes);
+        },
+        Qt::QueuedConnection);
     connect(m_reply, &QNetworkReply::metaDataChanged, this, &ForwardJob::onMetaData);
     connect(m_reply, &QNetworkReply::readyRead, this, &ForwardJob::onReadyRead);
     connect(m_reply, &QNetworkReply::finished, this, &ForwardJob::onFinished);
+    // Anything moving either way shows the upstream is alive.
+    connect(m_reply, &QNetworkReply::uploadProgress, this, [this] {
+        if (!m_paused)
+            m_idleTimer.start();
+    });
+    m_idleTimer.start(m_forwarder->idleTimeoutMs());
 }
 
 void ForwardJob::releaseReply()
 {
+    m_idleTimer.stop();
     if (m_reply) {
         QNetworkReply *reply = m_reply;
         m_reply.clear();
@@ -221,10 +258,26 @@ void ForwardJob::releaseReply()
     }
 }
 
+void ForwardJob::onIdleTimeout()
+{
+    if (!m_reply || m_done || m_reply->isFinished())
+        return;
+    qCInfo(lcProxy) << "request" << m_requestId << ": nothing from upstream for"
+                    << m_forwarder->idleTimeoutMs() << "ms; giving up";
+    m_timedOut = true;
+    m_reply->abort(); // emits finished(), which ends the request
+    if (!m_done)
+        onFinished();
+}
+
 void ForwardJob::onMetaData()
 {
     if (!m_reply || m_status != 0)
         return;
+    if (!m_paused)
+        m_idleTimer.start();
+    // Once more, in case the queued call in send() came too early.
+    m_reply->setReadBufferSize(kReadBufferBytes);
     m_status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     if (m_status >= 200 && m_status < 300 && m_stream && m_response && !m_streaming) {
         HttpHeaders extra = {{"Cache-Control", "no-cache"}};
@@ -237,6 +290,8 @@ void ForwardJob::onReadyRead()
 {
     if (!m_reply || m_done)
         return;
+    if (!m_paused && !m_reply->isFinished())
+        m_idleTimer.start();
     if (m_status == 0)
         onMetaData();
     if (m_status >= 200 && m_status < 300) {
@@ -247,13 +302,23 @@ void ForwardJob::onReadyRead()
             // lags, so the reply's bounded buffer pushes back on the upstream socket.
             while (m_reply->bytesAvailable() > 0) {
                 if (m_response->isBackpressured()) {
+                    // The client is the slow one: upstream silence is not its fault.
                     m_paused = true;
+                    m_idleTimer.stop();
                     return;
+                }
+                if (m_paused) {
+                    m_paused = false;
+                    if (!m_reply->isFinished())
+                        m_idleTimer.start();
                 }
                 const QByteArray chunk = m_reply->read(64 * 1024);
                 const QList<SseEvent> events = m_sse.feed(chunk);
-                for (const SseEvent &e : events)
+                for (const SseEvent &e : events) {
+                    if (e.isDone())
+                        m_sawDone = true;
                     m_response->write(e.raw);
+                }
                 if (m_sse.hasError()) {
                     m_response->write(openAiErrorEvent(
                         tr("The Qwen API sent an event larger than Qwen Bridge accepts."),
@@ -277,50 +342,90 @@ void ForwardJob::onFinished()
 {
     if (!m_reply || m_done)
         return;
+    m_idleTimer.stop();
     QNetworkReply *reply = m_reply;
     if (m_status == 0)
         m_status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (m_paused && m_streaming && reply->error() == QNetworkReply::NoError) {
-        // Everything has arrived but the client still lags: drain first, then finish.
+    if (reply->isOpen() && !m_paused)
+        onReadyRead();
+    if (m_done)
+        return;
+    if (m_paused && m_streaming && m_response && reply->error() == QNetworkReply::NoError &&
+        !m_timedOut && reply->bytesAvailable() > 0) {
+        // Everything has arrived but the client still lags: pass the rest on as it
+        // drains, then finish.
         connect(m_response, &HttpResponse::drained, this, &ForwardJob::onFinished,
                 Qt::UniqueConnection);
         return;
     }
-    onReadyRead();
-    if (m_done)
-        return;
-    const QNetworkReply::NetworkError error = reply->error();
-    const QString errorText = reply->errorString();
+    const QNetworkReply::NetworkError error =
+        m_timedOut ? QNetworkReply::TimeoutError : reply->error();
+    const QString errorText =
+        m_timedOut ? tr("no data for %1 seconds").arg(idleTimeoutSeconds()) : reply->errorString();
 
-    log(QStringLiteral("upstream-response"),
+    log(attemptStage(QStringLiteral("upstream-response")),
         {{QStringLiteral("status"), m_status},
          {QStringLiteral("network_error"), int(error)},
          {QStringLiteral("body"),
           RequestLogger::bodyForLog(m_status >= 200 && m_status < 300 ? m_plainBody : m_errorBody,
                                     kMaxLoggedBody)}});
 
+    // Errors of the connection itself (codes below 100), as opposed to HTTP statuses that
+    // QNetworkReply also reports as errors.
+    const bool transportError =
+        error != QNetworkReply::NoError && error < QNetworkReply::ProxyConnectionRefusedError;
+
     if (m_streaming) {
         if (!m_response) {
             finish(false);
             return;
         }
+        // Qt 6.4 may report a chunked body cut short by a reset as a success, so a stream
+        // without its closing [DONE] counts as broken too.
+        const bool complete = error == QNetworkReply::NoError && m_sawDone;
         const QByteArray rest = m_sse.takeRemainder();
-        if (!rest.trimmed().isEmpty())
+        if (complete && !rest.trimmed().isEmpty())
             m_response->write(rest);
-        if (error != QNetworkReply::NoError) {
-            const QString message =
-                error == QNetworkReply::OperationCanceledError
-                    ? tr("The Qwen API stopped sending in the middle of the answer and did not "
-                         "go on for %1 seconds. Try again.")
-                          .arg(m_forwarder->idleTimeoutMs() / 1000)
-                    : tr("The connection to the Qwen API broke in the middle of the answer "
-                         "(%1). Try again.")
-                          .arg(errorText);
+        // A broken stream's half event is dropped: joined to the error event below it
+        // would spoil both.
+        if (!complete) {
+            QString message;
+            if (error == QNetworkReply::OperationCanceledError ||
+                error == QNetworkReply::TimeoutError)
+                message = tr("The Qwen API stopped sending in the middle of the answer and did "
+                             "not go on for %1 seconds. Try again.")
+                              .arg(idleTimeoutSeconds());
+            else if (error != QNetworkReply::NoError)
+                message = tr("The connection to the Qwen API broke in the middle of the answer "
+                             "(%1). Try again.")
+                              .arg(errorText);
+            else
+                message = tr("The connection to the Qwen API ended before the answer was "
+                             "complete. Try again.");
+            qCInfo(lcProxy) << "request" << m_requestId << ": stream broken off; error"
+                            << int(error) << "done marker" << m_sawDone;
             m_response->write(openAiErrorEvent(message, QStringLiteral("upstream_error"),
                                                QStringLiteral("upstream_interrupted")));
         }
         m_response->end();
-        finish(error == QNetworkReply::NoError);
+        finish(complete);
+        return;
+    }
+
+    if (m_status != 0 && transportError) {
+        // Headers came, then the connection failed: the body is incomplete, and passing
+        // it on with the upstream's status would make a cut-off answer look whole.
+        const bool timeout =
+            error == QNetworkReply::OperationCanceledError || error == QNetworkReply::TimeoutError;
+        fail(timeout ? 504 : 502,
+             timeout ? tr("The Qwen API stopped sending its answer and did not go on for %1 "
+                          "seconds. Try again.")
+                           .arg(idleTimeoutSeconds())
+                     : tr("The connection to the Qwen API broke before the answer was complete "
+                          "(%1). Try again.")
+                           .arg(errorText),
+             QStringLiteral("upstream_error"),
+             timeout ? QStringLiteral("upstream_timeout") : QStringLiteral("upstream_interrupted"));
         return;
     }
 
@@ -335,7 +440,9 @@ void ForwardJob::onFinished()
         case QNetworkReply::TimeoutError:
             status = 504;
             code = QStringLiteral("upstream_timeout");
-            message = tr("The Qwen API at %1 did not answer in time. Try again.").arg(host);
+            message = tr("The Qwen API at %1 did not answer within %2 seconds. Try again.")
+                          .arg(host)
+                          .arg(idleTimeoutSeconds());
             break;
         case QNetworkReply::HostNotFoundError:
             message = tr("The name %1 could not be resolved. Check your network connection "
@@ -362,12 +469,21 @@ void ForwardJob::onFinished()
     }
 
     if (m_status >= 200 && m_status < 300) {
+        QByteArray contentType = reply->header(QNetworkRequest::ContentTypeHeader).toByteArray();
+        if (contentType.isEmpty())
+            contentType = QByteArrayLiteral("application/json");
+        if (contentType.toLower().contains("json") &&
+            QJsonDocument::fromJson(m_plainBody).isNull()) {
+            // Qt 6.4 may report a chunked body cut short by a reset as a success.
+            fail(502,
+                 tr("The Qwen API's answer was cut off or unreadable (%1 bytes of JSON that "
+                    "does not parse). Try again.")
+                     .arg(m_plainBody.size()),
+                 QStringLiteral("upstream_error"), QStringLiteral("upstream_bad_response"));
+            return;
+        }
         if (m_response)
-            m_response->send(
-                m_status, m_plainBody,
-                reply->header(QNetworkRequest::ContentTypeHeader).toByteArray().isEmpty()
-                    ? QByteArrayLiteral("application/json")
-                    : reply->header(QNetworkRequest::ContentTypeHeader).toByteArray());
+            m_response->send(m_status, m_plainBody, contentType);
         finish(true);
         return;
     }

@@ -7,6 +7,7 @@
 #include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
+#include <QTimer>
 
 class HttpResponse;
 class QNetworkAccessManager;
@@ -33,6 +34,7 @@ private:
     void onMetaData();
     void onReadyRead();
     void onFinished();
+    void onIdleTimeout();
     void handleUpstreamError(int status, const QByteArray &body);
     void answerLocalModels();
     void fail(int status, const QString &message, const QString &type, const QString &code,
@@ -40,6 +42,8 @@ private:
     void finish(bool ok);
     void releaseReply();
     void log(const QString &stage, const QJsonObject &data);
+    int idleTimeoutSeconds() const;
+    QString attemptStage(const QString &stage) const;
 
     UpstreamForwarder *m_forwarder;
     Kind m_kind;
@@ -57,8 +61,11 @@ private:
     QByteArray m_plainBody; // a non-streaming 2xx answer
     int m_status = 0;
     bool m_streaming = false; // our stream to the client has begun
+    bool m_sawDone = false;   // upstream sent data: [DONE], the end of a complete stream
     bool m_retried401 = false;
     int m_attempt = 0;
     bool m_done = false;
     bool m_paused = false; // the client reads slower than upstream sends
+    bool m_timedOut = false;
+    QTimer m_idleTimer; // no bytes from upstream for idleTimeoutMs() ends the request
 };

@@ -40,7 +40,15 @@ ProxyServer::ProxyServer(Settings *settings, SessionManager *session, LocalKey *
     });
 }
 
-ProxyServer::~ProxyServer() = default;
+ProxyServer::~ProxyServer()
+{
+    // The server goes first, while this object is whole: tearing down its connections
+    // tells running jobs their clients are gone, and they report back through signals
+    // that must not reach a half-destroyed ProxyServer.
+    disconnect(m_forwarder, nullptr, this, nullptr);
+    delete m_server;
+    m_server = nullptr;
+}
 
 bool ProxyServer::start(quint16 port)
 {

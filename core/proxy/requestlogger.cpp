@@ -10,6 +10,8 @@
 #include <QRegularExpression>
 #include <QSaveFile>
 
+#include <algorithm>
+
 Q_LOGGING_CATEGORY(lcRequestLog, "qwenbridge.proxy.log")
 
 static const QString kRedacted = QStringLiteral("[redacted]");
@@ -49,7 +51,12 @@ QJsonValue RequestLogger::redactJson(const QJsonValue &value)
     if (value.isObject()) {
         QJsonObject o = value.toObject();
         for (auto it = o.begin(); it != o.end(); ++it) {
-            if (secretName(it.key()) && (it.value().isString() || it.value().isDouble()))
+            // Token counts (max_tokens, usage.total_tokens) are numbers worth keeping.
+            const bool count = it.value().isDouble() &&
+                               it.key().endsWith(QLatin1String("tokens"), Qt::CaseInsensitive);
+            // Anything else under a secret's name goes whole: a list of keys, or an object
+            // holding a token, would otherwise leak through names that look harmless.
+            if (secretName(it.key()) && !count && !it.value().isNull() && !it.value().isBool())
                 it.value() = kRedacted;
             else
                 it.value() = redactJson(it.value());
@@ -129,23 +136,59 @@ void RequestLogger::log(quint64 requestId, const QString &stage, const QJsonObje
     f.write(bytes);
     f.commit();
     m_writtenSinceCheck += bytes.size();
-    if (m_writtenSinceCheck > m_maxTotalBytes / 16)
+    // Checked on the first write (an earlier run may have left the folder full), then
+    // every sixteenth of the cap.
+    if (!m_capChecked || m_writtenSinceCheck > m_maxTotalBytes / 16)
         enforceCap();
 }
 
 void RequestLogger::enforceCap()
 {
     m_writtenSinceCheck = 0;
-    QDir dir(m_dir);
-    QFileInfoList files = dir.entryInfoList({QStringLiteral("request-*.json")}, QDir::Files,
-                                            QDir::Time | QDir::Reversed); // oldest first
+    m_capChecked = true;
+    // Oldest first by request number, which only ever grows (and goes on from the numbers
+    // already in the folder); modification times are too coarse to order files written in
+    // the same millisecond.
+    static const QRegularExpression number(QStringLiteral("^request-(\\d+)-"));
+    struct Entry
+    {
+        quint64 id;
+        qint64 modifiedMs;
+        QString name;
+        QString path;
+        qint64 size;
+    };
+    QList<Entry> files;
     qint64 total = 0;
-    for (const QFileInfo &fi : files)
+    const QFileInfoList infos =
+        QDir(m_dir).entryInfoList({QStringLiteral("request-*.json")}, QDir::Files);
+    for (const QFileInfo &fi : infos) {
+        const auto m = number.match(fi.fileName());
+        files.append({m.hasMatch() ? m.captured(1).toULongLong() : 0,
+                      fi.lastModified().toMSecsSinceEpoch(), fi.fileName(), fi.absoluteFilePath(),
+                      fi.size()});
         total += fi.size();
-    for (const QFileInfo &fi : files) {
-        if (total <= m_maxTotalBytes * 3 / 4)
-            break;
-        total -= fi.size();
-        QFile::remove(fi.absoluteFilePath());
     }
+    // Kept at three quarters of the cap at each check, so that what is written until the
+    // next one (a sixteenth of the cap and one file) never takes the folder past the cap.
+    const qint64 target = m_maxTotalBytes * 3 / 4;
+    if (total <= target)
+        return;
+    std::sort(files.begin(), files.end(), [](const Entry &a, const Entry &b) {
+        if (a.id != b.id)
+            return a.id < b.id;
+        if (a.modifiedMs != b.modifiedMs)
+            return a.modifiedMs < b.modifiedMs;
+        return a.name < b.name;
+    });
+    int removed = 0;
+    for (const Entry &e : std::as_const(files)) {
+        if (total <= target)
+            break;
+        if (QFile::remove(e.path)) {
+            total -= e.size;
+            ++removed;
+        }
+    }
+    qCDebug(lcRequestLog) << "request log over its cap; removed" << removed << "oldest files";
 }

@@ -39,4 +39,5 @@ private:
     qint64 m_maxFileBytes = 256 * 1024;
     qint64 m_maxTotalBytes = 64 * 1024 * 1024;
     qint64 m_writtenSinceCheck = 0;
+    bool m_capChecked = false;
 };

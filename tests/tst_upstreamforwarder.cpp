@@ -1,0 +1,327 @@
+// UpstreamForwarder: the pool of QNetworkAccessManagers that keeps Qt 6.4's limit of six
+// HTTP/1.1 connections per host and port (per manager) from queueing streams, and the
+// proof against the real proxy: 64 streams to one plain-HTTP upstream all flow at once.
+#include "bridge/bridgeservice.h"
+#include "fakeqwenservice.h"
+#include "oauth/deviceauthorization.h"
+#include "proxy/localkey.h"
+#include "proxy/proxyserver.h"
+#include "proxy/upstreamforwarder.h"
+#include "session/sessionmanager.h"
+#include "testhome.h"
+
+#include <QDeadlineTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QSet>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTest>
+
+#include <algorithm>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace {
+
+constexpr int WaitMs = 60000; // generous for a busy machine; never reached when passing
+constexpr int Streams = 64;
+
+bool waitFor(const std::function<bool()> &cond, int timeoutMs = WaitMs)
+{
+    QDeadlineTimer deadline(timeoutMs);
+    while (!cond()) {
+        if (deadline.hasExpired())
+            return cond();
+        QTest::qWait(5);
+    }
+    return true;
+}
+
+quint16 freePort()
+{
+    QTcpServer probe;
+    if (!probe.listen(QHostAddress::LocalHost, 0))
+        return 0;
+    return probe.serverPort();
+}
+
+// A raw client of the proxy: QNetworkAccessManager on this side would queue its own
+// requests past six, which is exactly what must not be measured.
+class StreamClient
+{
+public:
+    StreamClient(quint16 port, const QByteArray &key, bool stream)
+    {
+        const QByteArray body =
+            QJsonDocument(QJsonObject{{QStringLiteral("model"), QStringLiteral("coder-model")},
+                                      {QStringLiteral("stream"), stream},
+                                      {QStringLiteral("messages"),
+                                       QJsonArray{QJsonObject{
+                                           {QStringLiteral("role"), QStringLiteral("user")},
+                                           {QStringLiteral("content"), QStringLiteral("Hi")}}}}})
+                .toJson(QJsonDocument::Compact);
+        m_socket.connectToHost(QHostAddress::LocalHost, port);
+        m_socket.write("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1:" +
+                       QByteArray::number(port) + "\r\nAuthorization: Bearer " + key +
+                       "\r\nContent-Type: application/json\r\nContent-Length: " +
+                       QByteArray::number(body.size()) + "\r\n\r\n" + body);
+    }
+
+    QByteArray received()
+    {
+        m_data += m_socket.readAll();
+        return m_data;
+    }
+    bool hasHeaders() { return received().contains("\r\n\r\n"); }
+    bool isOk() { return received().startsWith("HTTP/1.1 200 "); }
+    bool streamEnded() { return received().endsWith("\r\n0\r\n\r\n"); }
+    void close() { m_socket.abort(); }
+
+private:
+    QTcpSocket m_socket;
+    QByteArray m_data;
+};
+
+} // namespace
+
+class TestUpstreamForwarder : public QObject
+{
+    Q_OBJECT
+
+    TestHome m_home;
+    FakeQwenService m_fake;
+    std::unique_ptr<BridgeService> m_bridge;
+    quint16 m_port = 0;
+    QByteArray m_key;
+
+    UpstreamForwarder *forwarder() const { return m_bridge->proxy()->forwarder(); }
+    void signIn();
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+
+    // the pool on its own
+    void poolGrowsPastSix();
+    void poolPicksTheLeastLoaded();
+    void poolReusesManagers();
+    void releaseNeverGoesNegative();
+
+    // through the running proxy
+    void sixtyFourStreamsFlowAtOnce();
+    void sixtyFourPlainRequestsInFlightAtOnce();
+};
+
+void TestUpstreamForwarder::initTestCase()
+{
+    QVERIFY2(!qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"),
+             "No D-Bus session: run the tests through ./scripts/test, which starts "
+             "gnome-keyring on a private bus");
+    QVERIFY(m_home.isValid());
+    QVERIFY(m_fake.start(0));
+    m_port = freePort();
+    QVERIFY(m_port != 0);
+    qputenv("QWEN_BRIDGE_OAUTH_URL", m_fake.baseUrl().toString().toLatin1());
+    qputenv("QWEN_BRIDGE_API_URL", m_fake.apiBaseUrl().toString().toLatin1());
+    qputenv("QWEN_BRIDGE_PORT", QByteArray::number(m_port));
+    qunsetenv("ENABLE_PLUGIN_REQUEST_LOGGING");
+
+    m_bridge = std::make_unique<BridgeService>();
+    QSignalSpy started(m_bridge.get(), &BridgeService::proxyStarted);
+    QSignalSpy failed(m_bridge.get(), &BridgeService::proxyFailed);
+    QSignalSpy keyFailed(m_bridge.get(), &BridgeService::localKeyFailed);
+    m_bridge->start();
+    QTRY_VERIFY_WITH_TIMEOUT(started.size() + failed.size() + keyFailed.size() > 0, WaitMs);
+    QVERIFY2(failed.isEmpty(), qPrintable(m_bridge->proxyError()));
+    QVERIFY(keyFailed.isEmpty());
+    m_key = m_bridge->localKey()->value().toLatin1();
+    QTRY_COMPARE_WITH_TIMEOUT(m_bridge->session()->state(), SessionState::SignedOut, WaitMs);
+    signIn();
+}
+
+void TestUpstreamForwarder::cleanupTestCase()
+{
+    m_bridge.reset();
+}
+
+void TestUpstreamForwarder::signIn()
+{
+    m_fake.setSendInterval(false);
+    m_fake.setAutoApproveAfterPolls(0);
+    std::unique_ptr<DeviceAuthorization> flow(m_bridge->createDeviceAuthorization(nullptr));
+    flow->setTiming(20, 20);
+    auto tokens = std::make_shared<std::optional<TokenSet>>();
+    auto failure = std::make_shared<QString>();
+    connect(flow.get(), &DeviceAuthorization::succeeded, flow.get(),
+            [tokens](const TokenSet &t) { *tokens = t; });
+    connect(flow.get(), &DeviceAuthorization::failed, flow.get(),
+            [failure](const AuthFailure &f) { *failure = f.message + QLatin1Char(' '); });
+    flow->start();
+    QTRY_VERIFY_WITH_TIMEOUT(tokens->has_value() || !failure->isEmpty(), WaitMs);
+    QVERIFY2(tokens->has_value(), qPrintable(*failure));
+    auto done = std::make_shared<std::optional<bool>>();
+    m_bridge->completeSignIn(**tokens, [done](bool ok, const QString &) { *done = ok; });
+    QTRY_VERIFY_WITH_TIMEOUT(done->has_value(), WaitMs);
+    QVERIFY(**done);
+}
+
+// --- the pool ---------------------------------------------------------------------------------
+
+void TestUpstreamForwarder::poolGrowsPastSix()
+{
+    UpstreamForwarder pool(nullptr, nullptr, nullptr);
+    QCOMPARE(pool.managerCount(), 0);
+    QHash<QNetworkAccessManager *, int> perManager;
+    for (int i = 0; i < 6; ++i)
+        ++perManager[pool.acquireManager()];
+    // Six requests fit one manager's six connections.
+    QCOMPARE(pool.managerCount(), 1);
+    QCOMPARE(perManager.size(), 1);
+    // The seventh would wait in that manager's queue: it gets a manager of its own.
+    QNetworkAccessManager *seventh = pool.acquireManager();
+    QVERIFY(!perManager.contains(seventh));
+    QCOMPARE(pool.managerCount(), 2);
+    ++perManager[seventh];
+    for (int i = 7; i < Streams; ++i)
+        ++perManager[pool.acquireManager()];
+    QCOMPARE(pool.managerCount(), (Streams + 5) / 6);
+    for (auto it = perManager.cbegin(); it != perManager.cend(); ++it) {
+        QVERIFY(it.value() <= 6);
+        QCOMPARE(it.key()->parent(), &pool);
+        QVERIFY(!it.key()->autoDeleteReplies());
+    }
+}
+
+void TestUpstreamForwarder::poolPicksTheLeastLoaded()
+{
+    UpstreamForwarder pool(nullptr, nullptr, nullptr);
+    QList<QNetworkAccessManager *> first;
+    for (int i = 0; i < 6; ++i)
+        first << pool.acquireManager();
+    QNetworkAccessManager *a = first.first();
+    QNetworkAccessManager *b = pool.acquireManager(); // a: 6, b: 1
+    QVERIFY(a != b);
+    pool.releaseManager(a);
+    pool.releaseManager(a); // a: 4, b: 1
+    // b has the fewest requests in flight.
+    QCOMPARE(pool.acquireManager(), b); // b: 2
+    QCOMPARE(pool.acquireManager(), b); // b: 3
+    QCOMPARE(pool.acquireManager(), b); // b: 4
+    QNetworkAccessManager *next = pool.acquireManager();
+    QVERIFY(next == a || next == b); // a tie: either, but no new manager
+    QCOMPARE(pool.managerCount(), 2);
+}
+
+void TestUpstreamForwarder::poolReusesManagers()
+{
+    UpstreamForwarder pool(nullptr, nullptr, nullptr);
+    QList<QNetworkAccessManager *> held;
+    for (int i = 0; i < Streams; ++i)
+        held << pool.acquireManager();
+    const int managers = pool.managerCount();
+    for (QNetworkAccessManager *m : std::as_const(held))
+        pool.releaseManager(m);
+    // A second wave of the same size fits in the managers that exist: no growth.
+    QSet<QNetworkAccessManager *> used;
+    for (int i = 0; i < Streams; ++i)
+        used.insert(pool.acquireManager());
+    QCOMPARE(pool.managerCount(), managers);
+    QCOMPARE(int(used.size()), managers);
+}
+
+void TestUpstreamForwarder::releaseNeverGoesNegative()
+{
+    UpstreamForwarder pool(nullptr, nullptr, nullptr);
+    QNetworkAccessManager *m = pool.acquireManager();
+    pool.releaseManager(m);
+    pool.releaseManager(m); // one release too many
+    QNetworkAccessManager stranger;
+    pool.releaseManager(&stranger); // never acquired here
+    pool.releaseManager(nullptr);
+    // m counts zero, not minus one: the seventh request still needs another manager.
+    for (int i = 0; i < 6; ++i)
+        QCOMPARE(pool.acquireManager(), m);
+    QVERIFY(pool.acquireManager() != m);
+    QCOMPARE(pool.managerCount(), 2);
+}
+
+// --- through the proxy --------------------------------------------------------------------------
+
+void TestUpstreamForwarder::sixtyFourStreamsFlowAtOnce()
+{
+    m_fake.reset();
+    signIn();
+    m_fake.setStreamEventCount(5);
+    // Every stream sends its headers, then holds its events until released.
+    m_fake.setStreamsPaused(true);
+    std::vector<std::unique_ptr<StreamClient>> clients;
+    for (int i = 0; i < Streams; ++i)
+        clients.push_back(std::make_unique<StreamClient>(m_bridge->proxy()->port(), m_key, true));
+
+    // All 64 are open at the upstream at the same time: none waits in a queue.
+    QTRY_COMPARE_WITH_TIMEOUT(m_fake.counters().activeStreams, Streams, WaitMs);
+    QCOMPARE(m_fake.counters().maxActiveStreams, Streams);
+    QCOMPARE(m_fake.counters().chatRequests, Streams);
+    QCOMPARE(forwarder()->activeCount(), Streams);
+    QVERIFY(forwarder()->managerCount() >= (Streams + 5) / 6);
+    // And each client already has its 200 and the start of its stream.
+    QVERIFY(waitFor([&] {
+        return std::all_of(clients.begin(), clients.end(),
+                           [](const auto &c) { return c->hasHeaders(); });
+    }));
+    for (auto &c : clients) {
+        QVERIFY(c->isOk());
+        QVERIFY(!c->streamEnded());
+    }
+
+    m_fake.setStreamsPaused(false);
+    QVERIFY(waitFor([&] {
+        return std::all_of(clients.begin(), clients.end(),
+                           [](const auto &c) { return c->streamEnded(); });
+    }));
+    for (auto &c : clients)
+        QVERIFY(c->received().contains("data: [DONE]"));
+    QCOMPARE(m_fake.counters().streamsCompleted, Streams);
+    QTRY_COMPARE_WITH_TIMEOUT(forwarder()->activeCount(), 0, WaitMs);
+
+    // A second wave reuses the pool.
+    const int managers = forwarder()->managerCount();
+    m_fake.setStreamsPaused(true);
+    clients.clear();
+    for (int i = 0; i < Streams; ++i)
+        clients.push_back(std::make_unique<StreamClient>(m_bridge->proxy()->port(), m_key, true));
+    QTRY_COMPARE_WITH_TIMEOUT(m_fake.counters().activeStreams, Streams, WaitMs);
+    QCOMPARE(forwarder()->managerCount(), managers);
+    m_fake.setStreamsPaused(false);
+    QVERIFY(waitFor([&] {
+        return std::all_of(clients.begin(), clients.end(),
+                           [](const auto &c) { return c->streamEnded(); });
+    }));
+    QTRY_COMPARE_WITH_TIMEOUT(forwarder()->activeCount(), 0, WaitMs);
+}
+
+void TestUpstreamForwarder::sixtyFourPlainRequestsInFlightAtOnce()
+{
+    m_fake.reset();
+    signIn();
+    // Upstream reads each request and never answers: every one holds its connection.
+    m_fake.failNextChats(FakeChatFault::StallBeforeHeaders, Streams);
+    std::vector<std::unique_ptr<StreamClient>> clients;
+    for (int i = 0; i < Streams; ++i)
+        clients.push_back(std::make_unique<StreamClient>(m_bridge->proxy()->port(), m_key, false));
+    QTRY_COMPARE_WITH_TIMEOUT(m_fake.counters().chatRequests, Streams, WaitMs);
+    QCOMPARE(forwarder()->activeCount(), Streams);
+    // The clients give up; every upstream request is dropped with them.
+    for (auto &c : clients)
+        c->close();
+    QTRY_COMPARE_WITH_TIMEOUT(forwarder()->activeCount(), 0, WaitMs);
+}
+
+QTEST_GUILESS_MAIN(TestUpstreamForwarder)
+#include "tst_upstreamforwarder.moc"
