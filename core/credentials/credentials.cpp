@@ -91,8 +91,12 @@ Credentials Credentials::fromJson(const QByteArray &json, QString *error)
         c.accessToken = o.value(QStringLiteral("access_token")).toString();
         c.refreshToken = o.value(QStringLiteral("refresh_token")).toString();
         c.tokenType = o.value(QStringLiteral("token_type")).toString();
+        // Milliseconds since the epoch. A number outside the range of qint64 (1e300) is no
+        // usable expiry: converting it would be undefined behaviour.
         const QJsonValue expiry = o.value(QStringLiteral("expiry_date"));
-        if (expiry.isDouble())
+        constexpr double kInt64Bound = 9223372036854775808.0; // 2^63, exact as a double
+        if (expiry.isDouble() && expiry.toDouble() >= -kInt64Bound &&
+            expiry.toDouble() < kInt64Bound)
             c.expiresAt = QDateTime::fromMSecsSinceEpoch(qint64(expiry.toDouble()), Qt::UTC);
         c.resourceUrl = o.value(QStringLiteral("resource_url")).toString();
     } else if (method == QLatin1String("api_key")) {
