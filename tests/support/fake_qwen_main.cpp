@@ -87,6 +87,17 @@ int main(int argc, char **argv)
          QStringLiteral("TEXT")},
         {QStringLiteral("api-key"), QStringLiteral("Accept KEY as an API key (repeatable)."),
          QStringLiteral("KEY")},
+        {QStringLiteral("stamp-events"),
+         QStringLiteral("Add \"x_sent_us\" (CLOCK_MONOTONIC microseconds at send) to every "
+                        "streamed chunk, for benchmarks.")},
+        {QStringLiteral("record-limit"),
+         QStringLiteral("Remember only the last N chat requests (default: all)."),
+         QStringLiteral("N")},
+        {QStringLiteral("counters-endpoint"),
+         QStringLiteral("Serve GET /__fake/counters and POST /__fake/counters/reset-peak.")},
+        {QStringLiteral("idle-timeout-ms"),
+         QStringLiteral("Close keep-alive connections idle this long (default 60000)."),
+         QStringLiteral("MS")},
     });
     parser.process(app);
 
@@ -96,12 +107,16 @@ int main(int argc, char **argv)
     int interval = 5;
     int events = 5;
     int eventDelayMs = 0;
+    int recordLimit = -1;
+    int idleTimeoutMs = -1;
     if (!parseInt(parser, QStringLiteral("port"), 0, &port) || port > 65535 ||
         !parseInt(parser, QStringLiteral("token-lifetime"), 1, &tokenLifetime) ||
         !parseInt(parser, QStringLiteral("auto-approve"), 0, &autoApprove) ||
         !parseInt(parser, QStringLiteral("interval"), 0, &interval) ||
         !parseInt(parser, QStringLiteral("events"), 1, &events) ||
-        !parseInt(parser, QStringLiteral("event-delay-ms"), 0, &eventDelayMs))
+        !parseInt(parser, QStringLiteral("event-delay-ms"), 0, &eventDelayMs) ||
+        !parseInt(parser, QStringLiteral("record-limit"), 0, &recordLimit) ||
+        !parseInt(parser, QStringLiteral("idle-timeout-ms"), 1, &idleTimeoutMs))
         return 2;
 
     if (!installSignalHandlers()) {
@@ -123,6 +138,11 @@ int main(int argc, char **argv)
     service.setStreamEventCount(events);
     service.setStreamEventDelayMs(eventDelayMs);
     service.setApiKeys(parser.values(QStringLiteral("api-key")));
+    service.setStampEvents(parser.isSet(QStringLiteral("stamp-events")));
+    service.setChatRecordLimit(recordLimit);
+    service.setCountersEndpoint(parser.isSet(QStringLiteral("counters-endpoint")));
+    if (idleTimeoutMs > 0)
+        service.setIdleTimeoutMs(idleTimeoutMs);
     if (parser.isSet(QStringLiteral("reply")))
         service.setReplyText(parser.value(QStringLiteral("reply")));
     if (!service.start(quint16(port))) {

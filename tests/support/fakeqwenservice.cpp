@@ -12,6 +12,7 @@
 #include <QTimer>
 
 #include <algorithm>
+#include <chrono>
 #include <utility>
 
 #ifdef Q_OS_UNIX
@@ -185,6 +186,26 @@ bool abortConnection(HttpResponse *response)
     return true;
 }
 
+// `data: {…}` becomes `data: {"x_sent_us":N,…}`; other events ([DONE]) pass unchanged.
+// steady_clock is CLOCK_MONOTONIC on Linux, the same clock in every process.
+QByteArray stampEvent(const QByteArray &event)
+{
+    static const QByteArray prefix = QByteArrayLiteral("data: {");
+    if (!event.startsWith(prefix))
+        return event;
+    const qint64 us = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::steady_clock::now().time_since_epoch())
+                          .count();
+    QByteArray out;
+    out.reserve(event.size() + 32);
+    out += prefix;
+    out += "\"x_sent_us\":";
+    out += QByteArray::number(us);
+    out += ',';
+    out += QByteArrayView(event).sliced(prefix.size());
+    return out;
+}
+
 QString stateName(FakeDeviceGrant::State state)
 {
     switch (state) {
@@ -292,7 +313,8 @@ private:
             ++m_service->m_counters.backpressurePauses;
             return;
         }
-        m_response->write(m_events.at(m_written++));
+        const QByteArray &next = m_events.at(m_written++);
+        m_response->write(m_service->m_stampEvents ? stampEvent(next) : next);
         if (m_written == m_events.size() && m_abortAfter < 0 && m_stallAfter < 0) {
             m_response->end();
             finish(Completed);
@@ -344,6 +366,7 @@ bool FakeQwenService::start(quint16 port)
     if (!m_server) {
         m_server = new HttpServer(this);
         connect(m_server, &HttpServer::requestReceived, this, &FakeQwenService::route);
+        setIdleTimeoutMs(m_idleTimeoutMs);
     }
     if (m_server->isListening())
         return true;
@@ -456,6 +479,45 @@ void FakeQwenService::setStreamEventDelayMs(int ms)
 void FakeQwenService::setAutoApproveAfterPolls(int polls)
 {
     m_autoApproveAfter = polls;
+}
+
+void FakeQwenService::setStampEvents(bool stamp)
+{
+    m_stampEvents = stamp;
+}
+
+void FakeQwenService::setChatRecordLimit(int limit)
+{
+    m_chatRecordLimit = limit;
+}
+
+void FakeQwenService::setCountersEndpoint(bool enabled)
+{
+    m_countersEndpoint = enabled;
+}
+
+void FakeQwenService::setIdleTimeoutMs(int ms)
+{
+    m_idleTimeoutMs = ms;
+    if (m_server && ms > 0) {
+        HttpServerLimits limits = m_server->limits();
+        limits.idleTimeoutMs = ms;
+        m_server->setLimits(limits);
+    }
+}
+
+QJsonObject FakeQwenService::countersJson() const
+{
+    const FakeQwenCounters &c = m_counters;
+    return QJsonObject{{QStringLiteral("chatRequests"), c.chatRequests},
+                       {QStringLiteral("streamsStarted"), c.streamsStarted},
+                       {QStringLiteral("streamsCompleted"), c.streamsCompleted},
+                       {QStringLiteral("streamsClientGone"), c.streamsClientGone},
+                       {QStringLiteral("streamsAborted"), c.streamsAborted},
+                       {QStringLiteral("activeStreams"), c.activeStreams},
+                       {QStringLiteral("maxActiveStreams"), c.maxActiveStreams},
+                       {QStringLiteral("backpressurePauses"), c.backpressurePauses},
+                       {QStringLiteral("refreshRequests"), c.refreshRequests}};
 }
 
 bool FakeQwenService::approve(const QString &userCode)
@@ -627,6 +689,8 @@ void FakeQwenService::route(const HttpRequest &request, HttpResponse *response)
         handleModels(request, response);
     else if (path == "/v1/chat/completions" && post)
         handleChat(request, response);
+    else if (m_countersEndpoint && path.startsWith("/__fake/counters"))
+        handleCounters(request, response);
     else if (path == "/api/v1/oauth2/device/code" || path == "/api/v1/oauth2/token" ||
              path == "/authorize" || path == "/v1/models" || path == "/v1/chat/completions")
         sendJson(response, 405,
@@ -637,6 +701,20 @@ void FakeQwenService::route(const HttpRequest &request, HttpResponse *response)
         sendJson(response, 404,
                  apiError(QStringLiteral("not found"), QStringLiteral("invalid_request_error"),
                           QStringLiteral("not_found")));
+}
+
+void FakeQwenService::handleCounters(const HttpRequest &request, HttpResponse *response)
+{
+    if (request.path == "/__fake/counters" && request.method == "GET") {
+        sendJson(response, 200, countersJson());
+    } else if (request.path == "/__fake/counters/reset-peak" && request.method == "POST") {
+        resetStreamPeak();
+        sendJson(response, 200, countersJson());
+    } else {
+        sendJson(response, 404,
+                 apiError(QStringLiteral("not found"), QStringLiteral("invalid_request_error"),
+                          QStringLiteral("not_found")));
+    }
 }
 
 // --- OAuth ------------------------------------------------------------------------------
@@ -1083,6 +1161,8 @@ void FakeQwenService::handleChat(const HttpRequest &request, HttpResponse *respo
     if (record.tokenKind == FakeTokenKind::None || record.tokenKind == FakeTokenKind::Unknown)
         ++m_counters.unknownTokenRequests;
     m_chatRequests.append(record);
+    if (m_chatRecordLimit >= 0 && m_chatRequests.size() > m_chatRecordLimit)
+        m_chatRequests.remove(0, m_chatRequests.size() - m_chatRecordLimit);
     Q_EMIT chatRequestReceived(record);
 
     if (!m_chatFaults.isEmpty()) {

@@ -142,6 +142,19 @@ public:
     void setStreamEventCount(int count);      // content events per stream, default 5
     void setStreamEventDelayMs(int ms);       // default 0
     void setAutoApproveAfterPolls(int polls); // approve once a grant was polled N times; -1 off
+    // Benchmarks: each streamed JSON chunk gets "x_sent_us", CLOCK_MONOTONIC microseconds
+    // taken as it is written, so a client on this machine can time each event. Default off.
+    void setStampEvents(bool stamp);
+    // Keep only the last `limit` chat requests (-1, the default: all). Long benchmarks
+    // would otherwise grow the fake by every request body they send.
+    void setChatRecordLimit(int limit);
+    // GET /__fake/counters (the counters as JSON) and POST /__fake/counters/reset-peak
+    // (maxActiveStreams restarts from activeStreams), for a benchmark in another process.
+    // Default off: those paths are 404 like any other.
+    void setCountersEndpoint(bool enabled);
+    // Closes keep-alive connections idle this long (default: HttpServer's 60 s). Takes effect
+    // for connections accepted after the call.
+    void setIdleTimeoutMs(int ms);
 
     // --- device grant controls -----------------------------------------------------------
     // An empty userCode means every pending grant. Return false when nothing matched.
@@ -165,6 +178,8 @@ public:
 
     // --- records -----------------------------------------------------------------------------
     FakeQwenCounters counters() const { return m_counters; }
+    QJsonObject countersJson() const;
+    void resetStreamPeak() { m_counters.maxActiveStreams = m_counters.activeStreams; }
     QList<FakeChatRequest> chatRequests() const { return m_chatRequests; }
     FakeChatRequest lastChatRequest() const;
     QList<FakeDeviceGrant> deviceGrants() const;
@@ -219,6 +234,7 @@ private:
     void handleAuthorizePage(const HttpRequest &request, HttpResponse *response);
     void handleAuthorizeAction(const HttpRequest &request, HttpResponse *response);
     void handleModels(const HttpRequest &request, HttpResponse *response);
+    void handleCounters(const HttpRequest &request, HttpResponse *response);
     void handleChat(const HttpRequest &request, HttpResponse *response);
     void answerChat(const FakeChatRequest &record, HttpResponse *response);
     void applyChatFault(const FaultSpec &spec, const FakeChatRequest &record,
@@ -250,6 +266,10 @@ private:
     int m_streamEvents = 5;
     int m_streamDelayMs = 0;
     int m_autoApproveAfter = -1;
+    bool m_stampEvents = false;
+    int m_chatRecordLimit = -1;
+    bool m_countersEndpoint = false;
+    int m_idleTimeoutMs = -1; // -1: HttpServer's default
 
     // one-shot switches
     int m_slowDownPolls = 0;
