@@ -57,7 +57,24 @@ QIcon cachedIcon(const QString &resource)
 
 QIcon AppIcons::application()
 {
-    return cachedIcon(QStringLiteral(":/icons/qwen-bridge.svg"));
+    // The PNGs the package installs for menus (packaging/icons, rendered from its SVG with
+    // librsvg): the windows then show exactly the picture of the menu entry. Qt's own SVG
+    // renderer would lose the rounded clip of that SVG.
+    static QIcon icon;
+    static bool cleanupRegistered = false;
+    if (!cleanupRegistered) {
+        cleanupRegistered = true;
+        qAddPostRoutine([] {
+            icon = QIcon();
+            cleanupRegistered = false;
+        });
+    }
+    if (icon.isNull()) {
+        initResources();
+        for (const int size : {16, 22, 24, 32, 48, 64, 128, 256})
+            icon.addFile(QStringLiteral(":/icons/app/%1.png").arg(size), QSize(size, size));
+    }
+    return icon;
 }
 
 QString AppIcons::trayResource(TrayStatus status)

@@ -10,7 +10,8 @@ enum class TrayStatus {
     Attention, // sign in again, keychain trouble, the proxy could not start
 };
 
-// The icons of the application, drawn from the SVGs in resources/icons.
+// The icons of the application: the tray states drawn from the SVGs in resources/icons,
+// the application icon from the PNGs the package installs (packaging/icons).
 class AppIcons
 {
 public:

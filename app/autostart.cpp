@@ -54,7 +54,8 @@ QByteArray Autostart::desktopEntry(const QString &executable)
                       "Name=Qwen Bridge\n"
                       "Comment=Use Qwen models in OpenCode with your Qwen account\n";
     text += "Exec=" + quoteExecArgument(executable).toUtf8() + "\n";
-    text += "Icon=qwen-bridge\n"
+    // The icon the package installs under the application id (packaging/icons).
+    text += "Icon=io.github.qwen_bridge.QwenBridge\n"
             "Terminal=false\n"
             "Categories=Development;Utility;\n"
             "X-GNOME-Autostart-enabled=true\n";

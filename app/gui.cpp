@@ -4,6 +4,7 @@
 #include "bridge/bridgeservice.h"
 #include "fakeqwenservice.h"
 #include "logging.h"
+#include "session/controlchannel.h"
 #include "settings/settings.h"
 #include "traycontroller.h"
 #include "uilog.h"
@@ -15,6 +16,11 @@
 
 #include <memory>
 
+QString demoApiKey()
+{
+    return QStringLiteral("sk-demo");
+}
+
 int runGui(int &argc, char **argv, const GuiOptions &options)
 {
     QApplication app(argc, argv);
@@ -24,13 +30,16 @@ int runGui(int &argc, char **argv, const GuiOptions &options)
     // must not end it. Only Quit does.
     QApplication::setQuitOnLastWindowClosed(false);
     QApplication::setWindowIcon(AppIcons::application());
-    QGuiApplication::setDesktopFileName(QStringLiteral("qwen-bridge"));
+    // The installed desktop entry and icon carry the reverse-DNS id (packaging/), so that
+    // window managers and portals match our windows to them.
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.qwen_bridge.QwenBridge"));
     setUpLogging(false);
     UiTranslator::install(QLocale::system());
 
     UnixSignals unixSignals;
+    // exit(), not quit(): a status window that refuses to close must not keep us running.
     QObject::connect(&unixSignals, &UnixSignals::terminationRequested, &app,
-                     &QCoreApplication::quit);
+                     [] { QCoreApplication::exit(0); });
 
     // --demo: the fake Qwen service runs in this process on a free loopback port, and the
     // bridge is pointed at it through the same variables a person would use. Its sign-in
@@ -45,6 +54,7 @@ int runGui(int &argc, char **argv, const GuiOptions &options)
             return 1;
         }
         fake->setPollInterval(2);
+        fake->setApiKeys({demoApiKey()});
         qputenv("QWEN_BRIDGE_OAUTH_URL", fake->baseUrl().toString().toUtf8());
         qputenv("QWEN_BRIDGE_API_URL", fake->apiBaseUrl().toString().toUtf8());
         qCInfo(lcUi) << "DEMO: fake Qwen service at" << fake->baseUrl().toString();
@@ -52,7 +62,21 @@ int runGui(int &argc, char **argv, const GuiOptions &options)
 
     BridgeService service;
     TrayController tray(&service, options.demo);
+    // A second start: the running Qwen Bridge owns the session, so this one only asks it to
+    // show itself and goes, before any icon or window of its own appears.
+    qint64 runningPid = 0;
+    QObject::connect(&service, &BridgeService::alreadyRunning, &tray,
+                     [&runningPid](qint64 pid) { runningPid = pid > 0 ? pid : -1; });
     service.start();
+    if (runningPid != 0) {
+        // The one blocking wait of the GUI, before the event loop has anything to do.
+        if (ControlClient::send(QStringLiteral("show")))
+            qCInfo(lcUi) << "Qwen Bridge already runs (pid" << runningPid << "); it shows itself";
+        else
+            qCWarning(lcUi) << "Qwen Bridge already runs (pid" << runningPid
+                            << ") but did not answer";
+        return 0;
+    }
     tray.start(options.windowed);
     return app.exec();
 }

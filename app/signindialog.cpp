@@ -1,21 +1,27 @@
 #include "signindialog.h"
 
+#include "credentials/apikeypresets.h"
 #include "oauth/deviceauthorization.h"
 #include "qrwidget.h"
 #include "uilog.h"
 
 #include <QApplication>
 #include <QClipboard>
+#include <QComboBox>
 #include <QDesktopServices>
 #include <QFontDatabase>
+#include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLineEdit>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QStackedWidget>
 #include <QStyle>
 #include <QTimer>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace {
 QLabel *makeTitle(const QString &text, QWidget *parent)
@@ -36,6 +42,31 @@ QLabel *makeText(const QString &text, QWidget *parent)
     label->setTextInteractionFlags(Qt::TextSelectableByMouse);
     return label;
 }
+
+// Small print under a field, in the dimmer text colour.
+QLabel *makeNote(const QString &text, QWidget *parent)
+{
+    QLabel *label = makeText(text, parent);
+    QPalette dim = label->palette();
+    dim.setColor(QPalette::WindowText, dim.color(QPalette::PlaceholderText));
+    label->setPalette(dim);
+    QFont small = label->font();
+    small.setPointSizeF(small.pointSizeF() * 0.92);
+    label->setFont(small);
+    return label;
+}
+
+bool isLoopbackHost(const QString &host)
+{
+    return host == QLatin1String("127.0.0.1") || host == QLatin1String("localhost") ||
+           host == QLatin1String("::1");
+}
+
+// Where Alibaba Cloud explains how to create a key, with the Key Management page of each
+// region one click away.
+const char kGetKeyUrl[] = "https://www.alibabacloud.com/help/en/model-studio/get-api-key";
+const char kExampleBaseUrl[] = "https://dashscope-intl.aliyuncs.com/compatible-mode/v1";
+constexpr int kMaxKeyLength = 4096;
 } // namespace
 
 SignInDialog::SignInDialog(SignInBackend backend, bool demo, QWidget *parent)
@@ -62,18 +93,16 @@ SignInDialog::SignInDialog(SignInBackend backend, bool demo, QWidget *parent)
 
     m_pageIndex.insert(Page::Starting, m_pages->addWidget(buildStartingPage()));
     m_pageIndex.insert(Page::Code, m_pages->addWidget(buildCodePage()));
+    m_pageIndex.insert(Page::ApiKey, m_pages->addWidget(buildApiKeyPage()));
 
     QLabel *title = nullptr;
     QLabel *detail = nullptr;
+    // The texts of these two depend on the way in; they are set when they are shown.
     m_pageIndex.insert(Page::Finishing,
-                       m_pages->addWidget(buildMessagePage(Page::Finishing, &title, &detail)));
-    title->setText(tr("Approved"));
-    detail->setText(tr("Saving your sign-in in the system keychain…"));
-    m_pageIndex.insert(Page::Success,
-                       m_pages->addWidget(buildMessagePage(Page::Success, &title, &detail)));
-    title->setText(tr("You are signed in"));
-    detail->setText(
-        tr("Qwen Bridge keeps you signed in from now on. This window closes by itself."));
+                       m_pages->addWidget(buildMessagePage(Page::Finishing, &m_finishingTitle,
+                                                           &m_finishingDetail)));
+    m_pageIndex.insert(Page::Success, m_pages->addWidget(buildMessagePage(
+                                          Page::Success, &m_successTitle, &m_successDetail)));
     m_pageIndex.insert(Page::Denied,
                        m_pages->addWidget(buildMessagePage(Page::Denied, &title, &detail)));
     title->setText(tr("Sign-in was refused"));
@@ -92,17 +121,30 @@ SignInDialog::SignInDialog(SignInBackend backend, bool demo, QWidget *parent)
     layout->addWidget(m_pages, 1);
 
     auto *buttons = new QHBoxLayout;
-    // Room for the second way in: signing in with a Model Studio API key comes with its own
-    // issue; until then the button stays hidden.
+    // The other way in, wherever a person may still choose; its text says which.
     m_apiKeyButton = new QPushButton(tr("Use an API key instead…"), this);
     m_apiKeyButton->setObjectName(QStringLiteral("apiKeyButton"));
     m_apiKeyButton->setFlat(true);
+    m_apiKeyButton->setAutoDefault(false);
+    m_apiKeyButton->setCursor(Qt::PointingHandCursor);
+    // A link rather than a button: it changes the way in, it does not finish anything.
+    m_apiKeyButton->setStyleSheet(QStringLiteral("QPushButton { color: palette(link); border: "
+                                                 "none; padding: 4px 2px; text-align: left; }"
+                                                 "QPushButton:hover { text-decoration: "
+                                                 "underline; }"));
     m_apiKeyButton->setVisible(false);
+    connect(m_apiKeyButton, &QPushButton::clicked, this, &SignInDialog::switchMethod);
     buttons->addWidget(m_apiKeyButton);
     buttons->addStretch(1);
+    m_checkButton = new QPushButton(tr("Check and save"), this);
+    m_checkButton->setObjectName(QStringLiteral("checkButton"));
+    m_checkButton->setToolTip(tr("Asks the service whether it accepts the key; nothing is "
+                                 "stored unless it does."));
+    connect(m_checkButton, &QPushButton::clicked, this, &SignInDialog::checkAndSave);
+    buttons->addWidget(m_checkButton);
     m_tryAgainButton = new QPushButton(tr("Try again"), this);
     m_tryAgainButton->setObjectName(QStringLiteral("tryAgainButton"));
-    connect(m_tryAgainButton, &QPushButton::clicked, this, &SignInDialog::start);
+    connect(m_tryAgainButton, &QPushButton::clicked, this, &SignInDialog::tryAgain);
     buttons->addWidget(m_tryAgainButton);
     m_closeButton = new QPushButton(tr("Cancel"), this);
     m_closeButton->setObjectName(QStringLiteral("closeButton"));
@@ -121,6 +163,52 @@ SignInDialog::SignInDialog(SignInBackend backend, bool demo, QWidget *parent)
 SignInDialog::~SignInDialog()
 {
     stopAuthorization();
+    stopApiKeyCheck();
+}
+
+bool SignInDialog::offersApiKey() const
+{
+    return bool(m_backend.createApiKeyCheck) && bool(m_backend.signIn);
+}
+
+bool SignInDialog::isCheckingApiKey() const
+{
+    return !m_apiKeyCheck.isNull();
+}
+
+QString SignInDialog::checkBaseUrl(const QString &text, QUrl *url)
+{
+    const QString example = QLatin1String(kExampleBaseUrl);
+    const QString trimmed = text.trimmed();
+    if (trimmed.isEmpty())
+        return tr("Enter the base URL of the endpoint, such as %1.").arg(example);
+    const QUrl parsed(trimmed, QUrl::StrictMode);
+    const QString scheme = parsed.scheme().toLower();
+    // A key must not travel in the clear, except to this computer.
+    if (!parsed.isValid() || parsed.host().isEmpty() ||
+        !(scheme == QLatin1String("https") ||
+          (scheme == QLatin1String("http") && isLoopbackHost(parsed.host()))))
+        return tr("The base URL must be an https:// address (http:// only for this computer), "
+                  "such as %1.")
+            .arg(example);
+    if (!parsed.userInfo().isEmpty())
+        return tr("The base URL must not contain a user name or password.");
+    if (parsed.hasQuery() || parsed.hasFragment())
+        return tr("The base URL must not have a query (?…) or a fragment (#…).");
+    if (url)
+        *url = parsed;
+    return {};
+}
+
+QString SignInDialog::checkApiKeyText(const QString &key)
+{
+    if (key.isEmpty())
+        return tr("Paste your API key first.");
+    const bool spaces =
+        std::any_of(key.cbegin(), key.cend(), [](const QChar c) { return c.isSpace(); });
+    if (spaces || key.size() > kMaxKeyLength)
+        return tr("That does not look like an API key (it has spaces or is very long).");
+    return {};
 }
 
 QString SignInDialog::formatCountdown(int seconds)
@@ -228,6 +316,130 @@ QWidget *SignInDialog::buildCodePage()
     return page;
 }
 
+QWidget *SignInDialog::buildApiKeyPage()
+{
+    auto *page = new QWidget(this);
+    auto *layout = new QVBoxLayout(page);
+    layout->addWidget(makeTitle(tr("Sign in with an API key"), page));
+    layout->addWidget(makeText(tr("An API key of Alibaba Cloud Model Studio (pay-as-you-go or "
+                                  "Coding Plan) lets OpenCode use Qwen models through Qwen "
+                                  "Bridge. A key only works in the plan and region it was "
+                                  "made for."),
+                               page));
+    layout->addSpacing(6);
+
+    auto *form = new QFormLayout;
+    m_apiKeyForm = form;
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    form->setVerticalSpacing(12);
+    // A field with its small print right below it, as one row: word-wrapped labels in rows of
+    // their own get more height than they need.
+    auto withNote = [](QWidget *field, QLabel *note) {
+        auto *column = new QVBoxLayout;
+        column->setSpacing(2);
+        column->addWidget(field);
+        column->addWidget(note);
+        return column;
+    };
+    m_presetCombo = new QComboBox(page);
+    m_presetCombo->setObjectName(QStringLiteral("presetCombo"));
+    const QList<ApiKeyPreset> presets = ApiKeyPresets::all();
+    for (const ApiKeyPreset &preset : presets) {
+        m_presetCombo->addItem(preset.name, preset.id);
+        m_presetCombo->setItemData(m_presetCombo->count() - 1, preset.baseUrl.toString(),
+                                   Qt::ToolTipRole);
+    }
+    m_presetCombo->addItem(tr("Custom endpoint…"), ApiKeyPresets::customId());
+    m_presetCombo->setCurrentIndex(m_presetCombo->findData(ApiKeyPresets::defaultId()));
+    connect(m_presetCombo, &QComboBox::currentIndexChanged, this, [this] {
+        m_apiKeyError->setVisible(false);
+        updateBaseUrlRow();
+    });
+    m_baseUrlNote = makeNote(QString(), page);
+    m_baseUrlNote->setObjectName(QStringLiteral("baseUrlNote"));
+    auto *presetLabel = new QLabel(tr("&Plan and region:"), page);
+    presetLabel->setBuddy(m_presetCombo);
+    form->addRow(presetLabel, withNote(m_presetCombo, m_baseUrlNote));
+
+    m_baseUrlEdit = new QLineEdit(page);
+    m_baseUrlEdit->setObjectName(QStringLiteral("baseUrlEdit"));
+    m_baseUrlEdit->setPlaceholderText(QLatin1String(kExampleBaseUrl));
+    m_baseUrlEdit->setInputMethodHints(Qt::ImhUrlCharactersOnly | Qt::ImhNoAutoUppercase);
+    m_baseUrlLabel = new QLabel(tr("&Base URL:"), page);
+    m_baseUrlLabel->setBuddy(m_baseUrlEdit);
+    m_customUrlNote = makeNote(tr("An OpenAI-compatible https:// address; http:// only for "
+                                  "this computer."),
+                               page);
+    form->addRow(m_baseUrlLabel, withNote(m_baseUrlEdit, m_customUrlNote));
+
+    m_keyEdit = new QLineEdit(page);
+    m_keyEdit->setObjectName(QStringLiteral("apiKeyEdit"));
+    m_keyEdit->setEchoMode(QLineEdit::Password);
+    m_keyEdit->setInputMethodHints(Qt::ImhHiddenText | Qt::ImhSensitiveData |
+                                   Qt::ImhNoPredictiveText | Qt::ImhNoAutoUppercase);
+    m_keyEdit->setPlaceholderText(tr("sk-…"));
+    m_keyEdit->setAccessibleName(tr("API key"));
+    connect(m_keyEdit, &QLineEdit::textEdited, this, [this] { m_apiKeyError->setVisible(false); });
+    m_keyHint = makeNote(QString(), page);
+    m_keyHint->setObjectName(QStringLiteral("keyHint"));
+    m_keyHint->setTextFormat(Qt::RichText);
+    m_keyHint->setTextInteractionFlags(Qt::TextBrowserInteraction);
+    m_keyHint->setOpenExternalLinks(true);
+    m_keyHint->setText(
+        tr("Create a key on the API-Key page of the Alibaba Cloud Model Studio console. "
+           "Qwen Bridge keeps it in the system keychain and never shows it again.") +
+        QStringLiteral("<br><a href=\"%1\">%2</a>")
+            .arg(QLatin1String(kGetKeyUrl), tr("How to get a key").toHtmlEscaped()));
+    auto *keyLabel = new QLabel(tr("API &key:"), page);
+    keyLabel->setBuddy(m_keyEdit);
+    form->addRow(keyLabel, withNote(m_keyEdit, m_keyHint));
+    layout->addLayout(form);
+
+    layout->addSpacing(6);
+    auto *busyRow = new QHBoxLayout;
+    m_checkBusy = new QProgressBar(page);
+    m_checkBusy->setObjectName(QStringLiteral("checkBusy"));
+    m_checkBusy->setRange(0, 0);
+    m_checkBusy->setTextVisible(false);
+    m_checkBusy->setMaximumWidth(120);
+    m_checkBusy->setVisible(false);
+    busyRow->addWidget(m_checkBusy);
+    m_checkStatus = makeText(QString(), page);
+    m_checkStatus->setObjectName(QStringLiteral("checkStatus"));
+    m_checkStatus->setVisible(false);
+    busyRow->addWidget(m_checkStatus, 1);
+    layout->addLayout(busyRow);
+
+    m_apiKeyError = makeText(QString(), page);
+    m_apiKeyError->setObjectName(QStringLiteral("apiKeyError"));
+    // Fixed colours on both sides, so the box reads the same on light and dark themes.
+    m_apiKeyError->setStyleSheet(QStringLiteral("QLabel { background: #fdecea; color: #5f1a14; "
+                                                "border: 1px solid #e8a29b; border-radius: 4px; "
+                                                "padding: 6px; }"));
+    m_apiKeyError->setVisible(false);
+    layout->addWidget(m_apiKeyError);
+    layout->addStretch(1);
+
+    updateBaseUrlRow();
+    return page;
+}
+
+void SignInDialog::updateBaseUrlRow()
+{
+    const bool custom = m_presetCombo->currentData().toString() == ApiKeyPresets::customId();
+    // The whole row, spacing included.
+    m_apiKeyForm->setRowVisible(m_baseUrlLabel, custom);
+    m_baseUrlNote->setVisible(!custom || m_backend.demoApiBase.isValid());
+    if (m_backend.demoApiBase.isValid()) {
+        m_baseUrlNote->setText(tr("DEMO: whatever you choose here, the key is checked by the "
+                                  "fake service at %1, which accepts the key %2.")
+                                   .arg(m_backend.demoApiBase.toString(), m_backend.demoApiKey));
+    } else {
+        m_baseUrlNote->setText(
+            tr("Requests go to %1.").arg(m_presetCombo->currentData(Qt::ToolTipRole).toString()));
+    }
+}
+
 QWidget *SignInDialog::buildMessagePage(Page which, QLabel **title, QLabel **detail)
 {
     auto *page = new QWidget(this);
@@ -255,6 +467,7 @@ QWidget *SignInDialog::buildMessagePage(Page which, QLabel **title, QLabel **det
         break;
     case Page::Starting:
     case Page::Code:
+    case Page::ApiKey:
         break;
     }
     auto *icon = new QLabel(page);
@@ -278,19 +491,58 @@ void SignInDialog::showPage(Page page)
     m_pages->setCurrentIndex(m_pageIndex.value(page));
     const bool failed = page == Page::Denied || page == Page::Expired || page == Page::Network ||
                         page == Page::Error;
-    const bool running = page == Page::Starting || page == Page::Code;
+    const bool running = page == Page::Starting || page == Page::Code || page == Page::ApiKey;
     m_tryAgainButton->setVisible(failed);
     m_tryAgainButton->setDefault(failed);
+    m_checkButton->setVisible(page == Page::ApiKey);
+    m_checkButton->setDefault(page == Page::ApiKey);
     m_closeButton->setText(running ? tr("Cancel") : tr("Close"));
-    // Nothing is left to cancel while the keychain stores the tokens.
+    // Nothing is left to cancel while the keychain stores the credentials.
     m_closeButton->setEnabled(page != Page::Finishing);
+    m_apiKeyButton->setVisible(offersApiKey() && (running || failed));
+    m_apiKeyButton->setText(m_apiKeyFlow ? tr("Sign in with your Qwen account instead")
+                                         : tr("Use an API key instead…"));
     if (failed)
         m_tryAgainButton->setFocus();
+}
+
+void SignInDialog::tryAgain()
+{
+    if (m_apiKeyFlow)
+        startWithApiKey();
+    else
+        start();
+}
+
+void SignInDialog::switchMethod()
+{
+    if (m_apiKeyFlow)
+        start();
+    else
+        startWithApiKey();
+}
+
+void SignInDialog::startWithApiKey()
+{
+    if (!offersApiKey())
+        return;
+    stopAuthorization();
+    stopApiKeyCheck();
+    m_apiKeyFlow = true;
+    m_code = {};
+    m_apiKeyError->setVisible(false);
+    setApiKeyBusy(false);
+    updateBaseUrlRow();
+    showPage(Page::ApiKey);
+    m_keyEdit->setFocus();
 }
 
 void SignInDialog::start()
 {
     stopAuthorization();
+    stopApiKeyCheck();
+    forgetKey();
+    m_apiKeyFlow = false;
     m_code = {};
     m_qr->setText(QString());
     m_codeLabel->clear();
@@ -320,6 +572,14 @@ void SignInDialog::reject()
     QDialog::reject();
 }
 
+void SignInDialog::done(int result)
+{
+    // However the dialog ends, the key leaves the widget and this object.
+    stopApiKeyCheck();
+    forgetKey();
+    QDialog::done(result);
+}
+
 void SignInDialog::stopAuthorization()
 {
     if (!m_authorization)
@@ -344,6 +604,7 @@ void SignInDialog::onCodeReady(const DeviceCode &code)
                              .arg(typed.toString(QUrl::RemoveQuery | QUrl::RemoveFragment)));
     onCountdown(code.expiresInSeconds);
     showPage(Page::Code);
+    m_openBrowserButton->setDefault(true);
     m_openBrowserButton->setFocus();
     // Once by itself for each new code; the button is there for every later time.
     openBrowser();
@@ -363,6 +624,8 @@ void SignInDialog::onTransientError(const QString &message)
 
 void SignInDialog::onSucceeded(const TokenSet &tokens)
 {
+    m_finishingTitle->setText(tr("Approved"));
+    m_finishingDetail->setText(tr("Saving your sign-in in the system keychain…"));
     showPage(Page::Finishing);
     QPointer<SignInDialog> self(this);
     m_backend.completeSignIn(tokens, [self](bool ok, const QString &message) {
@@ -375,10 +638,137 @@ void SignInDialog::onSucceeded(const TokenSet &tokens)
             self->showPage(Page::Error);
             return;
         }
-        self->showPage(Page::Success);
-        Q_EMIT self->signedIn();
-        QTimer::singleShot(self->m_successDelayMs, self, &QDialog::accept);
+        self->showSaved(
+            tr("You are signed in"),
+            tr("Qwen Bridge keeps you signed in from now on. This window closes by itself."));
     });
+}
+
+void SignInDialog::showSaved(const QString &title, const QString &detail)
+{
+    m_successTitle->setText(title);
+    m_successDetail->setText(detail);
+    showPage(Page::Success);
+    Q_EMIT signedIn();
+    QTimer::singleShot(m_successDelayMs, this, &QDialog::accept);
+}
+
+void SignInDialog::checkAndSave()
+{
+    if (m_page != Page::ApiKey || isCheckingApiKey())
+        return;
+    m_apiKeyError->setVisible(false);
+    const QString presetId = m_presetCombo->currentData().toString();
+    QUrl baseUrl;
+    if (presetId == ApiKeyPresets::customId()) {
+        const QString problem = checkBaseUrl(m_baseUrlEdit->text(), &baseUrl);
+        if (!problem.isEmpty()) {
+            showApiKeyError(problem, m_baseUrlEdit);
+            return;
+        }
+    } else {
+        baseUrl = ApiKeyPresets::find(presetId).baseUrl;
+    }
+    const QString key = m_keyEdit->text().trimmed();
+    const QString keyProblem = checkApiKeyText(key);
+    if (!keyProblem.isEmpty()) {
+        showApiKeyError(keyProblem, m_keyEdit);
+        return;
+    }
+    m_apiKeyCheck = m_backend.createApiKeyCheck(this);
+    if (!m_apiKeyCheck) {
+        showApiKeyError(tr("The key could not be checked."), nullptr);
+        return;
+    }
+    m_pendingPresetName = ApiKeyPresets::displayName(presetId, baseUrl);
+    m_pendingKey = Credentials();
+    m_pendingKey.method = AuthMethod::ApiKey;
+    m_pendingKey.apiKey = key;
+    m_pendingKey.preset = presetId;
+    m_pendingKey.baseUrl = m_backend.demoApiBase.isValid() ? m_backend.demoApiBase : baseUrl;
+    connect(m_apiKeyCheck, &ApiKeyCheck::finished, this, &SignInDialog::onApiKeyChecked);
+    setApiKeyBusy(true);
+    qCInfo(lcUi) << "checking an API key for" << presetId << "at" << m_pendingKey.baseUrl.host();
+    m_apiKeyCheck->check(m_pendingKey.baseUrl, key, m_pendingPresetName);
+}
+
+void SignInDialog::onApiKeyChecked(ApiKeyCheck::Outcome outcome, const QString &message)
+{
+    stopApiKeyCheck();
+    setApiKeyBusy(false);
+    if (outcome != ApiKeyCheck::Outcome::Accepted) {
+        qCInfo(lcUi) << "the API key was not accepted:" << outcome;
+        m_pendingKey = Credentials();
+        if (outcome == ApiKeyCheck::Outcome::Refused) {
+            // A refused key is of no further use; a passing failure may be retried as it is.
+            m_keyEdit->clear();
+            showApiKeyError(message + QLatin1Char('\n') + tr("Nothing was stored."), m_keyEdit);
+        } else {
+            showApiKeyError(message, nullptr);
+        }
+        return;
+    }
+    qCInfo(lcUi) << "the API key was accepted; storing it";
+    m_keyEdit->clear();
+    const Credentials credentials = m_pendingKey;
+    m_pendingKey = Credentials();
+    const QString presetName = m_pendingPresetName;
+    const QString host = credentials.baseUrl.host();
+    m_finishingTitle->setText(tr("Key accepted"));
+    m_finishingDetail->setText(tr("Saving your key in the system keychain…"));
+    showPage(Page::Finishing);
+    QPointer<SignInDialog> self(this);
+    m_backend.signIn(credentials, [self, presetName, host](bool ok, const QString &error) {
+        if (!self)
+            return;
+        if (!ok) {
+            qCWarning(lcUi) << "storing the API key failed:" << error;
+            self->m_errorTitle->setText(tr("Your key could not be saved"));
+            self->m_errorDetail->setText(error);
+            self->showPage(Page::Error);
+            return;
+        }
+        self->showSaved(
+            tr("Signed in with an API key for %1").arg(presetName),
+            tr("OpenCode's requests now go to %1. This window closes by itself.").arg(host));
+    });
+}
+
+void SignInDialog::setApiKeyBusy(bool busy)
+{
+    m_presetCombo->setEnabled(!busy);
+    m_baseUrlEdit->setEnabled(!busy);
+    m_keyEdit->setEnabled(!busy);
+    m_checkButton->setEnabled(!busy);
+    m_apiKeyButton->setEnabled(!busy);
+    m_checkBusy->setVisible(busy);
+    m_checkStatus->setVisible(busy);
+    if (busy)
+        m_checkStatus->setText(tr("Checking the key with %1…").arg(m_pendingPresetName));
+}
+
+void SignInDialog::showApiKeyError(const QString &message, QWidget *field)
+{
+    m_apiKeyError->setText(message);
+    m_apiKeyError->setVisible(true);
+    if (field)
+        field->setFocus();
+}
+
+void SignInDialog::stopApiKeyCheck()
+{
+    if (!m_apiKeyCheck)
+        return;
+    m_apiKeyCheck->disconnect(this);
+    m_apiKeyCheck->abort();
+    m_apiKeyCheck->deleteLater();
+    m_apiKeyCheck.clear();
+}
+
+void SignInDialog::forgetKey()
+{
+    m_keyEdit->clear();
+    m_pendingKey = Credentials();
 }
 
 void SignInDialog::onFailed(const AuthFailure &failure)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "credentials/apikeycheck.h"
+#include "credentials/credentials.h"
 #include "oauth/oauthtypes.h"
 
 #include <QDialog>
@@ -7,7 +9,11 @@
 #include <functional>
 
 class DeviceAuthorization;
+class QComboBox;
+class QFormLayout;
 class QLabel;
+class QLineEdit;
+class QProgressBar;
 class QPushButton;
 class QStackedWidget;
 class QTimer;
@@ -21,17 +27,39 @@ struct SignInBackend
     // Stores the tokens of a finished sign-in and calls done(ok, message) when that is over.
     std::function<void(const TokenSet &tokens, std::function<void(bool, QString)> done)>
         completeSignIn;
+    // The second way in. Checks an API key with the service before anything is stored; the
+    // dialog owns what it gets. Without it the dialog offers no API key.
+    std::function<ApiKeyCheck *(QObject *parent)> createApiKeyCheck;
+    // Stores checked API-key credentials and calls done(ok, message) when that is over.
+    std::function<void(const Credentials &credentials, std::function<void(bool, QString)> done)>
+        signIn;
+    // --demo: every key is checked against, and later used with, this base instead of the
+    // real one of the chosen plan, so that the demo never sends a key anywhere else.
+    QUrl demoApiBase;
+    QString demoApiKey; // the key that service accepts, for the page to say so
 };
 
 // The browser sign-in, shown the way a person follows it: the code to check (large,
 // selectable, copyable), a QR code of the link for another device, a button that opens the
 // browser (which also opens once by itself), and how long the code stays valid. Each way it
 // can end has a page of its own; the ones a person can fix offer "Try again".
+// The second way in is an API key of Alibaba Cloud Model Studio: a plan and region, a
+// password field, and "Check and save", which stores nothing unless the service accepts it.
 class SignInDialog : public QDialog
 {
     Q_OBJECT
 public:
-    enum class Page { Starting, Code, Finishing, Success, Denied, Expired, Network, Error };
+    enum class Page {
+        Starting,
+        Code,
+        ApiKey, // plan, region and key; check and refusal messages stay on this page
+        Finishing,
+        Success,
+        Denied,
+        Expired,
+        Network,
+        Error
+    };
     Q_ENUM(Page)
 
     SignInDialog(SignInBackend backend, bool demo, QWidget *parent = nullptr);
@@ -43,19 +71,31 @@ public:
     void setSuccessDelay(int ms) { m_successDelayMs = ms; }
 
     static QString formatCountdown(int seconds); // mm:ss
+    // Empty when text is a base URL a key may be sent to, else a sentence saying why not:
+    // https, or http to this computer only. The parsed URL goes to url.
+    static QString checkBaseUrl(const QString &text, QUrl *url = nullptr);
+    // Empty when key looks like an API key, else a sentence saying why not.
+    static QString checkApiKeyText(const QString &key);
+
+    bool offersApiKey() const;
+    bool isCheckingApiKey() const;
 
 public Q_SLOTS:
-    // Starts a sign-in, or a fresh one after a failure.
+    // Starts a device sign-in, or a fresh one after a failure.
     void start();
+    // Shows the API-key page instead; a device sign-in under way stops.
+    void startWithApiKey();
     void reject() override;
+    void done(int result) override;
 
 Q_SIGNALS:
-    // The tokens are stored; the dialog closes itself shortly after.
+    // The credentials are stored (either way in); the dialog closes itself shortly after.
     void signedIn();
 
 private:
     QWidget *buildStartingPage();
     QWidget *buildCodePage();
+    QWidget *buildApiKeyPage();
     QWidget *buildMessagePage(Page page, QLabel **title, QLabel **detail);
     void showPage(Page page);
     void onCodeReady(const DeviceCode &code);
@@ -66,11 +106,25 @@ private:
     void openBrowser();
     void copyCode();
     void stopAuthorization();
+    void tryAgain();
+    void switchMethod();
+    void updateBaseUrlRow();
+    void checkAndSave();
+    void onApiKeyChecked(ApiKeyCheck::Outcome outcome, const QString &message);
+    void setApiKeyBusy(bool busy);
+    void showApiKeyError(const QString &message, QWidget *field);
+    void stopApiKeyCheck();
+    void forgetKey();
+    void showSaved(const QString &title, const QString &detail);
 
     SignInBackend m_backend;
     Page m_page = Page::Starting;
     DeviceCode m_code;
     QPointer<DeviceAuthorization> m_authorization;
+    QPointer<ApiKeyCheck> m_apiKeyCheck;
+    Credentials m_pendingKey; // between "Check and save" and the service's answer
+    QString m_pendingPresetName;
+    bool m_apiKeyFlow = false; // which way in "Try again" goes back to
     int m_successDelayMs = 1200;
 
     QStackedWidget *m_pages;
@@ -87,7 +141,23 @@ private:
     QLabel *m_networkDetail;
     QLabel *m_errorTitle;
     QLabel *m_errorDetail;
-    QPushButton *m_apiKeyButton;
+    QLabel *m_finishingTitle;
+    QLabel *m_finishingDetail;
+    QLabel *m_successTitle;
+    QLabel *m_successDetail;
+    QFormLayout *m_apiKeyForm;
+    QComboBox *m_presetCombo;
+    QLabel *m_baseUrlLabel;
+    QLineEdit *m_baseUrlEdit;
+    QLabel *m_baseUrlNote;   // where a preset's requests go
+    QLabel *m_customUrlNote; // what a custom base URL must be
+    QLineEdit *m_keyEdit;
+    QLabel *m_keyHint;
+    QProgressBar *m_checkBusy;
+    QLabel *m_checkStatus;
+    QLabel *m_apiKeyError;
+    QPushButton *m_checkButton;
+    QPushButton *m_apiKeyButton; // "Use an API key instead…" or back to the Qwen account
     QPushButton *m_tryAgainButton;
     QPushButton *m_closeButton;
 };

@@ -3,6 +3,7 @@
 #include <QAction>
 #include <QCheckBox>
 #include <QCloseEvent>
+#include <QFrame>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -14,7 +15,9 @@ StatusWindow::StatusWindow(bool demo, QWidget *parent)
     , m_icon(new QLabel(this))
     , m_title(new QLabel(this))
     , m_lines(new QVBoxLayout)
-    , m_notice(new QLabel(this))
+    , m_noticeFrame(new QFrame(this))
+    , m_notice(new QLabel(m_noticeFrame))
+    , m_noticeButton(new QPushButton(m_noticeFrame))
     , m_buttons(new QGridLayout)
     , m_footer(new QVBoxLayout)
     , m_noTrayNote(new QLabel(this))
@@ -47,14 +50,25 @@ StatusWindow::StatusWindow(bool demo, QWidget *parent)
     header->addLayout(headerText, 1);
     layout->addLayout(header);
 
+    m_noticeFrame->setObjectName(QStringLiteral("noticeFrame"));
+    m_noticeFrame->setStyleSheet(QStringLiteral("#noticeFrame { background: "
+                                                "palette(alternate-base); border: 1px solid "
+                                                "palette(mid); border-radius: 4px; }"));
+    auto *noticeLayout = new QHBoxLayout(m_noticeFrame);
+    noticeLayout->setContentsMargins(8, 6, 8, 6);
     m_notice->setObjectName(QStringLiteral("notice"));
     m_notice->setWordWrap(true);
     m_notice->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_notice->setStyleSheet(QStringLiteral("QLabel { background: palette(alternate-base); "
-                                           "border: 1px solid palette(mid); border-radius: 4px; "
-                                           "padding: 6px; }"));
-    m_notice->setVisible(false);
-    layout->addWidget(m_notice);
+    noticeLayout->addWidget(m_notice, 1);
+    m_noticeButton->setObjectName(QStringLiteral("noticeButton"));
+    m_noticeButton->setVisible(false);
+    connect(m_noticeButton, &QPushButton::clicked, this, [this] {
+        if (m_noticeAction)
+            m_noticeAction->trigger();
+    });
+    noticeLayout->addWidget(m_noticeButton, 0, Qt::AlignVCenter);
+    m_noticeFrame->setVisible(false);
+    layout->addWidget(m_noticeFrame);
 
     layout->addLayout(m_buttons);
     layout->addLayout(m_footer);
@@ -79,6 +93,7 @@ QWidget *StatusWindow::buttonFor(QAction *action)
     button->setObjectName(action->objectName() + QStringLiteral("Button"));
     auto sync = [button, action] {
         button->setText(action->text());
+        button->setFont(action->font());
         button->setToolTip(action->toolTip());
         button->setEnabled(action->isEnabled());
         button->setVisible(action->isVisible());
@@ -97,11 +112,13 @@ QWidget *StatusWindow::buttonFor(QAction *action)
 
 void StatusWindow::setActions(const QList<QAction *> &main, const QList<QAction *> &footer)
 {
-    int i = 0;
     for (QAction *action : main) {
-        m_buttons->addWidget(buttonFor(action), i / 2, i % 2);
-        ++i;
+        QWidget *button = buttonFor(action);
+        m_mainButtons << button;
+        // Which actions show changes with the state; the grid closes the gaps.
+        connect(action, &QAction::changed, this, &StatusWindow::arrangeButtons);
     }
+    arrangeButtons();
     auto *row = new QHBoxLayout;
     for (QAction *action : footer) {
         QWidget *button = buttonFor(action);
@@ -113,6 +130,22 @@ void StatusWindow::setActions(const QList<QAction *> &main, const QList<QAction 
         }
     }
     m_footer->addLayout(row);
+}
+
+void StatusWindow::arrangeButtons()
+{
+    QList<QWidget *> shown;
+    for (QWidget *button : qAsConst(m_mainButtons)) {
+        if (!button->isHidden())
+            shown << button;
+    }
+    if (shown == m_arranged)
+        return; // text or state changed, not which buttons show
+    m_arranged = shown;
+    for (QWidget *button : qAsConst(m_mainButtons))
+        m_buttons->removeWidget(button);
+    for (int i = 0; i < shown.size(); ++i)
+        m_buttons->addWidget(shown.at(i), i / 2, i % 2);
 }
 
 void StatusWindow::setStatus(TrayStatus status, const QString &title, const QStringList &lines)
@@ -132,18 +165,36 @@ void StatusWindow::setStatus(TrayStatus status, const QString &title, const QStr
         if (i < lines.size())
             label->setText(lines.at(i));
     }
+    fitHeight();
 }
 
-void StatusWindow::showNotice(const QString &title, const QString &message)
+void StatusWindow::fitHeight()
+{
+    // A window keeps its size when lines or a notice are added; grow it so that nothing is
+    // squeezed (wrapped labels need the height for the width they get).
+    QLayout *top = layout();
+    top->activate();
+    const int needed = top->hasHeightForWidth() ? top->totalHeightForWidth(width())
+                                                : top->totalSizeHint().height();
+    if (needed > height())
+        resize(width(), needed);
+}
+
+void StatusWindow::showNotice(const QString &title, const QString &message, QAction *action)
 {
     m_notice->setText(
         QStringLiteral("<b>%1</b><br>%2").arg(title.toHtmlEscaped(), message.toHtmlEscaped()));
-    m_notice->setVisible(true);
+    m_noticeAction = action;
+    m_noticeButton->setVisible(action != nullptr);
+    if (action)
+        m_noticeButton->setText(action->text());
+    m_noticeFrame->setVisible(true);
+    fitHeight();
 }
 
 QString StatusWindow::notice() const
 {
-    return m_notice->isVisible() ? m_notice->text() : QString();
+    return m_noticeFrame->isVisible() ? m_notice->text() : QString();
 }
 
 void StatusWindow::setTrayAvailable(bool available)

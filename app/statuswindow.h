@@ -2,11 +2,14 @@
 
 #include "appicons.h"
 
+#include <QPointer>
 #include <QWidget>
 
 class QAction;
 class QGridLayout;
+class QFrame;
 class QLabel;
+class QPushButton;
 class QVBoxLayout;
 
 // The tray's stand-in when the desktop has no tray (GNOME without the AppIndicator
@@ -20,7 +23,8 @@ public:
     // Buttons that follow the actions' text, visibility, enabled and checked state.
     void setActions(const QList<QAction *> &main, const QList<QAction *> &footer);
     void setStatus(TrayStatus status, const QString &title, const QStringList &lines);
-    void showNotice(const QString &title, const QString &message);
+    // action: a button beside the notice that does what it suggests; none when null.
+    void showNotice(const QString &title, const QString &message, QAction *action = nullptr);
     QString notice() const;
     // With a tray, closing hides the window; without one it only minimizes, because
     // there would be no way back to a hidden window.
@@ -34,6 +38,8 @@ protected:
 
 private:
     QWidget *buttonFor(QAction *action);
+    void arrangeButtons();
+    void fitHeight();
 
     void updateNote();
 
@@ -42,8 +48,13 @@ private:
     QLabel *m_icon;
     QLabel *m_title;
     QVBoxLayout *m_lines;
+    QFrame *m_noticeFrame;
     QLabel *m_notice;
+    QPushButton *m_noticeButton;
+    QPointer<QAction> m_noticeAction;
     QGridLayout *m_buttons;
+    QList<QWidget *> m_mainButtons;
+    QList<QWidget *> m_arranged; // the visible ones, in grid order
     QVBoxLayout *m_footer;
     QLabel *m_noTrayNote;
 };

@@ -4,6 +4,11 @@
 #include "autostart.h"
 #include "bridge/bridgeservice.h"
 #include "configureopencodedialog.h"
+#include "credentials/apikeycheck.h"
+#include "credentials/apikeypresets.h"
+#include "credentials/legacyimport.h"
+#include "gui.h"
+#include "importofferdialog.h"
 #include "logging.h"
 #include "opencode/opencodeconfig.h"
 #include "proxy/localkey.h"
@@ -20,15 +25,19 @@
 #include <QCursor>
 #include <QDesktopServices>
 #include <QDir>
+#include <QFile>
 #include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QUrl>
 
+#include <algorithm>
+
 namespace {
 constexpr int kTrayProbeFastMs = 250;
 constexpr int kTrayProbeSlowMs = 2000; // after the wait: a tray may still come later
-constexpr qint64 kQuotaNoticeGapSecs = 30 * 60;
+// Remembers that the first-run offer to take over another tool's sign-in was answered.
+const char kImportOfferedKey[] = "ui/importOffered";
 } // namespace
 
 TrayController::TrayController(BridgeService *service, bool demo, QObject *parent)
@@ -47,12 +56,18 @@ TrayController::TrayController(BridgeService *service, bool demo, QObject *paren
     QFont headline = m_stateLine->font();
     headline.setBold(true);
     m_stateLine->setFont(headline);
+    m_methodLine = addStatusLine(QStringLiteral("methodLine"));
+    m_quotaLine = addStatusLine(QStringLiteral("quotaLine"));
     m_expiryLine = addStatusLine(QStringLiteral("expiryLine"));
     m_proxyLine = addStatusLine(QStringLiteral("proxyLine"));
     m_requestsLine = addStatusLine(QStringLiteral("requestsLine"));
     m_menu->addSeparator();
     // "Sign in…" changes its text with the state; refresh() sets it.
     m_signIn = addAction(QStringLiteral("signInAction"), QString(), &TrayController::signIn);
+    // Its text and place change with the state, and it moves to the top when the quota is
+    // gone; refresh() sees to both.
+    m_useApiKey =
+        addAction(QStringLiteral("useApiKeyAction"), QString(), &TrayController::useApiKey);
     m_signOut =
         addAction(QStringLiteral("signOutAction"), tr("Sign out"), &TrayController::signOut);
     m_menu->addSeparator();
@@ -76,10 +91,16 @@ TrayController::TrayController(BridgeService *service, bool demo, QObject *paren
     m_menu->addSeparator();
     m_quit = m_menu->addAction(tr("Quit"));
     m_quit->setObjectName(QStringLiteral("quitAction"));
-    connect(m_quit, &QAction::triggered, qApp, &QCoreApplication::quit);
+    // exit() rather than quit(): since Qt 6, quit() first asks every window to close, and
+    // the status window without a tray refuses (it only minimizes), which cancels the quit.
+    connect(m_quit, &QAction::triggered, qApp, [] { QCoreApplication::exit(0); });
 
     m_tray->setContextMenu(m_menu);
     connect(m_tray, &QSystemTrayIcon::activated, this, &TrayController::onActivated);
+    connect(m_tray, &QSystemTrayIcon::messageClicked, this, [this] {
+        if (m_noticeAction && m_noticeAction->isVisible() && m_noticeAction->isEnabled())
+            m_noticeAction->trigger();
+    });
     connect(m_menu, &QMenu::aboutToShow, this, [this] {
         // The desktop's own settings may have switched the autostart entry off meanwhile.
         m_startAtLogin->setChecked(Autostart::isEnabled());
@@ -88,7 +109,8 @@ TrayController::TrayController(BridgeService *service, bool demo, QObject *paren
 
     SessionManager *session = service->session();
     connect(session, &SessionManager::stateChanged, this, &TrayController::onStateChanged);
-    connect(session, &SessionManager::credentialsChanged, this, &TrayController::refresh);
+    connect(session, &SessionManager::credentialsChanged, this,
+            &TrayController::onCredentialsChanged);
     connect(service, &BridgeService::proxyStarted, this, [this](const QUrl &url) {
         m_proxyError.clear();
         qCInfo(lcUi) << "proxy listening on" << url.toString();
@@ -107,14 +129,8 @@ TrayController::TrayController(BridgeService *service, bool demo, QObject *paren
         m_localKeyError = message;
         refresh();
     });
-    connect(service, &BridgeService::quotaExhausted, this, [this](const QString &message) {
-        // Every request from OpenCode would say it again; once in a while is enough.
-        const QDateTime now = QDateTime::currentDateTimeUtc();
-        if (m_lastQuotaNotice.isValid() && m_lastQuotaNotice.secsTo(now) < kQuotaNoticeGapSecs)
-            return;
-        m_lastQuotaNotice = now;
-        notify(tr("Qwen quota used up"), message, QSystemTrayIcon::Warning);
-    });
+    connect(service, &BridgeService::quotaExhausted, this, &TrayController::onQuotaExhausted);
+    connect(service, &BridgeService::showRequested, this, &TrayController::showFromSecondStart);
     // Counting requests must not redraw the tray for every one of them.
     m_statsRefresh.setSingleShot(true);
     m_statsRefresh.setInterval(500);
@@ -133,6 +149,10 @@ TrayController::TrayController(BridgeService *service, bool demo, QObject *paren
     m_tick.start();
 
     m_lastState = session->state();
+    m_seenMethod = session->method();
+    m_seenRefreshCount = session->refreshCount();
+    m_quotaMessage = service->quotaMessage();
+    m_quotaNotified = !m_quotaMessage.isEmpty();
     m_startAtLogin->setChecked(Autostart::isEnabled());
     refresh();
 }
@@ -141,6 +161,7 @@ TrayController::~TrayController()
 {
     // The dialogs call into the bridge; none may outlive this controller and the service.
     delete m_signInDialog;
+    delete m_importOffer;
     delete m_settingsDialog;
     delete m_aboutDialog;
     delete m_configureDialog;
@@ -151,6 +172,19 @@ TrayController::~TrayController()
 SignInDialog *TrayController::signInDialog() const
 {
     return m_signInDialog;
+}
+
+ImportOfferDialog *TrayController::importOfferDialog() const
+{
+    return m_importOffer;
+}
+
+QString TrayController::apiKeyPresetName() const
+{
+    const SessionManager *session = m_service->session();
+    if (session->method() != AuthMethod::ApiKey)
+        return {};
+    return ApiKeyPresets::displayName(session->preset(), session->apiBase());
 }
 
 QAction *TrayController::addStatusLine(const QString &objectName)
@@ -211,9 +245,9 @@ void TrayController::showStatusWindow()
 {
     if (!m_window) {
         m_window = new StatusWindow(m_demo);
-        m_window->setActions(
-            {m_signIn, m_signOut, m_configure, m_copyConfig, m_copyProxy, m_openLogs, m_settings},
-            {m_startAtLogin, m_about, m_quit});
+        m_window->setActions({m_signIn, m_useApiKey, m_signOut, m_configure, m_copyConfig,
+                              m_copyProxy, m_openLogs, m_settings},
+                             {m_startAtLogin, m_about, m_quit});
         m_window->setTrayAvailable(isTrayShown());
         m_startAtLogin->setChecked(Autostart::isEnabled());
         refresh();
@@ -267,6 +301,10 @@ QString TrayController::formatDuration(qint64 seconds)
 QString TrayController::stateText() const
 {
     const SessionManager *session = m_service->session();
+    if (isQuotaExhausted() && session->method() != AuthMethod::None) {
+        return session->method() == AuthMethod::ApiKey ? tr("API key quota used up")
+                                                       : tr("OAuth quota used up");
+    }
     switch (session->state()) {
     case SessionState::Starting:
         return tr("Starting…");
@@ -305,6 +343,10 @@ QStringList TrayController::statusLines() const
          state == SessionState::OfflineRetrying) &&
         !reason.isEmpty())
         lines << reason;
+    if (m_methodLine->isVisible())
+        lines << m_methodLine->text();
+    if (m_quotaLine->isVisible())
+        lines << m_quotaLine->text();
     if (m_expiryLine->isVisible())
         lines << m_expiryLine->text();
     lines << m_proxyLine->text();
@@ -334,7 +376,11 @@ void TrayController::refresh()
     SessionManager *session = m_service->session();
     const SessionState state = session->state();
     const bool proxyFailed = !m_proxyError.isEmpty() && !m_service->isProxyListening();
+    const AuthMethod method = session->method();
+    const bool quota = isQuotaExhausted() && method != AuthMethod::None;
     m_status = statusFor(state, proxyFailed || !m_localKeyError.isEmpty());
+    if (quota)
+        m_status = TrayStatus::Attention;
 
     m_stateLine->setText(stateText());
     // The state line is disabled like every status line, but keeps its colours: it is the
@@ -347,9 +393,19 @@ void TrayController::refresh()
 
     const bool signedIn = state == SessionState::SignedIn || state == SessionState::Refreshing ||
                           state == SessionState::OfflineRetrying;
+    // Which plan and region the key is for; never the key.
+    const bool showMethod = signedIn && method == AuthMethod::ApiKey;
+    m_methodLine->setVisible(showMethod);
+    if (showMethod)
+        m_methodLine->setText(tr("Key for %1").arg(apiKeyPresetName()));
+    m_quotaLine->setVisible(quota);
+    if (quota) {
+        m_quotaLine->setText(method == AuthMethod::ApiKey
+                                 ? tr("Requests fail until the key's plan has quota again.")
+                                 : tr("Requests fail until you switch to an API key."));
+    }
     const QDateTime expiresAt = session->expiresAt();
-    const bool showExpiry =
-        signedIn && session->method() == AuthMethod::OAuth && expiresAt.isValid();
+    const bool showExpiry = signedIn && method == AuthMethod::OAuth && expiresAt.isValid();
     m_expiryLine->setVisible(showExpiry);
     if (showExpiry) {
         const qint64 left = QDateTime::currentDateTimeUtc().secsTo(expiresAt);
@@ -371,12 +427,32 @@ void TrayController::refresh()
         m_requestsLine->setText(tr("Requests today: %1").arg(proxy->stats().requestsToday));
 
     // Credentials that exist can be forgotten, whatever state they are in.
-    const bool hasCredentials = session->method() != AuthMethod::None;
-    const bool needsSignIn = !signedIn;
-    m_signIn->setVisible(needsSignIn);
+    const bool hasCredentials = method != AuthMethod::None;
+    const bool withKey = signedIn && method == AuthMethod::ApiKey;
+    // Either way in stays on offer: switching needs no restart of anything.
+    m_signIn->setVisible(!signedIn || withKey);
     m_signIn->setEnabled(state != SessionState::Starting);
-    m_signIn->setText(state == SessionState::SignInRequired ? tr("Sign in again…")
-                                                            : tr("Sign in…"));
+    if (withKey)
+        m_signIn->setText(tr("Sign in with your Qwen account…"));
+    else if (state == SessionState::SignInRequired)
+        m_signIn->setText(tr("Sign in again…"));
+    else
+        m_signIn->setText(tr("Sign in…"));
+    m_useApiKey->setEnabled(state != SessionState::Starting);
+    if (quota && method == AuthMethod::OAuth)
+        m_useApiKey->setText(tr("Use an API key instead…"));
+    else if (withKey)
+        m_useApiKey->setText(tr("Use another API key…"));
+    else
+        m_useApiKey->setText(tr("Use an API key…"));
+    QFont prominent = m_useApiKey->font();
+    prominent.setBold(quota);
+    m_useApiKey->setFont(prominent);
+    // When the quota is gone, the way out is the first thing in the menu that can be chosen.
+    const QList<QAction *> items = m_menu->actions();
+    const bool onTop = items.indexOf(m_useApiKey) < items.indexOf(m_signIn);
+    if (quota != onTop)
+        m_menu->insertAction(quota ? m_signIn : m_signOut, m_useApiKey);
     m_signOut->setVisible(hasCredentials);
 
     const bool haveKey = m_service->localKey() && m_service->localKey()->isLoaded();
@@ -406,19 +482,64 @@ void TrayController::onStateChanged(SessionState state, const QString &reason)
                reason.isEmpty() ? tr("Your Qwen sign-in has ended. Choose “Sign in again…” "
                                      "in the Qwen Bridge menu.")
                                 : reason,
-               QSystemTrayIcon::Warning);
+               QSystemTrayIcon::Warning, m_signIn);
+    }
+    // The first time the keychain says there is nothing: perhaps another tool has a sign-in.
+    if (state == SessionState::SignedOut && previous == SessionState::Starting &&
+        !m_importChecked) {
+        m_importChecked = true;
+        offerImport();
+    }
+}
+
+void TrayController::onCredentialsChanged()
+{
+    const SessionManager *session = m_service->session();
+    // A renewal replaces the tokens of the same sign-in: the quota is still gone. Anything
+    // else (a sign-in, another method, signing out) starts afresh.
+    const bool renewal = session->method() == AuthMethod::OAuth &&
+                         m_seenMethod == AuthMethod::OAuth &&
+                         session->refreshCount() != m_seenRefreshCount;
+    m_seenMethod = session->method();
+    m_seenRefreshCount = session->refreshCount();
+    if (!renewal && isQuotaExhausted()) {
+        qCInfo(lcUi) << "new credentials: the quota notice is cleared";
+        m_quotaMessage.clear();
+        m_quotaNotified = false;
+    }
+    refresh();
+}
+
+void TrayController::onQuotaExhausted(const QString &message)
+{
+    m_quotaMessage = message;
+    refresh();
+    // Every request from OpenCode would say it again: one notice until another sign-in.
+    if (m_quotaNotified)
+        return;
+    m_quotaNotified = true;
+    if (m_service->session()->method() == AuthMethod::ApiKey) {
+        notify(tr("This API key has no quota left"),
+               tr("Check its balance and plan in Alibaba Cloud Model Studio, or use another "
+                  "key."),
+               QSystemTrayIcon::Warning, m_useApiKey);
+    } else {
+        notify(tr("Qwen's OAuth quota is used up"),
+               tr("Qwen ended its free OAuth tier. Use an API key to keep OpenCode working."),
+               QSystemTrayIcon::Warning, m_useApiKey);
     }
 }
 
 void TrayController::notify(const QString &title, const QString &message,
-                            QSystemTrayIcon::MessageIcon icon)
+                            QSystemTrayIcon::MessageIcon icon, QAction *action)
 {
     const QString fullTitle = titled(title);
     qCInfo(lcUi) << "notification:" << fullTitle << "-" << message;
+    m_noticeAction = action;
     if (isTrayShown())
         m_tray->showMessage(fullTitle, message, icon, 10000);
     if (m_window)
-        m_window->showNotice(fullTitle, message);
+        m_window->showNotice(fullTitle, message, action);
     Q_EMIT notified(fullTitle, message);
 }
 
@@ -430,12 +551,10 @@ void TrayController::showDialog(QWidget *dialog)
     dialog->activateWindow();
 }
 
-void TrayController::signIn()
+SignInDialog *TrayController::ensureSignInDialog()
 {
-    if (m_signInDialog) {
-        showDialog(m_signInDialog);
-        return;
-    }
+    if (m_signInDialog)
+        return m_signInDialog;
     BridgeService *service = m_service;
     SignInBackend backend;
     backend.createAuthorization = [service](QObject *parent) {
@@ -445,19 +564,140 @@ void TrayController::signIn()
                                        std::function<void(bool, QString)> done) {
         service->completeSignIn(tokens, std::move(done));
     };
+    backend.createApiKeyCheck = [service](QObject *parent) {
+        return new ApiKeyCheck(service->network(), parent);
+    };
+    backend.signIn = [service](const Credentials &credentials,
+                               std::function<void(bool, QString)> done) {
+        service->signIn(credentials, std::move(done));
+    };
+    // The demo's fake service stands in for every plan and region.
+    if (m_demo) {
+        backend.demoApiBase = service->settings()->apiFallbackUrl();
+        backend.demoApiKey = demoApiKey();
+    }
     m_signInDialog = new SignInDialog(std::move(backend), m_demo);
     m_signInDialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(m_signInDialog, &SignInDialog::signedIn, this, [this] {
-        notify(tr("Signed in to Qwen"),
-               tr("OpenCode can now use Qwen through %1.").arg(proxyBaseUrl()));
+        const QString preset = apiKeyPresetName();
+        if (preset.isEmpty())
+            notify(tr("Signed in to Qwen"),
+                   tr("OpenCode can now use Qwen through %1.").arg(proxyBaseUrl()));
+        else
+            notify(tr("Signed in with an API key for %1").arg(preset),
+                   tr("OpenCode can now use Qwen through %1.").arg(proxyBaseUrl()));
     });
     connect(m_signInDialog, &QDialog::finished, this, [this](int result) {
         if (result != QDialog::Accepted)
             m_service->session()->setSigningIn(false);
     });
-    m_service->session()->setSigningIn(true);
-    showDialog(m_signInDialog);
-    m_signInDialog->start();
+    // Credentials that work stay in use while the dialog is open; only a session without
+    // them shows that a sign-in is under way.
+    const SessionState state = m_service->session()->state();
+    if (state == SessionState::SignedOut || state == SessionState::SignInRequired)
+        m_service->session()->setSigningIn(true);
+    return m_signInDialog;
+}
+
+void TrayController::signIn()
+{
+    const bool existed = m_signInDialog;
+    SignInDialog *dialog = ensureSignInDialog();
+    showDialog(dialog);
+    // A device sign-in under way keeps its code; from the API-key page it is a change of mind.
+    if (!existed || (dialog->page() == SignInDialog::Page::ApiKey && !dialog->isCheckingApiKey()))
+        dialog->start();
+}
+
+void TrayController::useApiKey()
+{
+    const bool existed = m_signInDialog;
+    SignInDialog *dialog = ensureSignInDialog();
+    showDialog(dialog);
+    const SignInDialog::Page page = dialog->page();
+    if (!existed || (page != SignInDialog::Page::ApiKey && page != SignInDialog::Page::Finishing &&
+                     page != SignInDialog::Page::Success))
+        dialog->startWithApiKey();
+}
+
+void TrayController::showFromSecondStart()
+{
+    qCInfo(lcUi) << "another start of Qwen Bridge asked to be shown";
+    if (m_signInDialog) {
+        showDialog(m_signInDialog);
+        return;
+    }
+    if (m_importOffer) {
+        showDialog(m_importOffer);
+        return;
+    }
+    if (m_service->session()->state() == SessionState::SignedOut) {
+        signIn();
+        return;
+    }
+    if (m_window || !isTrayShown()) {
+        showStatusWindow();
+        return;
+    }
+    refresh();
+    m_menu->popup(QCursor::pos());
+}
+
+void TrayController::offerImport()
+{
+    if (m_demo || m_importOffer || m_signInDialog)
+        return;
+    Settings *settings = m_service->settings();
+    if (settings->value(QLatin1String(kImportOfferedKey), false).toBool())
+        return;
+    const QList<LegacyImport::Found> found = LegacyImport::findAll(QDir::homePath());
+    // The first usable one: the plugin's file when both exist, as `qwen-bridge import` does.
+    const auto it = std::find_if(found.cbegin(), found.cend(),
+                                 [](const LegacyImport::Found &f) { return f.ok(); });
+    if (it == found.cend())
+        return; // nothing to offer; a later start may find something
+    qCInfo(lcUi) << "offering to take over the sign-in of" << LegacyImport::sourceName(it->source);
+    m_importOffer = new ImportOfferDialog(*it);
+    m_importOffer->setAttribute(Qt::WA_DeleteOnClose);
+    connect(m_importOffer, &QDialog::finished, this, [this](int result) {
+        // Asked once, whatever the answer; `qwen-bridge import` is there for a change of mind.
+        Settings *s = m_service->settings();
+        s->setValue(QLatin1String(kImportOfferedKey), true);
+        s->sync();
+        if (result == QDialog::Accepted)
+            importAccepted();
+    });
+    showDialog(m_importOffer);
+}
+
+void TrayController::importAccepted()
+{
+    const LegacyImport::Found found = m_importOffer->found();
+    const bool deleteOriginal = m_importOffer->deleteOriginal();
+    QPointer<TrayController> self(this);
+    m_service->signIn(found.credentials, [self, found, deleteOriginal](bool ok,
+                                                                       const QString &message) {
+        if (!self)
+            return;
+        if (!ok) {
+            self->notify(tr("The sign-in could not be taken over"), message,
+                         QSystemTrayIcon::Warning);
+            return;
+        }
+        QString detail = tr("Qwen Bridge renews the session of %1 from now on.")
+                             .arg(LegacyImport::sourceName(found.source));
+        if (deleteOriginal) {
+            if (QFile::remove(found.path)) {
+                detail += QLatin1Char(' ') +
+                          tr("%1 was deleted.").arg(QDir::toNativeSeparators(found.path));
+            } else {
+                qCWarning(lcUi) << "could not delete" << found.path;
+                detail += QLatin1Char(' ') +
+                          tr("%1 could not be deleted.").arg(QDir::toNativeSeparators(found.path));
+            }
+        }
+        self->notify(tr("Signed in to Qwen"), detail);
+    });
 }
 
 void TrayController::signOut()

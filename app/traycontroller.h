@@ -13,6 +13,7 @@
 class AboutDialog;
 class BridgeService;
 class ConfigureOpenCodeDialog;
+class ImportOfferDialog;
 class OpenCodeConfig;
 class QAction;
 class QMenu;
@@ -48,11 +49,17 @@ public:
     bool isTrayShown() const { return m_tray->isVisible(); }
     StatusWindow *statusWindow() const { return m_window; }
     SignInDialog *signInDialog() const;
+    ImportOfferDialog *importOfferDialog() const;
     OpenCodeConfig openCodeConfig() const;
+    // Set once the upstream said the quota is gone, until another sign-in.
+    bool isQuotaExhausted() const { return !m_quotaMessage.isEmpty(); }
+    // "Model Studio pay-as-you-go (Singapore)" for the key signed in now, else empty.
+    QString apiKeyPresetName() const;
 
 public Q_SLOTS:
     void refresh();
     void signIn();
+    void useApiKey(); // the sign-in dialog, on its API-key page
     void signOut();
     void configureOpenCode();
     void copyOpenCodeConfig();
@@ -62,6 +69,10 @@ public Q_SLOTS:
     void setStartAtLogin(bool on);
     void showAbout();
     void showStatusWindow();
+    // A second start of Qwen Bridge handed over to this one.
+    void showFromSecondStart();
+    // First run, signed out: the sign-in of the tool Qwen Bridge replaces, once.
+    void offerImport();
 
 Q_SIGNALS:
     // Every notification, whether a tray shows it or the status window does.
@@ -74,9 +85,16 @@ private:
     void probeTray();
     void showTray();
     void onStateChanged(SessionState state, const QString &reason);
+    void onCredentialsChanged();
+    void onQuotaExhausted(const QString &message);
     void onActivated(QSystemTrayIcon::ActivationReason reason);
+    // action: what a click on the notification (or the button beside it in the status
+    // window) does; none when null.
     void notify(const QString &title, const QString &message,
-                QSystemTrayIcon::MessageIcon icon = QSystemTrayIcon::Information);
+                QSystemTrayIcon::MessageIcon icon = QSystemTrayIcon::Information,
+                QAction *action = nullptr);
+    SignInDialog *ensureSignInDialog();
+    void importAccepted();
     QString proxyBaseUrl() const;
     QStringList statusLines() const;
     QString titled(const QString &title) const;
@@ -88,16 +106,24 @@ private:
     SessionState m_lastState = SessionState::Starting;
     QString m_proxyError;
     QString m_localKeyError;
-    QDateTime m_lastQuotaNotice;
+    QString m_quotaMessage;
+    bool m_quotaNotified = false;
+    int m_seenRefreshCount = 0; // to tell a renewal from a new sign-in
+    AuthMethod m_seenMethod = AuthMethod::None;
+    bool m_importChecked = false;
+    QPointer<QAction> m_noticeAction; // what a click on the last notification does
 
     QSystemTrayIcon *m_tray;
     QMenu *m_menu;
     QAction *m_demoLine = nullptr;
     QAction *m_stateLine;
+    QAction *m_methodLine;
+    QAction *m_quotaLine;
     QAction *m_expiryLine;
     QAction *m_proxyLine;
     QAction *m_requestsLine;
     QAction *m_signIn;
+    QAction *m_useApiKey;
     QAction *m_signOut;
     QAction *m_configure;
     QAction *m_copyConfig;
@@ -110,6 +136,7 @@ private:
 
     StatusWindow *m_window = nullptr;
     QPointer<SignInDialog> m_signInDialog;
+    QPointer<ImportOfferDialog> m_importOffer;
     QPointer<SettingsDialog> m_settingsDialog;
     QPointer<AboutDialog> m_aboutDialog;
     QPointer<ConfigureOpenCodeDialog> m_configureDialog;

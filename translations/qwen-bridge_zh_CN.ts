@@ -125,6 +125,380 @@
     </message>
 </context>
 <context>
+    <name>Cli</name>
+    <message>
+        <source>Usage: qwen-bridge [COMMAND] [OPTIONS]
+
+Use Qwen models in OpenCode with your Qwen account. Without a command, the tray
+application starts.
+
+Commands:
+  login [--no-browser] [--allow-file-storage]
+                              sign in with your Qwen account in the terminal
+  login --api-key [--preset NAME | --base-url URL]
+                              sign in with a Model Studio or Coding Plan API
+                              key read from standard input
+  status [--json]             show the sign-in state (never a secret)
+  logout                      remove the stored credentials
+  serve                       run the proxy alone, without the tray, until
+                              Ctrl+C or SIGTERM
+  import [--from FILE] [--yes] [--delete-original]
+                              take over the sign-in of the OpenCode Qwen plugin
+                              (~/.opencode/qwen/oauth_token.json) or Qwen Code
+                              (~/.qwen/oauth_creds.json)
+  opencode-config [--provider ID] [--write [FILE]]
+                              print the OpenCode provider block, or merge it
+                              into FILE (default: the global OpenCode config)
+                              keeping comments and other keys, with a backup
+
+Options:
+  --demo                      the tray application against a built-in fake Qwen
+  --windowed                  a status window instead of the tray icon
+  -h, --help                  show this help
+  -v, --version               show the version
+
+Exit codes: 0 done, 1 other failure, 2 sign-in refused, 3 sign-in code expired,
+4 network or server failure, 5 keychain failure, 64 wrong usage, 130 cancelled.
+</source>
+        <translation>用法：qwen-bridge [命令] [选项]
+
+用您的 Qwen 账号在 OpenCode 中使用 Qwen 模型。不带命令时启动托盘应用程序。
+
+命令：
+  login [--no-browser] [--allow-file-storage]
+                              在终端中用 Qwen 账号登录
+  login --api-key [--preset NAME | --base-url URL]
+                              用从标准输入读取的百炼或 Coding Plan API 密钥
+                              登录
+  status [--json]             显示登录状态（绝不显示任何机密）
+  logout                      删除已保存的凭据
+  serve                       只运行代理，不带托盘，直到按下 Ctrl+C 或收到
+                              SIGTERM
+  import [--from FILE] [--yes] [--delete-original]
+                              接管 OpenCode Qwen 插件
+                              （~/.opencode/qwen/oauth_token.json）或 Qwen Code
+                              （~/.qwen/oauth_creds.json）的登录
+  opencode-config [--provider ID] [--write [FILE]]
+                              打印 OpenCode 提供方配置块，或将其合并到 FILE
+                              （默认：全局 OpenCode 配置）中，保留注释和其他
+                              键，并写入备份
+
+选项：
+  --demo                      针对内置的模拟 Qwen 服务运行托盘应用程序
+  --windowed                  用状态窗口代替托盘图标
+  -h, --help                  显示此帮助
+  -v, --version               显示版本
+
+退出码：0 完成，1 其他失败，2 登录被拒绝，3 登录码已过期，
+4 网络或服务器故障，5 钥匙串故障，64 用法错误，130 已取消。
+</translation>
+    </message>
+    <message>
+        <source>Use either --preset or --base-url, not both.</source>
+        <translation>请只使用 --preset 或 --base-url 其中之一，不要同时使用。</translation>
+    </message>
+    <message>
+        <source>Unknown preset %1. The presets are:</source>
+        <translation>未知的预设 %1。可用的预设有：</translation>
+    </message>
+    <message>
+        <source>The base URL must be an https:// address (http:// only for this computer), such as https://dashscope-intl.aliyuncs.com/compatible-mode/v1.</source>
+        <translation>基础 URL 必须是 https:// 地址（http:// 仅限本机），例如 https://dashscope-intl.aliyuncs.com/compatible-mode/v1。</translation>
+    </message>
+    <message>
+        <source>Using %1 (%2). Choose another with --preset; the presets are:</source>
+        <translation>使用 %1（%2）。可用 --preset 选择其他预设；可用的预设有：</translation>
+    </message>
+    <message>
+        <source>Paste your API key (it is not shown): </source>
+        <translation>粘贴您的 API 密钥（输入内容不会显示）：</translation>
+    </message>
+    <message>
+        <source>No API key was given on standard input. Example: `qwen-bridge login --api-key &lt; keyfile`.</source>
+        <translation>标准输入中没有提供 API 密钥。示例：`qwen-bridge login --api-key &lt; keyfile`。</translation>
+    </message>
+    <message>
+        <source>That does not look like an API key (it has spaces or is very long).</source>
+        <translation>这看起来不像 API 密钥（其中有空格或过长）。</translation>
+    </message>
+    <message>
+        <source>Nothing was stored.</source>
+        <translation>未保存任何内容。</translation>
+    </message>
+    <message>
+        <source>The running Qwen Bridge now uses this key.</source>
+        <translation>正在运行的 Qwen Bridge 现在使用此密钥。</translation>
+    </message>
+    <message>
+        <source>Signed in with an API key for %1. Requests go to %2.</source>
+        <translation>已使用 %1 的 API 密钥登录。请求将发送到 %2。</translation>
+    </message>
+    <message>
+        <source>Checking the key with %1…</source>
+        <translation>正在通过 %1 检查密钥…</translation>
+    </message>
+    <message>
+        <source>Do not open a browser.</source>
+        <translation>不打开浏览器。</translation>
+    </message>
+    <message>
+        <source>Without a keychain service, keep credentials in a 0600 file.</source>
+        <translation>没有钥匙串服务时，将凭据保存在权限为 0600 的文件中。</translation>
+    </message>
+    <message>
+        <source>Sign in with an API key read from stdin.</source>
+        <translation>使用从标准输入读取的 API 密钥登录。</translation>
+    </message>
+    <message>
+        <source>The plan and region of the key.</source>
+        <translation>密钥所属的套餐和地域。</translation>
+    </message>
+    <message>
+        <source>A custom OpenAI-compatible base URL.</source>
+        <translation>自定义的 OpenAI 兼容基础 URL。</translation>
+    </message>
+    <message>
+        <source>--preset and --base-url go with --api-key.</source>
+        <translation>--preset 和 --base-url 只能与 --api-key 一起使用。</translation>
+    </message>
+    <message>
+        <source>Finishing storing the sign-in…</source>
+        <translation>正在完成登录信息的保存…</translation>
+    </message>
+    <message>
+        <source>Sign-in cancelled. Nothing was stored.</source>
+        <translation>登录已取消。未保存任何内容。</translation>
+    </message>
+    <message>
+        <source>To sign in to Qwen, open this address and approve the code:</source>
+        <translation>要登录 Qwen，请打开此地址并批准登录码：</translation>
+    </message>
+    <message>
+        <source>Code: %1</source>
+        <translation>登录码：%1</translation>
+    </message>
+    <message>
+        <source>Your browser should open now. If it does not, open the address above yourself.</source>
+        <translation>浏览器应该会马上打开。如果没有，请自行打开上面的地址。</translation>
+    </message>
+    <message>
+        <source>Could not open a browser: open the address above yourself.</source>
+        <translation>无法打开浏览器：请自行打开上面的地址。</translation>
+    </message>
+    <message>
+        <source>Waiting for approval. Press Ctrl+C to cancel.</source>
+        <translation>正在等待批准。按 Ctrl+C 取消。</translation>
+    </message>
+    <message>
+        <source>Time left: %1 </source>
+        <translation>剩余时间：%1 </translation>
+    </message>
+    <message>
+        <source>Time left: %1</source>
+        <translation>剩余时间：%1</translation>
+    </message>
+    <message>
+        <source>Could not check the sign-in (%1); still trying.</source>
+        <translation>无法检查登录状态（%1）；仍在尝试。</translation>
+    </message>
+    <message>
+        <source>Signed in, but the credentials could not be stored: %1</source>
+        <translation>已登录，但无法保存凭据：%1</translation>
+    </message>
+    <message>
+        <source>The running Qwen Bridge now uses this sign-in.</source>
+        <translation>正在运行的 Qwen Bridge 现在使用此登录。</translation>
+    </message>
+    <message>
+        <source>Signed in. Requests go to %1.</source>
+        <translation>已登录。请求将发送到 %1。</translation>
+    </message>
+    <message>
+        <source>If this machine has no keychain at all, `qwen-bridge login --allow-file-storage` keeps the credentials in a file only you can read instead.</source>
+        <translation>如果这台机器根本没有钥匙串，`qwen-bridge login --allow-file-storage` 会改为将凭据保存在只有您能读取的文件中。</translation>
+    </message>
+    <message>
+        <source>No keychain service: credentials will be kept in %1.</source>
+        <translation>没有钥匙串服务：凭据将保存在 %1 中。</translation>
+    </message>
+    <message>
+        <source>Contacting %1…</source>
+        <translation>正在连接 %1…</translation>
+    </message>
+    <message>
+        <source>Print JSON.</source>
+        <translation>输出 JSON。</translation>
+    </message>
+    <message>
+        <source>Not signed in. Run `qwen-bridge login` to sign in.</source>
+        <translation>尚未登录。运行 `qwen-bridge login` 登录。</translation>
+    </message>
+    <message>
+        <source>%1 Run `qwen-bridge login` to sign in again.</source>
+        <translation>%1 运行 `qwen-bridge login` 重新登录。</translation>
+    </message>
+    <message>
+        <source>Signed in.</source>
+        <translation>已登录。</translation>
+    </message>
+    <message>
+        <source>State:    %1</source>
+        <translation>状态：     %1</translation>
+    </message>
+    <message>
+        <source>Method:   %1 (%2)</source>
+        <translation>方式：     %1（%2）</translation>
+    </message>
+    <message>
+        <source>Method:   %1</source>
+        <translation>方式：     %1</translation>
+    </message>
+    <message>
+        <source>Expires:  %1</source>
+        <translation>过期时间： %1</translation>
+    </message>
+    <message>
+        <source>API base: %1</source>
+        <translation>API 地址： %1</translation>
+    </message>
+    <message>
+        <source>Proxy:    %1 (%2)</source>
+        <translation>代理：     %1（%2）</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <source>not running</source>
+        <translation>未运行</translation>
+    </message>
+    <message>
+        <source>QWEN_MODE: %1 (%2)</source>
+        <translation>QWEN_MODE：%1（%2）</translation>
+    </message>
+    <message>
+        <source>on</source>
+        <translation>开</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>关</translation>
+    </message>
+    <message>
+        <source>Request logs: %1</source>
+        <translation>请求日志：%1</translation>
+    </message>
+    <message>
+        <source>Credentials are kept in the file %1 (no keychain service).</source>
+        <translation>凭据保存在文件 %1 中（没有钥匙串服务）。</translation>
+    </message>
+    <message>
+        <source>Signed out. The credentials were removed from %1.</source>
+        <translation>已退出登录。凭据已从 %1 中删除。</translation>
+    </message>
+    <message>
+        <source>Signed out. The credentials were removed from the keychain.</source>
+        <translation>已退出登录。凭据已从钥匙串中删除。</translation>
+    </message>
+    <message>
+        <source>The running Qwen Bridge signed out too.</source>
+        <translation>正在运行的 Qwen Bridge 也已退出登录。</translation>
+    </message>
+    <message>
+        <source>Stopping.</source>
+        <translation>正在停止。</translation>
+    </message>
+    <message>
+        <source>Qwen Bridge proxy listening on %1</source>
+        <translation>Qwen Bridge 代理正在 %1 上监听</translation>
+    </message>
+    <message>
+        <source>Point OpenCode at it with `qwen-bridge opencode-config --write`. Press Ctrl+C to stop.</source>
+        <translation>用 `qwen-bridge opencode-config --write` 让 OpenCode 使用它。按 Ctrl+C 停止。</translation>
+    </message>
+    <message>
+        <source>The proxy&apos;s local key could not be read or created: %1</source>
+        <translation>无法读取或创建代理的本地密钥：%1</translation>
+    </message>
+    <message>
+        <source>Not signed in: requests get an error until you run `qwen-bridge login`.</source>
+        <translation>尚未登录：在您运行 `qwen-bridge login` 之前，请求都会出错。</translation>
+    </message>
+    <message>
+        <source>Signed in (%1).</source>
+        <translation>已登录（%1）。</translation>
+    </message>
+    <message>
+        <source>Qwen Bridge already runs (process %1) and owns the session. Use `qwen-bridge status`, or quit the other one first.</source>
+        <translation>Qwen Bridge 已在运行（进程 %1）并拥有该会话。请使用 `qwen-bridge status`，或先退出另一个实例。</translation>
+    </message>
+    <message>
+        <source>Import this file.</source>
+        <translation>导入此文件。</translation>
+    </message>
+    <message>
+        <source>Do not ask for confirmation.</source>
+        <translation>不要求确认。</translation>
+    </message>
+    <message>
+        <source>Delete the file once imported.</source>
+        <translation>导入后删除该文件。</translation>
+    </message>
+    <message>
+        <source>Found nothing to import: neither %1 nor %2 exists. Sign in with `qwen-bridge login` instead.</source>
+        <translation>没有找到可导入的内容：%1 和 %2 都不存在。请改用 `qwen-bridge login` 登录。</translation>
+    </message>
+    <message>
+        <source>Importing the sign-in of %1 from %2.</source>
+        <translation>正在从 %2 导入 %1 的登录。</translation>
+    </message>
+    <message>
+        <source>Not a terminal: add --yes to confirm.</source>
+        <translation>不是终端：请加上 --yes 以确认。</translation>
+    </message>
+    <message>
+        <source>Continue? [y/N] </source>
+        <translation>继续吗？[y/N] </translation>
+    </message>
+    <message>
+        <source>Nothing was imported.</source>
+        <translation>未导入任何内容。</translation>
+    </message>
+    <message>
+        <source>Imported. Qwen Bridge renews the session from now on.</source>
+        <translation>已导入。从现在起由 Qwen Bridge 为会话续期。</translation>
+    </message>
+    <message>
+        <source>Deleted %1.</source>
+        <translation>已删除 %1。</translation>
+    </message>
+    <message>
+        <source>Could not delete %1.</source>
+        <translation>无法删除 %1。</translation>
+    </message>
+    <message>
+        <source>%1 was left as it was.</source>
+        <translation>%1 保持原样。</translation>
+    </message>
+    <message>
+        <source>Unknown option: %1</source>
+        <translation>未知选项：%1</translation>
+    </message>
+    <message>
+        <source>The provider id may only hold letters, digits, &apos;.&apos;, &apos;_&apos; and &apos;-&apos;.</source>
+        <translation>提供方 ID 只能包含字母、数字、“.”、“_”和“-”。</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>Unknown command: %1</source>
+        <translation>未知命令：%1</translation>
+    </message>
+</context>
+<context>
     <name>ConfigureOpenCodeDialog</name>
     <message>
         <source>Configure OpenCode — DEMO</source>
@@ -362,6 +736,37 @@
     <message>
         <source>The demo service could not start.</source>
         <translation>无法启动演示服务。</translation>
+    </message>
+</context>
+<context>
+    <name>ImportOfferDialog</name>
+    <message>
+        <source>Qwen Bridge</source>
+        <translation>Qwen Bridge</translation>
+    </message>
+    <message>
+        <source>Use the sign-in of %1?</source>
+        <translation>要使用 %1 的登录吗？</translation>
+    </message>
+    <message>
+        <source>Qwen Bridge found a Qwen sign-in in %1. It can take it over, so that you do not have to sign in again.</source>
+        <translation>Qwen Bridge 在 %1 中找到了一个 Qwen 登录。它可以接管这个登录，这样您就不必重新登录。</translation>
+    </message>
+    <message>
+        <source>&amp;Delete the original file</source>
+        <translation>删除原文件(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Qwen Bridge asks only this once. To do it later, run qwen-bridge import in a terminal.</source>
+        <translation>Qwen Bridge 只询问这一次。如果以后想导入，请在终端中运行 qwen-bridge import。</translation>
+    </message>
+    <message>
+        <source>Use this sign-in</source>
+        <translation>使用此登录</translation>
+    </message>
+    <message>
+        <source>No, thanks</source>
+        <translation>不用了，谢谢</translation>
     </message>
 </context>
 <context>
@@ -654,6 +1059,10 @@
     <message>
         <source>default</source>
         <translation>默认</translation>
+    </message>
+    <message>
+        <source>Qwen Bridge settings</source>
+        <translation>Qwen Bridge 设置</translation>
     </message>
 </context>
 <context>
@@ -1003,6 +1412,126 @@
         <source>No browser could be opened. Open the address below yourself, or scan the QR code.</source>
         <translation>无法打开浏览器。请自行打开下面的地址，或扫描二维码。</translation>
     </message>
+    <message>
+        <source>Check and save</source>
+        <translation>检查并保存</translation>
+    </message>
+    <message>
+        <source>Asks the service whether it accepts the key; nothing is stored unless it does.</source>
+        <translation>询问服务是否接受此密钥；只有被接受时才会保存。</translation>
+    </message>
+    <message>
+        <source>Enter the base URL of the endpoint, such as %1.</source>
+        <translation>请输入端点的基础 URL，例如 %1。</translation>
+    </message>
+    <message>
+        <source>The base URL must be an https:// address (http:// only for this computer), such as %1.</source>
+        <translation>基础 URL 必须是 https:// 地址（http:// 仅限本机），例如 %1。</translation>
+    </message>
+    <message>
+        <source>The base URL must not contain a user name or password.</source>
+        <translation>基础 URL 中不能包含用户名或密码。</translation>
+    </message>
+    <message>
+        <source>The base URL must not have a query (?…) or a fragment (#…).</source>
+        <translation>基础 URL 中不能带有查询（?…）或片段（#…）。</translation>
+    </message>
+    <message>
+        <source>Paste your API key first.</source>
+        <translation>请先粘贴您的 API 密钥。</translation>
+    </message>
+    <message>
+        <source>That does not look like an API key (it has spaces or is very long).</source>
+        <translation>这看起来不像 API 密钥（其中有空格或过长）。</translation>
+    </message>
+    <message>
+        <source>Sign in with an API key</source>
+        <translation>使用 API 密钥登录</translation>
+    </message>
+    <message>
+        <source>An API key of Alibaba Cloud Model Studio (pay-as-you-go or Coding Plan) lets OpenCode use Qwen models through Qwen Bridge. A key only works in the plan and region it was made for.</source>
+        <translation>有了阿里云百炼的 API 密钥（按量付费或 Coding Plan），OpenCode 就能通过 Qwen Bridge 使用 Qwen 模型。密钥只能在创建它的套餐和地域中使用。</translation>
+    </message>
+    <message>
+        <source>Custom endpoint…</source>
+        <translation>自定义端点…</translation>
+    </message>
+    <message>
+        <source>&amp;Plan and region:</source>
+        <translation>套餐和地域(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>&amp;Base URL:</source>
+        <translation>基础 URL(&amp;B)：</translation>
+    </message>
+    <message>
+        <source>An OpenAI-compatible https:// address; http:// only for this computer.</source>
+        <translation>OpenAI 兼容的 https:// 地址；http:// 仅限本机。</translation>
+    </message>
+    <message>
+        <source>sk-…</source>
+        <translation>sk-…</translation>
+    </message>
+    <message>
+        <source>API key</source>
+        <translation>API 密钥</translation>
+    </message>
+    <message>
+        <source>Create a key on the API-Key page of the Alibaba Cloud Model Studio console. Qwen Bridge keeps it in the system keychain and never shows it again.</source>
+        <translation>请在阿里云百炼控制台的 API-Key 页面创建密钥。Qwen Bridge 会将它保存在系统钥匙串中，并且不会再显示它。</translation>
+    </message>
+    <message>
+        <source>How to get a key</source>
+        <translation>如何获取密钥</translation>
+    </message>
+    <message>
+        <source>API &amp;key:</source>
+        <translation>API 密钥(&amp;K)：</translation>
+    </message>
+    <message>
+        <source>Requests go to %1.</source>
+        <translation>请求将发送到 %1。</translation>
+    </message>
+    <message>
+        <source>Sign in with your Qwen account instead</source>
+        <translation>改用 Qwen 账号登录</translation>
+    </message>
+    <message>
+        <source>The key could not be checked.</source>
+        <translation>无法检查密钥。</translation>
+    </message>
+    <message>
+        <source>Nothing was stored.</source>
+        <translation>未保存任何内容。</translation>
+    </message>
+    <message>
+        <source>Key accepted</source>
+        <translation>密钥已被接受</translation>
+    </message>
+    <message>
+        <source>Saving your key in the system keychain…</source>
+        <translation>正在将密钥保存到系统钥匙串…</translation>
+    </message>
+    <message>
+        <source>Your key could not be saved</source>
+        <translation>无法保存您的密钥</translation>
+    </message>
+    <message>
+        <source>Signed in with an API key for %1</source>
+        <translation>已使用 %1 的 API 密钥登录</translation>
+    </message>
+    <message>
+        <source>OpenCode&apos;s requests now go to %1. This window closes by itself.</source>
+        <translation>OpenCode 的请求现在发送到 %1。此窗口将自动关闭。</translation>
+    </message>
+    <message>
+        <source>Checking the key with %1…</source>
+        <translation>正在通过 %1 检查密钥…</translation>
+    </message>
+    <message>
+        <source>DEMO: whatever you choose here, the key is checked by the fake service at %1, which accepts the key %2.</source>
+        <translation>演示 DEMO：无论在这里选择什么，密钥都由位于 %1 的模拟服务检查，它接受密钥 %2。</translation>
+    </message>
 </context>
 <context>
     <name>StatusWindow</name>
@@ -1095,10 +1624,6 @@
     <message>
         <source>The proxy could not start</source>
         <translation>代理无法启动</translation>
-    </message>
-    <message>
-        <source>Qwen quota used up</source>
-        <translation>Qwen 额度已用完</translation>
     </message>
     <message>
         <source>less than a minute</source>
@@ -1267,6 +1792,78 @@ API 密钥：%2
     <message>
         <source>Start at login could not be changed</source>
         <translation>无法更改“登录时启动”</translation>
+    </message>
+    <message>
+        <source>API key quota used up</source>
+        <translation>API 密钥额度已用完</translation>
+    </message>
+    <message>
+        <source>OAuth quota used up</source>
+        <translation>OAuth 额度已用完</translation>
+    </message>
+    <message>
+        <source>Key for %1</source>
+        <translation>%1 的密钥</translation>
+    </message>
+    <message>
+        <source>Requests fail until the key&apos;s plan has quota again.</source>
+        <translation>在密钥所属套餐重新有额度之前，请求都会失败。</translation>
+    </message>
+    <message>
+        <source>Requests fail until you switch to an API key.</source>
+        <translation>在您改用 API 密钥之前，请求都会失败。</translation>
+    </message>
+    <message>
+        <source>Sign in with your Qwen account…</source>
+        <translation>使用 Qwen 账号登录…</translation>
+    </message>
+    <message>
+        <source>Use an API key instead…</source>
+        <translation>改用 API 密钥…</translation>
+    </message>
+    <message>
+        <source>Use another API key…</source>
+        <translation>使用其他 API 密钥…</translation>
+    </message>
+    <message>
+        <source>Use an API key…</source>
+        <translation>使用 API 密钥…</translation>
+    </message>
+    <message>
+        <source>This API key has no quota left</source>
+        <translation>此 API 密钥已没有额度</translation>
+    </message>
+    <message>
+        <source>Check its balance and plan in Alibaba Cloud Model Studio, or use another key.</source>
+        <translation>请在阿里云百炼中检查它的余额和套餐，或改用其他密钥。</translation>
+    </message>
+    <message>
+        <source>Qwen&apos;s OAuth quota is used up</source>
+        <translation>Qwen 的 OAuth 额度已用完</translation>
+    </message>
+    <message>
+        <source>Qwen ended its free OAuth tier. Use an API key to keep OpenCode working.</source>
+        <translation>Qwen 已停止免费 OAuth 服务。请使用 API 密钥，让 OpenCode 继续工作。</translation>
+    </message>
+    <message>
+        <source>Signed in with an API key for %1</source>
+        <translation>已使用 %1 的 API 密钥登录</translation>
+    </message>
+    <message>
+        <source>The sign-in could not be taken over</source>
+        <translation>无法接管该登录</translation>
+    </message>
+    <message>
+        <source>Qwen Bridge renews the session of %1 from now on.</source>
+        <translation>从现在起由 Qwen Bridge 为 %1 的会话续期。</translation>
+    </message>
+    <message>
+        <source>%1 was deleted.</source>
+        <translation>%1 已删除。</translation>
+    </message>
+    <message>
+        <source>%1 could not be deleted.</source>
+        <translation>无法删除 %1。</translation>
     </message>
 </context>
 <context>

@@ -47,6 +47,8 @@ private Q_SLOTS:
         QVERIFY(text.contains("\nType=Application\n"));
         QVERIFY(text.contains("\nName=Qwen Bridge\n"));
         QVERIFY(text.contains("\nExec=" + QCoreApplication::applicationFilePath().toUtf8() + "\n"));
+        // The icon the package installs, under the application id.
+        QVERIFY(text.contains("\nIcon=io.github.qwen_bridge.QwenBridge\n"));
 
         // Writing twice is harmless.
         QVERIFY(Autostart::setEnabled(true));

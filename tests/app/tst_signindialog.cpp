@@ -1,13 +1,19 @@
 #include "signindialog.h"
 
+#include "credentials/apikeycheck.h"
+#include "credentials/apikeypresets.h"
 #include "fakeqwenservice.h"
 #include "oauth/deviceauthorization.h"
 #include "qrwidget.h"
+#include "uitranslator.h"
 
 #include <QApplication>
 #include <QClipboard>
+#include <QComboBox>
 #include <QDesktopServices>
+#include <QDir>
 #include <QLabel>
+#include <QLineEdit>
 #include <QNetworkAccessManager>
 #include <QPushButton>
 #include <QRegularExpression>
@@ -24,8 +30,9 @@ public Q_SLOTS:
     void open(const QUrl &url) { opened << url; }
 };
 
-// The sign-in dialog driven through a real DeviceAuthorization against the fake Qwen
-// service: each page, the countdown, Copy, Open browser and Try again.
+// The sign-in dialog driven through a real DeviceAuthorization and a real ApiKeyCheck against
+// the fake Qwen service: each page, the countdown, Copy, Open browser and Try again; the
+// API-key page with its presets, the custom endpoint, a refused and an accepted key.
 class TestSignInDialog : public QObject
 {
     Q_OBJECT
@@ -36,6 +43,16 @@ class TestSignInDialog : public QObject
     QList<TokenSet> m_completed;
     bool m_saveFails = false;
     QUrl m_oauthBase;
+    QList<Credentials> m_stored; // what the API-key page asked to store
+    QUrl m_demoApiBase;
+    QStringList m_log; // every message logged while a test runs
+
+    static QStringList *s_log;
+    static void collect(QtMsgType, const QMessageLogContext &, const QString &message)
+    {
+        if (s_log)
+            s_log->append(message);
+    }
 
     SignInBackend backend()
     {
@@ -63,7 +80,62 @@ class TestSignInDialog : public QObject
                 },
                 Qt::QueuedConnection);
         };
+        b.createApiKeyCheck = [this](QObject *parent) {
+            auto *check = new ApiKeyCheck(m_nam, parent);
+            check->setTimeout(10000);
+            return check;
+        };
+        b.signIn = [this](const Credentials &credentials, std::function<void(bool, QString)> done) {
+            m_stored << credentials;
+            QMetaObject::invokeMethod(
+                this,
+                [this, done] {
+                    if (m_saveFails)
+                        done(false, QStringLiteral("The keychain is locked."));
+                    else
+                        done(true, {});
+                },
+                Qt::QueuedConnection);
+        };
+        b.demoApiBase = m_demoApiBase;
+        if (m_demoApiBase.isValid())
+            b.demoApiKey = QStringLiteral("sk-good-key");
         return b;
+    }
+
+    // Only the device sign-in, as before the second way in existed.
+    SignInBackend oauthOnlyBackend()
+    {
+        SignInBackend b = backend();
+        b.createApiKeyCheck = nullptr;
+        b.signIn = nullptr;
+        return b;
+    }
+
+    static QComboBox *presets(const QDialog &dialog)
+    {
+        return dialog.findChild<QComboBox *>(QStringLiteral("presetCombo"));
+    }
+
+    static QLineEdit *edit(const QDialog &dialog, const char *name)
+    {
+        return dialog.findChild<QLineEdit *>(QLatin1String(name));
+    }
+
+    static void chooseCustom(SignInDialog &dialog, const QString &url)
+    {
+        QComboBox *combo = presets(dialog);
+        combo->setCurrentIndex(combo->findData(ApiKeyPresets::customId()));
+        QLineEdit *baseUrl = edit(dialog, "baseUrlEdit");
+        baseUrl->clear();
+        QTest::keyClicks(baseUrl, url);
+    }
+
+    void enterKey(SignInDialog &dialog, const QString &key)
+    {
+        QLineEdit *field = edit(dialog, "apiKeyEdit");
+        field->clear();
+        QTest::keyClicks(field, key);
     }
 
     static QPushButton *button(const QDialog &dialog, const char *name)
@@ -115,11 +187,19 @@ private Q_SLOTS:
         m_nam = new QNetworkAccessManager;
         m_browser.opened.clear();
         m_completed.clear();
+        m_stored.clear();
         m_saveFails = false;
+        m_demoApiBase = QUrl();
+        m_fake->setApiKeys({QStringLiteral("sk-good-key")});
+        m_log.clear();
+        s_log = &m_log;
+        qInstallMessageHandler(&TestSignInDialog::collect);
     }
 
     void cleanup()
     {
+        qInstallMessageHandler(nullptr);
+        s_log = nullptr;
         delete m_nam;
         delete m_fake;
     }
@@ -338,14 +418,274 @@ private Q_SLOTS:
         QVERIFY(!normal.findChild<QLabel *>(QStringLiteral("demoBanner")));
     }
 
-    void apiKeyWayIsNotOfferedYet()
+    void apiKeyWayNeedsABackend()
+    {
+        SignInDialog dialog(oauthOnlyBackend(), false);
+        dialog.show();
+        dialog.start();
+        QVERIFY(!dialog.offersApiKey());
+        QVERIFY(!button(dialog, "apiKeyButton")->isVisible());
+        dialog.startWithApiKey();
+        QCOMPARE(dialog.page(), SignInDialog::Page::Starting);
+    }
+
+    void apiKeyPageListsThePresets()
     {
         SignInDialog dialog(backend(), false);
         dialog.show();
-        QVERIFY(button(dialog, "apiKeyButton"));
-        QVERIFY(!button(dialog, "apiKeyButton")->isVisible());
+        dialog.startWithApiKey();
+        QCOMPARE(dialog.page(), SignInDialog::Page::ApiKey);
+        QComboBox *combo = presets(dialog);
+        const QList<ApiKeyPreset> all = ApiKeyPresets::all();
+        QCOMPARE(combo->count(), all.size() + 1);
+        for (int i = 0; i < all.size(); ++i) {
+            QCOMPARE(combo->itemText(i), all.at(i).name);
+            QCOMPARE(combo->itemData(i).toString(), all.at(i).id);
+        }
+        QCOMPARE(combo->itemText(all.size()), QStringLiteral("Custom endpoint…"));
+        QCOMPARE(combo->currentData().toString(), ApiKeyPresets::defaultId());
+        // Where a preset's requests go is said; the URL field is for custom endpoints only.
+        QVERIFY(!edit(dialog, "baseUrlEdit")->isVisible());
+        QVERIFY(labelText(dialog, "baseUrlNote")
+                    .contains(ApiKeyPresets::find(ApiKeyPresets::defaultId()).baseUrl.toString()));
+        chooseCustom(dialog, QString());
+        QVERIFY(edit(dialog, "baseUrlEdit")->isVisible());
+
+        QLineEdit *key = edit(dialog, "apiKeyEdit");
+        QCOMPARE(key->echoMode(), QLineEdit::Password);
+        QVERIFY(key->hasFocus() || !dialog.isActiveWindow());
+        // Where to get a key, as a link the browser opens.
+        const QString hint = labelText(dialog, "keyHint");
+        QVERIFY2(hint.contains(QStringLiteral("Model Studio console")), qPrintable(hint));
+        QVERIFY(hint.contains(QStringLiteral("<a href=\"https://")));
+        QVERIFY(dialog.findChild<QLabel *>(QStringLiteral("keyHint"))->openExternalLinks());
+
+        QVERIFY(button(dialog, "checkButton")->isVisible());
+        QVERIFY(button(dialog, "checkButton")->isDefault());
+        QVERIFY(!button(dialog, "tryAgainButton")->isVisible());
+        QCOMPARE(button(dialog, "closeButton")->text(), QStringLiteral("Cancel"));
+        QCOMPARE(button(dialog, "apiKeyButton")->text(),
+                 QStringLiteral("Sign in with your Qwen account instead"));
+
+        const QString artifacts = QStringLiteral(QWEN_BRIDGE_BUILD_DIR "/artifacts");
+        QDir().mkpath(artifacts);
+        dialog.grab().save(artifacts + QStringLiteral("/signin-apikey-offscreen.png"));
+    }
+
+    void checksTheBaseUrl()
+    {
+        QUrl url;
+        QVERIFY(
+            SignInDialog::checkBaseUrl(QStringLiteral("https://example.com/v1"), &url).isEmpty());
+        QCOMPARE(url, QUrl(QStringLiteral("https://example.com/v1")));
+        for (const char *good : {"http://127.0.0.1:8080/v1", "http://localhost/v1",
+                                 "http://[::1]:9/v1", " https://example.com/compatible-mode/v1 "})
+            QVERIFY2(SignInDialog::checkBaseUrl(QLatin1String(good)).isEmpty(), good);
+        for (const char *bad :
+             {"", "http://example.com/v1", "http://192.168.1.2/v1", "ftp://example.com/v1",
+              "example.com/v1", "https://", "https://me:secret@example.com/v1",
+              "https://example.com/v1?key=1", "https://example.com/v1#x", "https://exa mple.com"})
+            QVERIFY2(!SignInDialog::checkBaseUrl(QLatin1String(bad)).isEmpty(), bad);
+        QVERIFY(SignInDialog::checkBaseUrl(QStringLiteral("http://example.com/v1"))
+                    .contains(QStringLiteral("https://")));
+
+        QVERIFY(SignInDialog::checkApiKeyText(QStringLiteral("sk-abc123")).isEmpty());
+        QVERIFY(!SignInDialog::checkApiKeyText(QString()).isEmpty());
+        QVERIFY(!SignInDialog::checkApiKeyText(QStringLiteral("sk-abc 123")).isEmpty());
+        QVERIFY(!SignInDialog::checkApiKeyText(QString(5000, QLatin1Char('k'))).isEmpty());
+    }
+
+    void badCustomUrlIsNotTried()
+    {
+        SignInDialog dialog(backend(), false);
+        dialog.show();
+        dialog.startWithApiKey();
+        chooseCustom(dialog, QStringLiteral("http://example.com/v1"));
+        enterKey(dialog, QStringLiteral("sk-good-key"));
+        QTest::mouseClick(button(dialog, "checkButton"), Qt::LeftButton);
+        QCOMPARE(dialog.page(), SignInDialog::Page::ApiKey);
+        QVERIFY(!dialog.isCheckingApiKey());
+        const QLabel *error = dialog.findChild<QLabel *>(QStringLiteral("apiKeyError"));
+        QVERIFY(error->isVisible());
+        QVERIFY2(error->text().contains(QStringLiteral("https://")), qPrintable(error->text()));
+        QCOMPARE(m_fake->counters().modelsRequests, 0);
+        QVERIFY(m_stored.isEmpty());
+
+        // No key at all: said on the page too, nothing asked.
+        chooseCustom(dialog, m_fake->apiBaseUrl().toString());
+        edit(dialog, "apiKeyEdit")->clear();
+        QTest::mouseClick(button(dialog, "checkButton"), Qt::LeftButton);
+        QVERIFY(error->isVisible());
+        QCOMPARE(m_fake->counters().modelsRequests, 0);
+    }
+
+    void refusedKeyStoresNothing()
+    {
+        SignInDialog dialog(backend(), false);
+        QSignalSpy signedIn(&dialog, &SignInDialog::signedIn);
+        dialog.show();
+        dialog.startWithApiKey();
+        chooseCustom(dialog, m_fake->apiBaseUrl().toString());
+        enterKey(dialog, QStringLiteral("sk-wrong-key"));
+        QTest::mouseClick(button(dialog, "checkButton"), Qt::LeftButton);
+        QVERIFY(dialog.isCheckingApiKey());
+        QVERIFY(dialog.findChild<QLabel *>(QStringLiteral("checkStatus"))->isVisible());
+        QVERIFY(!edit(dialog, "apiKeyEdit")->isEnabled());
+        QVERIFY(!button(dialog, "checkButton")->isEnabled());
+        QTRY_VERIFY_WITH_TIMEOUT(!dialog.isCheckingApiKey(), 20000);
+
+        QCOMPARE(dialog.page(), SignInDialog::Page::ApiKey);
+        const QLabel *error = dialog.findChild<QLabel *>(QStringLiteral("apiKeyError"));
+        QVERIFY(error->isVisible());
+        QVERIFY2(error->text().contains(QStringLiteral("refused by the custom endpoint")),
+                 qPrintable(error->text()));
+        QVERIFY(error->text().contains(QStringLiteral("Nothing was stored.")));
+        QVERIFY(m_stored.isEmpty());
+        QCOMPARE(signedIn.size(), 0);
+        QCOMPARE(m_fake->counters().modelsRequests, 1);
+        // The refused key is gone from the widget; the form can be used again.
+        QVERIFY(edit(dialog, "apiKeyEdit")->text().isEmpty());
+        QVERIFY(edit(dialog, "apiKeyEdit")->isEnabled());
+        QVERIFY(button(dialog, "checkButton")->isEnabled());
+        QVERIFY(!dialog.findChild<QLabel *>(QStringLiteral("checkStatus"))->isVisible());
+        for (const QString &line : qAsConst(m_log))
+            QVERIFY2(!line.contains(QStringLiteral("sk-wrong-key")), qPrintable(line));
+    }
+
+    void acceptedKeyIsStored()
+    {
+        SignInDialog dialog(backend(), false);
+        dialog.setSuccessDelay(200);
+        QSignalSpy signedIn(&dialog, &SignInDialog::signedIn);
+        QSignalSpy finished(&dialog, &QDialog::finished);
+        dialog.show();
+        dialog.startWithApiKey();
+        chooseCustom(dialog, m_fake->apiBaseUrl().toString());
+        enterKey(dialog, QStringLiteral("  sk-good-key "));
+        // Return in the key field is "Check and save".
+        QTest::keyClick(edit(dialog, "apiKeyEdit"), Qt::Key_Return);
+        QTRY_COMPARE_WITH_TIMEOUT(signedIn.size(), 1, 20000);
+        QCOMPARE(dialog.page(), SignInDialog::Page::Success);
+        QCOMPARE(m_stored.size(), 1);
+        const Credentials c = m_stored.first();
+        QCOMPARE(c.method, AuthMethod::ApiKey);
+        QCOMPARE(c.apiKey, QStringLiteral("sk-good-key"));
+        QCOMPARE(c.preset, ApiKeyPresets::customId());
+        QCOMPARE(c.baseUrl, m_fake->apiBaseUrl());
+        QVERIFY(c.isValid());
+        QVERIFY(edit(dialog, "apiKeyEdit")->text().isEmpty());
+        QVERIFY(m_completed.isEmpty()); // nothing went the OAuth way
+        bool titled = false;
+        for (const QLabel *label : dialog.findChildren<QLabel *>()) {
+            titled = titled || (label->isVisible() &&
+                                label->text() == QStringLiteral("Signed in with an API key for "
+                                                                "the custom endpoint 127.0.0.1"));
+        }
+        QVERIFY(titled);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 10000);
+        QCOMPARE(finished.first().first().toInt(), int(QDialog::Accepted));
+        for (const QString &line : qAsConst(m_log))
+            QVERIFY2(!line.contains(QStringLiteral("sk-good-key")), qPrintable(line));
+    }
+
+    void demoChecksWithTheFakeService()
+    {
+        // A preset is chosen, but in the demo the key only ever goes to the fake service.
+        m_demoApiBase = m_fake->apiBaseUrl();
+        SignInDialog dialog(backend(), true);
+        dialog.setSuccessDelay(100);
+        dialog.show();
+        dialog.startWithApiKey();
+        QVERIFY(labelText(dialog, "baseUrlNote").contains(QStringLiteral("DEMO")));
+        QVERIFY(labelText(dialog, "baseUrlNote").contains(QStringLiteral("sk-good-key")));
+        QComboBox *combo = presets(dialog);
+        combo->setCurrentIndex(combo->findData(QStringLiteral("coding-plan-global")));
+        enterKey(dialog, QStringLiteral("sk-good-key"));
+        QTest::mouseClick(button(dialog, "checkButton"), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(m_stored.size(), 1, 20000);
+        QCOMPARE(m_stored.first().preset, QStringLiteral("coding-plan-global"));
+        QCOMPARE(m_stored.first().baseUrl, m_fake->apiBaseUrl());
+    }
+
+    void networkTroubleKeepsTheKey()
+    {
+        const QString base = m_fake->apiBaseUrl().toString();
+        m_fake->stop();
+        SignInDialog dialog(backend(), false);
+        dialog.show();
+        dialog.startWithApiKey();
+        chooseCustom(dialog, base);
+        enterKey(dialog, QStringLiteral("sk-good-key"));
+        QTest::mouseClick(button(dialog, "checkButton"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!dialog.isCheckingApiKey(), 20000);
+        QCOMPARE(dialog.page(), SignInDialog::Page::ApiKey);
+        QVERIFY(dialog.findChild<QLabel *>(QStringLiteral("apiKeyError"))
+                    ->text()
+                    .contains(QStringLiteral("Could not reach")));
+        QVERIFY(m_stored.isEmpty());
+        // A passing failure: the key may be right, so it stays for another try.
+        QCOMPARE(edit(dialog, "apiKeyEdit")->text(), QStringLiteral("sk-good-key"));
+        // Cancel takes it out of the widget.
+        QTest::mouseClick(button(dialog, "closeButton"), Qt::LeftButton);
+        QVERIFY(edit(dialog, "apiKeyEdit")->text().isEmpty());
+    }
+
+    void failedSaveOffersTheKeyPageAgain()
+    {
+        m_saveFails = true;
+        SignInDialog dialog(backend(), false);
+        dialog.show();
+        dialog.startWithApiKey();
+        chooseCustom(dialog, m_fake->apiBaseUrl().toString());
+        enterKey(dialog, QStringLiteral("sk-good-key"));
+        QTest::mouseClick(button(dialog, "checkButton"), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(dialog.page(), SignInDialog::Page::Error, 20000);
+        QCOMPARE(detailText(dialog), QStringLiteral("The keychain is locked."));
+        QTest::mouseClick(button(dialog, "tryAgainButton"), Qt::LeftButton);
+        QCOMPARE(dialog.page(), SignInDialog::Page::ApiKey);
+        QVERIFY(edit(dialog, "apiKeyEdit")->text().isEmpty());
+    }
+
+    void apiKeyPageInChinese()
+    {
+        QVERIFY(UiTranslator::install(QLocale(QStringLiteral("zh_CN"))));
+        {
+            SignInDialog dialog(backend(), false);
+            dialog.show();
+            dialog.startWithApiKey();
+            QCOMPARE(button(dialog, "checkButton")->text(), QStringLiteral("检查并保存"));
+            QCOMPARE(presets(dialog)->currentText(), QStringLiteral("百炼按量付费（新加坡）"));
+            QTest::qWait(50); // the layout follows the longer texts
+            const QString artifacts = QStringLiteral(QWEN_BRIDGE_BUILD_DIR "/artifacts");
+            QDir().mkpath(artifacts);
+            dialog.grab().save(artifacts + QStringLiteral("/signin-apikey-zh_CN-offscreen.png"));
+        }
+        UiTranslator::uninstall();
+    }
+
+    void switchesBetweenTheWaysIn()
+    {
+        SignInDialog dialog(backend(), false);
+        dialog.show();
+        dialog.start();
+        waitForCode(dialog);
+        QPointer<DeviceAuthorization> attempt = dialog.findChild<DeviceAuthorization *>();
+        QVERIFY(attempt);
+        QCOMPARE(button(dialog, "apiKeyButton")->text(), QStringLiteral("Use an API key instead…"));
+        QVERIFY(button(dialog, "apiKeyButton")->isVisible());
+        QTest::mouseClick(button(dialog, "apiKeyButton"), Qt::LeftButton);
+        QCOMPARE(dialog.page(), SignInDialog::Page::ApiKey);
+        QTRY_VERIFY(attempt.isNull()); // the device sign-in stopped
+        QVERIFY(!button(dialog, "tryAgainButton")->isVisible());
+
+        QTest::mouseClick(button(dialog, "apiKeyButton"), Qt::LeftButton);
+        waitForCode(dialog);
+        QCOMPARE(m_fake->counters().deviceCodeRequests, 2);
+        QVERIFY(!button(dialog, "checkButton")->isVisible());
     }
 };
+
+QStringList *TestSignInDialog::s_log = nullptr;
 
 QTEST_MAIN(TestSignInDialog)
 #include "tst_signindialog.moc"

@@ -95,6 +95,36 @@ private Q_SLOTS:
         window.showNotice(QStringLiteral("Signed in to Qwen"), QStringLiteral("<ready>"));
         QVERIFY(window.notice().contains(QStringLiteral("Signed in to Qwen")));
         QVERIFY(window.notice().contains(QStringLiteral("&lt;ready&gt;"))); // shown as text
+        QVERIFY(!window.findChild<QPushButton *>(QStringLiteral("noticeButton"))->isVisible());
+    }
+
+    void noticeCanOfferItsAction()
+    {
+        QAction useKey(QStringLiteral("Use an API key instead…"));
+        useKey.setObjectName(QStringLiteral("useApiKeyAction"));
+        QFont bold = useKey.font();
+        bold.setBold(true);
+        useKey.setFont(bold);
+        StatusWindow window(false);
+        window.setActions({&useKey}, {});
+        window.show();
+        // The menu's emphasis carries over to the window's button.
+        QVERIFY(window.findChild<QPushButton *>(QStringLiteral("useApiKeyActionButton"))
+                    ->font()
+                    .bold());
+
+        window.showNotice(QStringLiteral("Qwen's OAuth quota is used up"),
+                          QStringLiteral("Use an API key."), &useKey);
+        auto *offer = window.findChild<QPushButton *>(QStringLiteral("noticeButton"));
+        QVERIFY(offer && offer->isVisible());
+        QCOMPARE(offer->text(), QStringLiteral("Use an API key instead…"));
+        QSignalSpy triggered(&useKey, &QAction::triggered);
+        QTest::mouseClick(offer, Qt::LeftButton);
+        QCOMPARE(triggered.size(), 1);
+
+        // A notice without an action has no button.
+        window.showNotice(QStringLiteral("Signed in"), QStringLiteral("Done."));
+        QVERIFY(!offer->isVisible());
     }
 };
 

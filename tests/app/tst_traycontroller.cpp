@@ -3,7 +3,12 @@
 #include "autostart.h"
 #include "bridge/bridgeservice.h"
 #include "configureopencodedialog.h"
+#include "credentials/apikeypresets.h"
+#include "credentials/credentialstore.h"
+#include "credentials/legacyimport.h"
 #include "fakeqwenservice.h"
+#include "gui.h"
+#include "importofferdialog.h"
 #include "opencode/opencodeconfig.h"
 #include "proxy/localkey.h"
 #include "settings/settings.h"
@@ -15,7 +20,9 @@
 #include <QAbstractButton>
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
 #include <QClipboard>
+#include <QComboBox>
 #include <QDesktopServices>
 #include <QFileInfo>
 #include <QJsonDocument>
@@ -27,6 +34,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTest>
@@ -43,6 +51,8 @@ public Q_SLOTS:
 // The tray menu and the status window for each state of the session and the proxy, with a
 // real BridgeService (keychain on the test's private D-Bus session) against the fake Qwen
 // service. There is no tray under the offscreen platform, which also covers the fallback.
+// Also: signing in with an API key and switching methods while running, the quota state,
+// the first-run offer to take over another tool's sign-in, and a second start's handover.
 class TestTrayController : public QObject
 {
     Q_OBJECT
@@ -119,6 +129,120 @@ class TestTrayController : public QObject
         return false;
     }
 
+    int notesTitled(const QString &words) const
+    {
+        int count = 0;
+        for (const auto &note : m_notes)
+            count += note.first.contains(words) ? 1 : 0;
+        return count;
+    }
+
+    // The API-key page, a custom endpoint (the fake service), and "Check and save".
+    void submitApiKey(const QString &key)
+    {
+        SignInDialog *dialog = m_tray->signInDialog();
+        QVERIFY(dialog);
+        QCOMPARE(dialog->page(), SignInDialog::Page::ApiKey);
+        auto *combo = dialog->findChild<QComboBox *>(QStringLiteral("presetCombo"));
+        combo->setCurrentIndex(combo->findData(ApiKeyPresets::customId()));
+        auto *url = dialog->findChild<QLineEdit *>(QStringLiteral("baseUrlEdit"));
+        url->setText(m_fake->apiBaseUrl().toString());
+        auto *field = dialog->findChild<QLineEdit *>(QStringLiteral("apiKeyEdit"));
+        field->setText(key);
+        QTest::mouseClick(dialog->findChild<QPushButton *>(QStringLiteral("checkButton")),
+                          Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!dialog->isCheckingApiKey(), 30000);
+    }
+
+    void signInWithApiKey(const QString &key)
+    {
+        action("useApiKeyAction")->trigger();
+        SignInDialog *dialog = m_tray->signInDialog();
+        QVERIFY(dialog);
+        dialog->setSuccessDelay(100);
+        submitApiKey(key);
+        if (QTest::currentTestFailed())
+            return;
+        QTRY_COMPARE_WITH_TIMEOUT(m_service->session()->method(), AuthMethod::ApiKey, 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_service->session()->state(), SessionState::SignedIn, 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_tray->signInDialog(), 30000);
+    }
+
+    // What the keychain holds now, read the way the next start would.
+    Credentials storedCredentials(bool *found)
+    {
+        Settings settings;
+        CredentialStore store(settings);
+        Credentials c;
+        bool done = false;
+        store.load([&](const CredentialStore::LoadResult &r) {
+            c = r.credentials;
+            *found = r.keychain.ok();
+            done = true;
+        });
+        QDeadlineTimer deadline(30000);
+        while (!done && !deadline.hasExpired())
+            QTest::qWait(5);
+        return c;
+    }
+
+    struct Answer
+    {
+        int status = 0;
+        QByteArray body;
+    };
+
+    // A request through the proxy with the local key, as OpenCode sends it.
+    Answer throughProxy(const QString &path, const QByteArray &body = {})
+    {
+        QNetworkAccessManager nam;
+        QNetworkRequest request(QUrl(m_service->proxyUrl().toString() + path));
+        request.setRawHeader("Authorization", "Bearer " + m_service->localKey()->value().toUtf8());
+        request.setHeader(QNetworkRequest::ContentTypeHeader,
+                          QByteArrayLiteral("application/json"));
+        QNetworkReply *reply = body.isEmpty() ? nam.get(request) : nam.post(request, body);
+        QSignalSpy done(reply, &QNetworkReply::finished);
+        done.wait(30000);
+        Answer a;
+        a.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        a.body = reply->readAll();
+        reply->deleteLater();
+        return a;
+    }
+
+    static QByteArray chatBody()
+    {
+        return QByteArrayLiteral(
+            R"({"model":"coder-model","messages":[{"role":"user","content":"hi"}]})");
+    }
+
+    void writeQwenCodeFile(QByteArray *written)
+    {
+        const QString path = LegacyImport::qwenCodePath(QDir::homePath());
+        QDir().mkpath(QFileInfo(path).absolutePath());
+        const qint64 expiry = QDateTime::currentMSecsSinceEpoch() + 3600 * 1000;
+        *written = QByteArrayLiteral(R"({"access_token":"legacy-access","refresh_token":)"
+                                     R"("legacy-refresh","token_type":"Bearer","expiry_date":)") +
+                   QByteArray::number(expiry) + "}";
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(*written);
+    }
+
+    // For people to look at: <build>/artifacts/<name>.
+    static void saveShot(QWidget *widget, const QString &name)
+    {
+        const QString dir = QStringLiteral(QWEN_BRIDGE_BUILD_DIR "/artifacts");
+        QDir().mkpath(dir);
+        widget->grab().save(dir + QLatin1Char('/') + name);
+    }
+
+    static QByteArray readFile(const QString &path)
+    {
+        QFile file(path);
+        return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -167,6 +291,10 @@ private Q_SLOTS:
         for (QWidget *w : windows)
             w->deleteLater();
         QFile::remove(Autostart::filePath());
+        QFile::remove(LegacyImport::qwenCodePath(QDir::homePath()));
+        QFile::remove(LegacyImport::pluginTokenPath(QDir::homePath()));
+        QSettings(Settings::configFilePath(), QSettings::IniFormat)
+            .remove(QStringLiteral("ui/importOffered"));
     }
 
     void mapsStatesToIcons()
@@ -191,6 +319,13 @@ private Q_SLOTS:
             resources.insert(AppIcons::trayResource(s));
         }
         QCOMPARE(resources.size(), 4);
+        // The windows show the picture the installed menu entry shows.
+        const QImage installed(QStringLiteral(
+            QWEN_BRIDGE_SOURCE_DIR "/packaging/icons/48x48/io.github.qwen_bridge.QwenBridge.png"));
+        QVERIFY(!installed.isNull());
+        QCOMPARE(
+            AppIcons::application().pixmap(48, 48).toImage().convertToFormat(installed.format()),
+            installed);
     }
 
     void formatsDurations()
@@ -207,11 +342,12 @@ private Q_SLOTS:
         waitUntilReady();
         QCOMPARE(m_service->session()->state(), SessionState::SignedOut);
         m_tray->refresh();
-        QCOMPARE(visibleMenu(),
-                 (QStringList{"stateLine", "proxyLine", "requestsLine", "--", "signInAction", "--",
-                              "configureOpenCodeAction", "copyConfigAction", "copyProxyAction",
-                              "--", "openLogsAction", "settingsAction", "startAtLoginAction",
-                              "aboutAction", "--", "quitAction"}));
+        QCOMPARE(
+            visibleMenu(),
+            (QStringList{"stateLine", "proxyLine", "requestsLine", "--", "signInAction",
+                         "useApiKeyAction", "--", "configureOpenCodeAction", "copyConfigAction",
+                         "copyProxyAction", "--", "openLogsAction", "settingsAction",
+                         "startAtLoginAction", "aboutAction", "--", "quitAction"}));
         for (const char *line : {"stateLine", "proxyLine", "requestsLine"})
             QVERIFY2(!action(line)->isEnabled(), line);
         QCOMPARE(action("stateLine")->text(), QStringLiteral("Signed out"));
@@ -220,6 +356,8 @@ private Q_SLOTS:
         QCOMPARE(action("requestsLine")->text(), QStringLiteral("Requests today: 0"));
         QVERIFY(action("signInAction")->isEnabled());
         QCOMPARE(action("signInAction")->text(), QStringLiteral("Sign in…"));
+        QCOMPARE(action("useApiKeyAction")->text(), QStringLiteral("Use an API key…"));
+        QVERIFY(action("useApiKeyAction")->isEnabled());
         QVERIFY(action("configureOpenCodeAction")->isEnabled());
         QVERIFY(action("startAtLoginAction")->isCheckable());
         QCOMPARE(m_tray->status(), TrayStatus::SignedOut);
@@ -249,8 +387,9 @@ private Q_SLOTS:
         QVERIFY(notifiedAbout(QStringLiteral("Signed in")));
         QCOMPARE(m_tray->status(), TrayStatus::SignedIn);
         m_tray->refresh();
-        QCOMPARE(visibleMenu().mid(0, 6), (QStringList{"stateLine", "expiryLine", "proxyLine",
-                                                       "requestsLine", "--", "signOutAction"}));
+        QCOMPARE(visibleMenu().mid(0, 7),
+                 (QStringList{"stateLine", "expiryLine", "proxyLine", "requestsLine", "--",
+                              "useApiKeyAction", "signOutAction"}));
         QCOMPARE(action("stateLine")->text(), QStringLiteral("Signed in with your Qwen account"));
         QVERIFY2(action("expiryLine")->text().startsWith(QStringLiteral("Token expires in 59 min")),
                  qPrintable(action("expiryLine")->text()));
@@ -335,12 +474,351 @@ private Q_SLOTS:
     {
         makeBridge(false);
         waitUntilReady();
-        Q_EMIT m_service->quotaExhausted(QStringLiteral("Free allocated quota exceeded."));
-        Q_EMIT m_service->quotaExhausted(QStringLiteral("Free allocated quota exceeded."));
-        int quotaNotes = 0;
-        for (const auto &note : qAsConst(m_notes))
-            quotaNotes += note.second.contains(QStringLiteral("quota")) ? 1 : 0;
-        QCOMPARE(quotaNotes, 1);
+        signInThroughTheDialog();
+        for (int i = 0; i < 3; ++i)
+            Q_EMIT m_service->quotaExhausted(QStringLiteral("Free allocated quota exceeded."));
+        QCOMPARE(notesTitled(QStringLiteral("quota")), 1);
+        QVERIFY(m_tray->isQuotaExhausted());
+    }
+
+    void apiKeySignInFromTheMenu()
+    {
+        m_fake->setApiKeys({QStringLiteral("sk-tray-good")});
+        makeBridge(false);
+        waitUntilReady();
+        action("useApiKeyAction")->trigger();
+        SignInDialog *dialog = m_tray->signInDialog();
+        QVERIFY(dialog && dialog->isVisible());
+        QCOMPARE(dialog->page(), SignInDialog::Page::ApiKey);
+        QCOMPARE(m_service->session()->state(), SessionState::SigningIn);
+
+        // A refused key: the reason on the page, nothing in the keychain.
+        submitApiKey(QStringLiteral("sk-tray-wrong"));
+        QCOMPARE(dialog->page(), SignInDialog::Page::ApiKey);
+        QVERIFY(dialog->findChild<QLabel *>(QStringLiteral("apiKeyError"))
+                    ->text()
+                    .contains(QStringLiteral("refused")));
+        bool found = true;
+        storedCredentials(&found);
+        QVERIFY(!found);
+        QCOMPARE(m_service->session()->method(), AuthMethod::None);
+
+        // The right key: stored, and the session uses it at once.
+        dialog->setSuccessDelay(100);
+        submitApiKey(QStringLiteral("sk-tray-good"));
+        QTRY_COMPARE_WITH_TIMEOUT(m_service->session()->state(), SessionState::SignedIn, 30000);
+        QCOMPARE(m_service->session()->method(), AuthMethod::ApiKey);
+        QCOMPARE(m_service->session()->preset(), ApiKeyPresets::customId());
+        const Credentials stored = storedCredentials(&found);
+        QVERIFY(found);
+        QCOMPARE(stored.method, AuthMethod::ApiKey);
+        QCOMPARE(stored.apiKey, QStringLiteral("sk-tray-good"));
+        QTRY_VERIFY_WITH_TIMEOUT(!m_tray->signInDialog(), 30000);
+        QVERIFY(notifiedAbout(
+            QStringLiteral("Signed in with an API key for the custom endpoint 127.0.0.1")));
+
+        // The menu says the method and the plan, never the key.
+        m_tray->refresh();
+        QCOMPARE(m_tray->status(), TrayStatus::SignedIn);
+        QCOMPARE(action("stateLine")->text(), QStringLiteral("Signed in with an API key"));
+        QVERIFY(action("methodLine")->isVisible());
+        QCOMPARE(action("methodLine")->text(),
+                 QStringLiteral("Key for the custom endpoint 127.0.0.1"));
+        QVERIFY(!action("expiryLine")->isVisible());
+        QCOMPARE(action("useApiKeyAction")->text(), QStringLiteral("Use another API key…"));
+        QVERIFY(action("signInAction")->isVisible());
+        QCOMPARE(action("signInAction")->text(), QStringLiteral("Sign in with your Qwen account…"));
+        QVERIFY(action("signOutAction")->isVisible());
+        for (QAction *a : m_tray->menu()->actions())
+            QVERIFY2(!a->text().contains(QStringLiteral("sk-tray")), qPrintable(a->text()));
+        QVERIFY(!m_tray->toolTip().contains(QStringLiteral("sk-tray")));
+        QVERIFY(m_tray->toolTip().contains(QStringLiteral("Key for the custom endpoint")));
+
+        // OpenCode's requests now carry the key upstream.
+        QCOMPARE(throughProxy(QStringLiteral("/chat/completions"), chatBody()).status, 200);
+        QCOMPARE(m_fake->lastChatRequest().tokenKind, FakeTokenKind::ApiKey);
+    }
+
+    void switchesMethodsWhileRunning()
+    {
+        m_fake->setApiKeys({QStringLiteral("sk-switch")});
+        makeBridge(false);
+        waitUntilReady();
+        signInThroughTheDialog();
+        const QUrl proxyUrl = m_service->proxyUrl();
+        const QString localKey = m_service->localKey()->value();
+        QCOMPARE(throughProxy(QStringLiteral("/chat/completions"), chatBody()).status, 200);
+        QCOMPARE(m_fake->lastChatRequest().tokenKind, FakeTokenKind::OAuthLive);
+
+        // Signed in, the key page is one click away; the OAuth session keeps serving meanwhile.
+        action("useApiKeyAction")->trigger();
+        QCOMPARE(m_service->session()->state(), SessionState::SignedIn);
+        QCOMPARE(m_tray->status(), TrayStatus::SignedIn);
+        QCOMPARE(throughProxy(QStringLiteral("/chat/completions"), chatBody()).status, 200);
+        m_tray->signInDialog()->setSuccessDelay(100);
+        submitApiKey(QStringLiteral("sk-switch"));
+        QTRY_COMPARE_WITH_TIMEOUT(m_service->session()->method(), AuthMethod::ApiKey, 30000);
+        QCOMPARE(throughProxy(QStringLiteral("/chat/completions"), chatBody()).status, 200);
+        QCOMPARE(m_fake->lastChatRequest().tokenKind, FakeTokenKind::ApiKey);
+
+        // And back to the Qwen account: same proxy address, same local key throughout.
+        QTRY_VERIFY_WITH_TIMEOUT(!m_tray->signInDialog(), 30000);
+        m_tray->refresh();
+        action("signInAction")->trigger();
+        SignInDialog *dialog = m_tray->signInDialog();
+        QVERIFY(dialog);
+        dialog->setSuccessDelay(100);
+        QTRY_COMPARE_WITH_TIMEOUT(dialog->page(), SignInDialog::Page::Code, 30000);
+        QVERIFY(m_fake->approve(dialog->code().userCode));
+        QTRY_COMPARE_WITH_TIMEOUT(m_service->session()->method(), AuthMethod::OAuth, 30000);
+        QCOMPARE(throughProxy(QStringLiteral("/chat/completions"), chatBody()).status, 200);
+        QCOMPARE(m_fake->lastChatRequest().tokenKind, FakeTokenKind::OAuthLive);
+        QCOMPARE(m_service->proxyUrl(), proxyUrl);
+        QCOMPARE(m_service->localKey()->value(), localKey);
+    }
+
+    void quotaStateOffersTheApiKey()
+    {
+        m_fake->setApiKeys({QStringLiteral("sk-after-quota")});
+        makeBridge(false);
+        waitUntilReady();
+        signInThroughTheDialog();
+        m_tray->start(true); // the status window too
+        m_notes.clear();
+
+        // Every request hits the empty quota: one notice, however many there are.
+        m_fake->failNextChats(FakeChatFault::QuotaExceeded, 3);
+        for (int i = 0; i < 3; ++i)
+            QCOMPARE(throughProxy(QStringLiteral("/chat/completions"), chatBody()).status, 429);
+        QVERIFY(!m_service->quotaMessage().isEmpty());
+        QTRY_VERIFY(m_tray->isQuotaExhausted());
+        QCOMPARE(notesTitled(QStringLiteral("quota")), 1);
+        QCOMPARE(m_notes.size(), 1);
+        QVERIFY2(m_notes.first().second.size() < 120, qPrintable(m_notes.first().second));
+        QVERIFY(m_notes.first().second.contains(QStringLiteral("API key")));
+
+        // Needs attention, says why, and the way out is the first thing to choose.
+        m_tray->refresh();
+        QCOMPARE(m_tray->status(), TrayStatus::Attention);
+        QCOMPARE(action("stateLine")->text(), QStringLiteral("OAuth quota used up"));
+        QVERIFY(action("quotaLine")->isVisible());
+        QVERIFY(m_tray->toolTip().contains(QStringLiteral("OAuth quota used up")));
+        const QStringList menu = visibleMenu();
+        const int firstCommand = int(menu.indexOf(QStringLiteral("--"))) + 1;
+        QCOMPARE(menu.at(firstCommand), QStringLiteral("useApiKeyAction"));
+        QCOMPARE(action("useApiKeyAction")->text(), QStringLiteral("Use an API key instead…"));
+        QVERIFY(action("useApiKeyAction")->font().bold());
+
+        // The status window shows the notice with the same offer beside it.
+        StatusWindow *window = m_tray->statusWindow();
+        QVERIFY(window->notice().contains(QStringLiteral("quota")));
+        auto *offer = window->findChild<QPushButton *>(QStringLiteral("noticeButton"));
+        QVERIFY(offer && offer->isVisible());
+        QCOMPARE(offer->text(), QStringLiteral("Use an API key instead…"));
+        QTest::qWait(50); // the window grows for the new lines
+        saveShot(window, QStringLiteral("status-window-quota-offscreen.png"));
+        QVERIFY(window->findChild<QAbstractButton *>(QStringLiteral("useApiKeyActionButton"))
+                    ->font()
+                    .bold());
+        QTest::mouseClick(offer, Qt::LeftButton);
+        QVERIFY(m_tray->signInDialog());
+        QCOMPARE(m_tray->signInDialog()->page(), SignInDialog::Page::ApiKey);
+        m_tray->signInDialog()->reject();
+        QTRY_VERIFY(!m_tray->signInDialog());
+        QCOMPARE(m_service->session()->state(), SessionState::SignedIn);
+
+        // A click on the notification does the same.
+        Q_EMIT m_tray->trayIcon()->messageClicked();
+        QVERIFY(m_tray->signInDialog());
+        QCOMPARE(m_tray->signInDialog()->page(), SignInDialog::Page::ApiKey);
+        m_tray->signInDialog()->setSuccessDelay(100);
+
+        // A new sign-in clears it all.
+        submitApiKey(QStringLiteral("sk-after-quota"));
+        QTRY_COMPARE_WITH_TIMEOUT(m_service->session()->method(), AuthMethod::ApiKey, 30000);
+        QVERIFY(!m_tray->isQuotaExhausted());
+        QVERIFY(m_service->quotaMessage().isEmpty());
+        m_tray->refresh();
+        QCOMPARE(m_tray->status(), TrayStatus::SignedIn);
+        QVERIFY(!action("quotaLine")->isVisible());
+        QVERIFY(!action("useApiKeyAction")->font().bold());
+        QCOMPARE(action("stateLine")->text(), QStringLiteral("Signed in with an API key"));
+        QVERIFY(visibleMenu().indexOf(QStringLiteral("signInAction")) <
+                visibleMenu().indexOf(QStringLiteral("useApiKeyAction")));
+        QCOMPARE(throughProxy(QStringLiteral("/chat/completions"), chatBody()).status, 200);
+    }
+
+    void quotaStateOutlivesARenewal()
+    {
+        // Renewing the same sign-in does not bring the quota back: the state stays, and the
+        // quota errors that follow do not notify again.
+        m_fake->setTokenLifetime(6);
+        makeBridge(false);
+        waitUntilReady();
+        signInThroughTheDialog();
+        m_fake->failNextChats(FakeChatFault::QuotaExceeded, 2);
+        QCOMPARE(throughProxy(QStringLiteral("/chat/completions"), chatBody()).status, 429);
+        QTRY_VERIFY(m_tray->isQuotaExhausted());
+        const int renewals = m_service->session()->refreshCount();
+        QTRY_VERIFY_WITH_TIMEOUT(m_service->session()->refreshCount() > renewals, 30000);
+        QVERIFY(m_tray->isQuotaExhausted());
+        QCOMPARE(throughProxy(QStringLiteral("/chat/completions"), chatBody()).status, 429);
+        QCOMPARE(notesTitled(QStringLiteral("quota")), 1);
+        QCOMPARE(m_tray->status(), TrayStatus::Attention);
+    }
+
+    void apiKeyQuotaSaysSo()
+    {
+        m_fake->setApiKeys({QStringLiteral("sk-empty")});
+        makeBridge(false);
+        waitUntilReady();
+        signInWithApiKey(QStringLiteral("sk-empty"));
+        m_notes.clear();
+        m_fake->failNextChats(FakeChatFault::QuotaExceeded, 1);
+        QCOMPARE(throughProxy(QStringLiteral("/chat/completions"), chatBody()).status, 429);
+        QTRY_VERIFY(m_tray->isQuotaExhausted());
+        QCOMPARE(notesTitled(QStringLiteral("This API key has no quota left")), 1);
+        m_tray->refresh();
+        QCOMPARE(action("stateLine")->text(), QStringLiteral("API key quota used up"));
+        QCOMPARE(action("useApiKeyAction")->text(), QStringLiteral("Use another API key…"));
+        QCOMPARE(m_tray->status(), TrayStatus::Attention);
+    }
+
+    void demoKeyGoesToTheFakeService()
+    {
+        // In the demo a preset of a real plan is on the page, but the key is checked by and
+        // used with the demo's fake service only.
+        m_fake->setApiKeys({demoApiKey()});
+        makeBridge(true);
+        waitUntilReady();
+        action("useApiKeyAction")->trigger();
+        SignInDialog *dialog = m_tray->signInDialog();
+        QVERIFY(dialog);
+        dialog->setSuccessDelay(100);
+        QVERIFY(dialog->findChild<QLabel *>(QStringLiteral("baseUrlNote"))
+                    ->text()
+                    .contains(demoApiKey()));
+        dialog->findChild<QLineEdit *>(QStringLiteral("apiKeyEdit"))->setText(demoApiKey());
+        QTest::mouseClick(dialog->findChild<QPushButton *>(QStringLiteral("checkButton")),
+                          Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(m_service->session()->method(), AuthMethod::ApiKey, 30000);
+        QCOMPARE(m_service->session()->preset(), ApiKeyPresets::defaultId());
+        QCOMPARE(m_service->session()->apiBase(), m_fake->apiBaseUrl());
+        QCOMPARE(throughProxy(QStringLiteral("/chat/completions"), chatBody()).status, 200);
+        QCOMPARE(m_fake->lastChatRequest().tokenKind, FakeTokenKind::ApiKey);
+    }
+
+    void offersTheImportOnce()
+    {
+        QByteArray written;
+        writeQwenCodeFile(&written);
+        const QString path = LegacyImport::qwenCodePath(QDir::homePath());
+        makeBridge(false);
+        waitUntilReady();
+        QTRY_VERIFY_WITH_TIMEOUT(m_tray->importOfferDialog(), 30000);
+        ImportOfferDialog *offer = m_tray->importOfferDialog();
+        QVERIFY(offer->isVisible());
+        QCOMPARE(offer->findChild<QLabel *>(QStringLiteral("importTitle"))->text(),
+                 QStringLiteral("Use the sign-in of Qwen Code?"));
+        QCOMPARE(offer->findChild<QLabel *>(QStringLiteral("importWarning"))->text(),
+                 LegacyImport::rotationWarning(LegacyImport::Source::QwenCode));
+        QVERIFY(offer->findChild<QLabel *>(QStringLiteral("importWhere"))->text().contains(path));
+        auto *remove = offer->findChild<QCheckBox *>(QStringLiteral("deleteOriginalCheck"));
+        QVERIFY(remove && !remove->isChecked());
+        QCOMPARE(m_service->session()->state(), SessionState::SignedOut); // nothing yet
+        saveShot(offer, QStringLiteral("import-offer-offscreen.png"));
+
+        QTest::mouseClick(offer->findChild<QPushButton *>(QStringLiteral("importButton")),
+                          Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(m_service->session()->state(), SessionState::SignedIn, 30000);
+        QCOMPARE(m_service->session()->method(), AuthMethod::OAuth);
+        bool found = false;
+        QCOMPARE(storedCredentials(&found).refreshToken, QStringLiteral("legacy-refresh"));
+        QTRY_VERIFY(notifiedAbout(QStringLiteral("renews the session of Qwen Code")));
+        // The original is left exactly as it was.
+        QCOMPARE(readFile(path), written);
+        QVERIFY(Settings().value(QStringLiteral("ui/importOffered")).toBool());
+
+        // The next start (signed out again, file still there) does not ask again.
+        delete m_tray;
+        m_tray = nullptr;
+        bool out = false;
+        m_service->signOut([&out](bool, const QString &) { out = true; });
+        QTRY_VERIFY_WITH_TIMEOUT(out, 30000);
+        delete m_service;
+        m_service = nullptr;
+        makeBridge(false);
+        waitUntilReady();
+        QCOMPARE(m_service->session()->state(), SessionState::SignedOut);
+        QTest::qWait(200);
+        QVERIFY(!m_tray->importOfferDialog());
+    }
+
+    void declinedImportIsRemembered()
+    {
+        QByteArray written;
+        writeQwenCodeFile(&written);
+        makeBridge(false);
+        waitUntilReady();
+        QTRY_VERIFY_WITH_TIMEOUT(m_tray->importOfferDialog(), 30000);
+        QTest::mouseClick(
+            m_tray->importOfferDialog()->findChild<QPushButton *>(QStringLiteral("declineButton")),
+            Qt::LeftButton);
+        QTRY_VERIFY(!m_tray->importOfferDialog());
+        QCOMPARE(m_service->session()->state(), SessionState::SignedOut);
+        QVERIFY(Settings().value(QStringLiteral("ui/importOffered")).toBool());
+        QCOMPARE(readFile(LegacyImport::qwenCodePath(QDir::homePath())), written);
+    }
+
+    void importCanDeleteTheOriginal()
+    {
+        QByteArray written;
+        writeQwenCodeFile(&written);
+        makeBridge(false);
+        waitUntilReady();
+        QTRY_VERIFY_WITH_TIMEOUT(m_tray->importOfferDialog(), 30000);
+        ImportOfferDialog *offer = m_tray->importOfferDialog();
+        offer->findChild<QCheckBox *>(QStringLiteral("deleteOriginalCheck"))->setChecked(true);
+        QTest::mouseClick(offer->findChild<QPushButton *>(QStringLiteral("importButton")),
+                          Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(m_service->session()->state(), SessionState::SignedIn, 30000);
+        QTRY_VERIFY(!QFileInfo::exists(LegacyImport::qwenCodePath(QDir::homePath())));
+    }
+
+    void nothingToImportAsksNothing()
+    {
+        // A file that cannot be used is not offered, and the question stays for later.
+        const QString path = LegacyImport::pluginTokenPath(QDir::homePath());
+        QDir().mkpath(QFileInfo(path).absolutePath());
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("{\"access_token\":\"only-access\"}");
+        file.close();
+        makeBridge(false);
+        waitUntilReady();
+        QTest::qWait(200);
+        QVERIFY(!m_tray->importOfferDialog());
+        QVERIFY(!Settings().value(QStringLiteral("ui/importOffered")).toBool());
+    }
+
+    void secondStartShowsThisOne()
+    {
+        makeBridge(false);
+        waitUntilReady();
+        m_tray->setTrayWaitMs(100);
+        // Signed out: the sign-in dialog comes up.
+        Q_EMIT m_service->showRequested();
+        QVERIFY(m_tray->signInDialog());
+        QVERIFY(m_tray->signInDialog()->isVisible());
+        m_tray->signInDialog()->reject();
+        QTRY_VERIFY(!m_tray->signInDialog());
+
+        // Signed in, without a tray: the status window.
+        signInThroughTheDialog();
+        QVERIFY(!m_tray->statusWindow());
+        Q_EMIT m_service->showRequested();
+        QVERIFY(m_tray->statusWindow());
+        QVERIFY(m_tray->statusWindow()->isVisible());
     }
 
     void copiesTheOpenCodeBlockAndTheKey()

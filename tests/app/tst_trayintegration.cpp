@@ -1,4 +1,9 @@
+#include "credentials/credentialstore.h"
+#include "fakeqwenservice.h"
+#include "proxy/localkey.h"
+#include "settings/settings.h"
 #include "testhome.h"
+#include "testprocess.h"
 
 #include <QDir>
 #include <QFile>
@@ -11,6 +16,7 @@
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTemporaryDir>
+#include <QTemporaryFile>
 #include <QTest>
 #include <QUrlQuery>
 
@@ -24,7 +30,8 @@
 // (trayer, an XEmbed tray): the icon must be embedded in the tray, its menu must open on a
 // click, "Sign in…" must show the dialog with a QR code that decodes to the address the
 // browser was sent to, approving on the fake service's page must sign in, and Quit must end
-// the process. Screenshots go to <build>/artifacts for people to look at.
+// the process. Screenshots go to <build>/artifacts for people to look at. A second run, signed
+// in against a fake service in this test, shows the API-key page and the quota state.
 class TestTrayIntegration : public QObject
 {
     Q_OBJECT
@@ -127,8 +134,9 @@ class TestTrayIntegration : public QObject
         return w;
     }
 
-    // Visible top-level windows of the application larger than an icon: menus, dialogs.
-    QList<Window> appWindows()
+    // Visible top-level windows of the application larger than an icon: menus, dialogs;
+    // with a smaller minimum also notification balloons.
+    QList<Window> appWindows(int minHeight = 100)
     {
         QList<Window> windows;
         const QStringList ids =
@@ -137,7 +145,7 @@ class TestTrayIntegration : public QObject
                 .split(QLatin1Char('\n'), Qt::SkipEmptyParts);
         for (const QString &id : ids) {
             const Window w = windowInfo(id);
-            if (w.geometry.width() >= 100 && w.geometry.height() >= 100)
+            if (w.geometry.width() >= 100 && w.geometry.height() >= minHeight)
                 windows << w;
         }
         return windows;
@@ -208,9 +216,11 @@ class TestTrayIntegration : public QObject
         return hits >= 20;
     }
 
-    void startApp(const QMap<QString, QString> &extraEnv, const QString &logName)
+    void startApp(const QMap<QString, QString> &extraEnv, const QString &logName,
+                  const QStringList &arguments = {QStringLiteral("--demo")})
     {
-        m_home = std::make_unique<TestHome>();
+        if (!m_home)
+            m_home = std::make_unique<TestHome>();
         QProcessEnvironment env = m_home->environment();
         env.insert(QStringLiteral("DISPLAY"), m_display);
         env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("xcb"));
@@ -226,7 +236,7 @@ class TestTrayIntegration : public QObject
         dieWithTheTest(m_app);
         m_app.setProcessChannelMode(QProcess::MergedChannels);
         m_app.setStandardOutputFile(m_artifacts + QLatin1Char('/') + logName);
-        m_app.start(QStringLiteral(QWEN_BRIDGE_BINARY), {QStringLiteral("--demo")});
+        m_app.start(QStringLiteral(QWEN_BRIDGE_BINARY), arguments);
         QVERIFY2(m_app.waitForStarted(30000), qPrintable(m_app.errorString()));
     }
 
@@ -244,6 +254,34 @@ class TestTrayIntegration : public QObject
         QTRY_VERIFY_WITH_TIMEOUT(
             x(QStringLiteral("xwininfo"), {"-root", "-tree"}).contains("(\"panel\" \"trayer\")"),
             30000);
+    }
+
+    // Runs f, then spins the event loop until it calls back or 30 s pass.
+    static void waitFor(const std::function<void(std::function<void()>)> &f)
+    {
+        bool done = false;
+        f([&done] { done = true; });
+        QTRY_VERIFY_WITH_TIMEOUT(done, 30000);
+    }
+
+    // The menu item a person reaches with Down from the top, by its position among those
+    // that can be chosen.
+    void chooseFromMenu(int downs)
+    {
+        QStringList keys{QStringLiteral("--delay"), QStringLiteral("150")};
+        for (int i = 0; i < downs; ++i)
+            keys << QStringLiteral("Down");
+        keys << QStringLiteral("Return");
+        x(QStringLiteral("xdotool"), QStringList{QStringLiteral("key")} + keys);
+    }
+
+    // A key for one window, as a person types it: the window gets the input focus first
+    // (there is no window manager to give it), then the key goes in through XTEST. Qt
+    // ignores the synthetic events of `xdotool key --window`.
+    void typeInto(const Window &window, const QString &key)
+    {
+        x(QStringLiteral("xdotool"), {"windowfocus", "--sync", window.id});
+        x(QStringLiteral("xdotool"), {"key", key});
     }
 
     void waitForIcon(QString *icon)
@@ -288,8 +326,11 @@ private Q_SLOTS:
 
         // Xvfb picks a free display itself and prints its number once it accepts clients.
         dieWithTheTest(m_xvfb);
-        m_xvfb.start(QStringLiteral("Xvfb"),
-                     {"-displayfd", "1", "-screen", "0", "1024x640x24", "-nolisten", "tcp"});
+        // -noreset: without it the server resets whenever its last client leaves (between two
+        // runs of the application, with trayer stopped), and a client connecting just then
+        // is turned away.
+        m_xvfb.start(QStringLiteral("Xvfb"), {"-displayfd", "1", "-screen", "0", "1024x640x24",
+                                              "-nolisten", "tcp", "-noreset"});
         QVERIFY2(m_xvfb.waitForStarted(30000), qPrintable(m_xvfb.errorString()));
         QTRY_VERIFY_WITH_TIMEOUT(m_xvfb.canReadLine() || m_xvfb.state() != QProcess::Running,
                                  30000);
@@ -402,7 +443,7 @@ private Q_SLOTS:
                                  30000);
         const QImage settingsShot = screenshot(QStringLiteral("settings-dialog.png"));
         QVERIFY2(distinctColours(settingsShot, settings.geometry) > 8, "the settings are blank");
-        x(QStringLiteral("xdotool"), {"key", "--window", settings.id, "Escape"});
+        typeInto(settings, QStringLiteral("Escape"));
 
         // Quit is the last item; the process ends by itself, successfully.
         openMenu(icon, &menu);
@@ -443,6 +484,160 @@ private Q_SLOTS:
         QVERIFY2(dialog.name.contains(QStringLiteral("登录")), qPrintable(dialog.name));
         QTRY_VERIFY_WITH_TIMEOUT(decodeQr(dialog.id).contains("/authorize?user_code="), 60000);
         QVERIFY(!screenshot(QStringLiteral("signin-dialog-zh_CN.png")).isNull());
+    }
+
+    void apiKeyPageAndQuotaState()
+    {
+        // Signed in with the Qwen account before the start: credentials and the local key
+        // are put into the keychain here, against a fake service this test controls.
+        FakeQwenService fake;
+        QVERIFY(fake.start());
+        fake.setApiKeys({QStringLiteral("sk-integration")});
+        m_home = std::make_unique<TestHome>();
+        QString localKey;
+        {
+            Settings settings;
+            CredentialStore store(settings);
+            Credentials c;
+            c.method = AuthMethod::OAuth;
+            c.accessToken = QStringLiteral("integration-access");
+            c.refreshToken = QStringLiteral("integration-refresh");
+            c.tokenType = QStringLiteral("Bearer");
+            c.expiresAt = QDateTime::currentDateTimeUtc().addSecs(3600);
+            bool saved = false;
+            waitFor([&](std::function<void()> done) {
+                store.save(c, [&saved, done](const KeychainResult &r) {
+                    saved = r.ok();
+                    done();
+                });
+            });
+            QVERIFY2(saved, "the keychain of the test session did not take the credentials");
+            LocalKey key(store.keychain());
+            waitFor([&](std::function<void()> done) {
+                key.load([done](bool, const QString &) { done(); });
+            });
+            localKey = key.value();
+            QVERIFY(!localKey.isEmpty());
+        }
+        const QString port = QString::number(freePort());
+        startApp({{QStringLiteral("LANG"), QStringLiteral("C.UTF-8")},
+                  {QStringLiteral("LC_ALL"), QStringLiteral("C.UTF-8")},
+                  {QStringLiteral("LANGUAGE"), QString()},
+                  {QStringLiteral("QWEN_BRIDGE_OAUTH_URL"), fake.baseUrl().toString()},
+                  {QStringLiteral("QWEN_BRIDGE_API_URL"), fake.apiBaseUrl().toString()},
+                  {QStringLiteral("QWEN_BRIDGE_PORT"), port}},
+                 QStringLiteral("qwen-bridge-quota.log"), {});
+        QString icon;
+        waitForIcon(&icon);
+        if (QTest::currentTestFailed())
+            return;
+        QTRY_VERIFY_WITH_TIMEOUT(iconShows(icon, qRgb(0x15, 0xa3, 0x4a)), 30000); // signed in
+
+        // Signed in with the account, the first item that can be chosen is the API key.
+        Window menu;
+        openMenu(icon, &menu);
+        if (QTest::currentTestFailed())
+            return;
+        QVERIFY(!screenshot(QStringLiteral("tray-menu-signed-in.png")).isNull());
+        chooseFromMenu(1);
+        Window dialog;
+        QTRY_VERIFY_WITH_TIMEOUT((dialog = findWindow([](const Window &w) {
+                                      return w.name == QStringLiteral("Sign in to Qwen");
+                                  })).geometry.isValid(),
+                                 30000);
+        QTest::qWait(300); // the focus frame settles
+        const QImage pageShot = screenshot(QStringLiteral("signin-apikey.png"));
+        QVERIFY2(distinctColours(pageShot, dialog.geometry) > 8, "the API-key page is blank");
+        typeInto(dialog, QStringLiteral("Escape"));
+        QTRY_VERIFY_WITH_TIMEOUT(!findWindow([](const Window &w) {
+                                      return w.name == QStringLiteral("Sign in to Qwen");
+                                  }).geometry.isValid(),
+                                 30000);
+
+        // The upstream says the quota is gone: the icon asks for attention.
+        fake.failNextChats(FakeChatFault::QuotaExceeded, 3);
+        QNetworkAccessManager nam;
+        for (int i = 0; i < 3; ++i) {
+            QNetworkRequest request(
+                QUrl(QStringLiteral("http://127.0.0.1:%1/v1/chat/completions").arg(port)));
+            request.setRawHeader("Authorization", "Bearer " + localKey.toUtf8());
+            request.setHeader(QNetworkRequest::ContentTypeHeader,
+                              QByteArrayLiteral("application/json"));
+            QNetworkReply *reply = nam.post(
+                request,
+                QByteArrayLiteral(
+                    R"({"model":"coder-model","messages":[{"role":"user","content":"hi"}]})"));
+            QSignalSpy finished(reply, &QNetworkReply::finished);
+            QVERIFY(finished.wait(30000));
+            QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 429);
+            reply->deleteLater();
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(iconShows(icon, qRgb(0xf5, 0x9e, 0x0b)), 30000); // attention
+        // One notification; a click on it opens the API-key page.
+        Window balloon;
+        QTRY_VERIFY_WITH_TIMEOUT((balloon =
+                                      [this] {
+                                          for (const Window &w : appWindows(40)) {
+                                              if (w.geometry.height() < 150 &&
+                                                  w.geometry.width() > 200)
+                                                  return w;
+                                          }
+                                          return Window();
+                                      }())
+                                     .geometry.isValid(),
+                                 30000);
+        QVERIFY(!screenshot(QStringLiteral("quota-notification.png")).isNull());
+        x(QStringLiteral("xdotool"),
+          {"mousemove", QString::number(balloon.geometry.center().x()),
+           QString::number(balloon.geometry.bottom() - 12), "click", "1"});
+        QTRY_VERIFY_WITH_TIMEOUT((dialog = findWindow([](const Window &w) {
+                                      return w.name == QStringLiteral("Sign in to Qwen");
+                                  })).geometry.isValid(),
+                                 30000);
+        typeInto(dialog, QStringLiteral("Escape"));
+        QTRY_VERIFY_WITH_TIMEOUT(!findWindow([](const Window &w) {
+                                      return w.name == QStringLiteral("Sign in to Qwen");
+                                  }).geometry.isValid(),
+                                 30000);
+        openMenu(icon, &menu);
+        if (QTest::currentTestFailed())
+            return;
+        QTest::qWait(300);
+        const QImage quotaShot = screenshot(QStringLiteral("tray-menu-quota.png"));
+        QVERIFY2(distinctColours(quotaShot, menu.geometry) > 8, "the quota menu is blank");
+        // "Use an API key instead…" is the first item that can be chosen.
+        chooseFromMenu(1);
+        QTRY_VERIFY_WITH_TIMEOUT((dialog = findWindow([](const Window &w) {
+                                      return w.name == QStringLiteral("Sign in to Qwen");
+                                  })).geometry.isValid(),
+                                 30000);
+        typeInto(dialog, QStringLiteral("Escape"));
+
+        // A key stored from a terminal: the running app switches at once, same proxy.
+        QProcessEnvironment env = m_home->environment();
+        env.insert(QStringLiteral("QWEN_BRIDGE_PORT"), port);
+        TestProcess login(env);
+        QTemporaryFile keyFile;
+        QVERIFY(keyFile.open());
+        keyFile.write("sk-integration\n");
+        keyFile.close();
+        login.setStandardInputFile(keyFile.fileName());
+        login.startBridge({QStringLiteral("login"), QStringLiteral("--api-key"),
+                           QStringLiteral("--base-url"), fake.apiBaseUrl().toString()});
+        QVERIFY2(login.finish(60000) == 0, login.output().constData());
+        QTRY_VERIFY_WITH_TIMEOUT(iconShows(icon, qRgb(0x15, 0xa3, 0x4a)), 30000);
+        openMenu(icon, &menu);
+        if (QTest::currentTestFailed())
+            return;
+        QTest::qWait(300);
+        QVERIFY(!screenshot(QStringLiteral("tray-menu-apikey.png")).isNull());
+        x(QStringLiteral("xdotool"), {"key", "Escape"});
+
+        // A second start hands over: no second icon, and it ends successfully.
+        TestProcess second(m_app.processEnvironment());
+        second.startBridge({});
+        QCOMPARE(second.finish(30000), 0);
+        QCOMPARE(m_app.state(), QProcess::Running);
     }
 
     void trayThatComesLater()
