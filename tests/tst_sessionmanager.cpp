@@ -262,6 +262,31 @@ private Q_SLOTS:
         QCOMPARE(waitAuth(*session, this).error, SessionError::SignedOut);
     }
 
+    // A cancelled "sign in again" leaves a dead session dead; renewals are not
+    // "another sign-in" (the quota notice survives them).
+    void cancelledSignInKeepsStateAndRenewalIsNotReplacement()
+    {
+        auto session = makeSession();
+        storeExpiredTokensAndLoad(*session);
+        QVERIFY(waitAuth(*session, this).ok());
+        QSignalSpy replaced(session.get(), &SessionManager::credentialsReplaced);
+        m_clock.ms = session->nextRefreshAt().toMSecsSinceEpoch() + 1;
+        const int refreshes = session->refreshCount();
+        session->checkNow();
+        QTRY_COMPARE(session->refreshCount(), refreshes + 1);
+        QCOMPARE(replaced.count(), 0);
+
+        m_fake->rejectNextRefreshes(1);
+        m_clock.ms = session->expiresAt().toMSecsSinceEpoch() + 1;
+        QCOMPARE(waitAuth(*session, this).error, SessionError::SignInRequired);
+        const QString reason = session->reason();
+        session->setSigningIn(true);
+        QCOMPARE(session->state(), SessionState::SigningIn);
+        session->setSigningIn(false);
+        QCOMPARE(session->state(), SessionState::SignInRequired);
+        QCOMPARE(session->reason(), reason);
+    }
+
     void stateNames()
     {
         QCOMPARE(SessionManager::stateName(SessionState::SignedIn), QStringLiteral("signed_in"));

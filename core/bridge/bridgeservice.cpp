@@ -10,6 +10,7 @@
 
 #include <QCoreApplication>
 #include <QLoggingCategory>
+#include <QMetaMethod>
 #include <QNetworkAccessManager>
 
 Q_LOGGING_CATEGORY(lcBridge, "qwenbridge.bridge")
@@ -85,6 +86,9 @@ QJsonObject BridgeService::handleControl(const QJsonObject &request)
     } else if (command == QLatin1String("logout")) {
         m_session->forget(tr("Signed out from the command line."));
     } else if (command == QLatin1String("show")) {
+        // A headless `serve` has nothing to show: the caller can say so.
+        reply.insert(QStringLiteral("shown"),
+                     isSignalConnected(QMetaMethod::fromSignal(&BridgeService::showRequested)));
         Q_EMIT showRequested();
     } else {
         reply.insert(QStringLiteral("ok"), false);

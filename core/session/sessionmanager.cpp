@@ -143,12 +143,14 @@ void SessionManager::load()
     });
 }
 
-void SessionManager::adopt(const Credentials &credentials)
+void SessionManager::adopt(const Credentials &credentials, bool replaced)
 {
     m_credentials = credentials;
     m_forced = false;
     armTimer();
     Q_EMIT credentialsChanged();
+    if (replaced)
+        Q_EMIT credentialsReplaced();
 }
 
 void SessionManager::armTimer()
@@ -179,10 +181,14 @@ void SessionManager::checkNow()
 
 void SessionManager::setSigningIn(bool on)
 {
-    if (on && m_state != SessionState::SigningIn)
+    if (on && m_state != SessionState::SigningIn) {
+        m_stateBeforeSigningIn = m_state;
+        m_reasonBeforeSigningIn = m_reason;
         setState(SessionState::SigningIn);
-    else if (!on && m_state == SessionState::SigningIn)
-        setState(m_credentials.isValid() ? SessionState::SignedIn : SessionState::SignedOut);
+    } else if (!on && m_state == SessionState::SigningIn) {
+        // A cancelled sign-in leaves things as they were (a dead session stays dead).
+        setState(m_stateBeforeSigningIn, m_reasonBeforeSigningIn);
+    }
 }
 
 void SessionManager::signIn(const Credentials &credentials, std::function<void(bool, QString)> done)
@@ -227,6 +233,7 @@ void SessionManager::forget(const QString &reason)
     m_saving = false;
     setState(SessionState::SignedOut, reason);
     Q_EMIT credentialsChanged();
+    Q_EMIT credentialsReplaced();
     answerWaiters();
 }
 
@@ -394,7 +401,7 @@ void SessionManager::saveRenewed(const Credentials &next)
         ++m_refreshCount;
         m_backoffMs = 0;
         m_lastTransient.clear();
-        adopt(next);
+        adopt(next, false);
         setState(SessionState::SignedIn);
         answerWaiters();
     });

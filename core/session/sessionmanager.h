@@ -98,6 +98,8 @@ public:
 Q_SIGNALS:
     void stateChanged(SessionState state, const QString &reason);
     void credentialsChanged();
+    // A different sign-in took over (sign-in, reload, sign-out); not emitted for renewals.
+    void credentialsReplaced();
 
 private:
     struct Waiter
@@ -107,7 +109,7 @@ private:
     };
 
     void setState(SessionState state, const QString &reason = {});
-    void adopt(const Credentials &credentials);
+    void adopt(const Credentials &credentials, bool replaced = true);
     void armTimer();
     void startRefresh();
     void onRefreshFinished(const TokenRefresher::Result &result);
@@ -125,6 +127,8 @@ private:
     Credentials m_credentials;
     SessionState m_state = SessionState::Starting;
     QString m_reason;
+    SessionState m_stateBeforeSigningIn = SessionState::SignedOut;
+    QString m_reasonBeforeSigningIn;
     QList<Waiter> m_waiters;
     QTimer m_refreshTimer; // fires at m_refreshAt
     QTimer m_watchdog;     // wall-clock check: timers do not count time spent suspended
