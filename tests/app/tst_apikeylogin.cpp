@@ -4,6 +4,7 @@
 #include "settings/settings.h"
 #include "testhome.h"
 #include "testprocess.h"
+#include "testtokens.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -27,13 +28,6 @@ class TestApiKeyLogin : public QObject
     quint16 m_port = 0;
     QString m_localKey;
 
-    static quint16 freePort()
-    {
-        QTcpServer probe;
-        probe.listen(QHostAddress::LocalHost, 0);
-        return probe.serverPort();
-    }
-
     // `login --api-key` with the key on standard input, as a person pipes it.
     int loginWithKey(const QByteArray &key, const QStringList &extra, QByteArray *output)
     {
@@ -48,22 +42,6 @@ class TestApiKeyLogin : public QObject
         if (output)
             *output = p.output();
         return code;
-    }
-
-    Credentials stored()
-    {
-        Settings settings;
-        CredentialStore store(settings);
-        Credentials c;
-        bool done = false;
-        store.load([&](const CredentialStore::LoadResult &r) {
-            c = r.credentials;
-            done = true;
-        });
-        QDeadlineTimer deadline(20000);
-        while (!done && !deadline.hasExpired())
-            QTest::qWait(5);
-        return c;
     }
 
     QJsonObject statusJson(QByteArray *raw = nullptr)
@@ -114,7 +92,7 @@ private Q_SLOTS:
         m_fake = std::make_unique<FakeQwenService>();
         QVERIFY(m_fake->start());
         m_fake->setApiKeys({QStringLiteral("sk-good-key")});
-        m_port = freePort();
+        m_port = freeLoopbackPort();
         qputenv("QWEN_BRIDGE_OAUTH_URL", m_fake->baseUrl().toString().toUtf8());
         qputenv("QWEN_BRIDGE_API_URL", m_fake->apiBaseUrl().toString().toUtf8());
         qputenv("QWEN_BRIDGE_PORT", QByteArray::number(m_port));
@@ -142,7 +120,7 @@ private Q_SLOTS:
                  2);
         QVERIFY2(out.contains("refused") && out.contains("region and plan"), out.constData());
         QVERIFY(out.contains("Nothing was stored"));
-        QCOMPARE(stored().method, AuthMethod::None);
+        QCOMPARE(storedCredentials().method, AuthMethod::None);
         QVERIFY(!out.contains("sk-wrong"));
     }
 
@@ -171,7 +149,7 @@ private Q_SLOTS:
                               {QStringLiteral("--base-url"), m_fake->apiBaseUrl().toString()},
                               &out),
                  0);
-        const Credentials c = stored();
+        const Credentials c = storedCredentials();
         QCOMPARE(c.method, AuthMethod::ApiKey);
         QCOMPARE(c.apiKey, QStringLiteral("sk-good-key"));
         QByteArray raw;

@@ -23,13 +23,6 @@ class TestOpenCode : public QObject
 {
     Q_OBJECT
 
-    static quint16 freePort()
-    {
-        QTcpServer probe;
-        probe.listen(QHostAddress::LocalHost, 0);
-        return probe.serverPort();
-    }
-
     // Runs a process to the end without blocking the event loop the fake lives in.
     static int run(QProcess &p, int timeoutMs)
     {
@@ -55,7 +48,7 @@ private Q_SLOTS:
         TestHome home;
         FakeQwenService fake;
         QVERIFY(fake.start());
-        const quint16 port = freePort();
+        const quint16 port = freeLoopbackPort();
         QProcessEnvironment env = home.environment();
         env.insert(QStringLiteral("QWEN_BRIDGE_OAUTH_URL"), fake.baseUrl().toString());
         env.insert(QStringLiteral("QWEN_BRIDGE_API_URL"), fake.apiBaseUrl().toString());

@@ -31,29 +31,6 @@ class TestServeProcess : public QObject
     quint16 m_port = 0;
     QString m_localKey;
 
-    static quint16 freePort()
-    {
-        QTcpServer probe;
-        probe.listen(QHostAddress::LocalHost, 0);
-        return probe.serverPort();
-    }
-
-    Credentials stored()
-    {
-        Settings settings;
-        CredentialStore store(settings);
-        Credentials c;
-        bool done = false;
-        store.load([&](const CredentialStore::LoadResult &r) {
-            c = r.credentials;
-            done = true;
-        });
-        QDeadlineTimer deadline(20000);
-        while (!done && !deadline.hasExpired())
-            QTest::qWait(5);
-        return c;
-    }
-
     bool store(const Credentials &c)
     {
         Settings settings;
@@ -128,7 +105,7 @@ private Q_SLOTS:
         m_home = std::make_unique<TestHome>();
         m_fake = std::make_unique<FakeQwenService>();
         QVERIFY(m_fake->start());
-        m_port = freePort();
+        m_port = freeLoopbackPort();
         qputenv("QWEN_BRIDGE_OAUTH_URL", m_fake->baseUrl().toString().toUtf8());
         qputenv("QWEN_BRIDGE_API_URL", m_fake->apiBaseUrl().toString().toUtf8());
         qputenv("QWEN_BRIDGE_PORT", QByteArray::number(m_port));
@@ -191,7 +168,7 @@ private Q_SLOTS:
         QVERIFY(ok > 50);
         QCOMPARE(m_fake->counters().expiredTokenRequests, 0);
         QCOMPARE(m_fake->counters().deadRefreshTokenUses, 0);
-        QCOMPARE(stored().refreshToken.toLatin1(), m_fake->lastRefreshToken());
+        QCOMPARE(storedCredentials().refreshToken.toLatin1(), m_fake->lastRefreshToken());
     }
 
     // kill -9 at moments around the renewal and its keychain write: whatever is stored
@@ -201,7 +178,7 @@ private Q_SLOTS:
         const QList<int> delaysMs = {0, 1, 3, 8, 15, 30, 60, 120};
         for (int delay : delaysMs) {
             QVERIFY(storeExpiredSignIn());
-            const QString before = stored().refreshToken;
+            const QString before = storedCredentials().refreshToken;
             TestProcess serve(m_env);
             bool renewed = false;
             auto conn =
@@ -211,7 +188,7 @@ private Q_SLOTS:
             QTest::qWait(delay);
             serve.killHard();
             disconnect(conn);
-            const Credentials after = stored();
+            const Credentials after = storedCredentials();
             QVERIFY2(after.isValid(),
                      qPrintable(QStringLiteral("nothing stored at %1 ms").arg(delay)));
             QVERIFY2(m_fake->isRefreshTokenLive(after.refreshToken.toLatin1()),
@@ -291,13 +268,13 @@ private Q_SLOTS:
         TestProcess noConfirm(m_env);
         noConfirm.startBridge({QStringLiteral("import")});
         QCOMPARE(noConfirm.finish(), 64); // not a terminal and no --yes: nothing done
-        QCOMPARE(stored().method, AuthMethod::None);
+        QCOMPARE(storedCredentials().method, AuthMethod::None);
 
         TestProcess import(m_env);
         import.startBridge({QStringLiteral("import"), QStringLiteral("--yes")});
         QCOMPARE(import.finish(), 0);
         QVERIFY(import.output().contains("signed out"));
-        QCOMPARE(stored().refreshToken, t.refreshToken);
+        QCOMPARE(storedCredentials().refreshToken, t.refreshToken);
         QFile kept(plugin);
         QVERIFY(kept.open(QIODevice::ReadOnly));
         QCOMPARE(kept.readAll(), pluginText); // left untouched
@@ -329,7 +306,7 @@ private Q_SLOTS:
         import2.startBridge({QStringLiteral("import"), QStringLiteral("--from"), qwen,
                              QStringLiteral("--yes"), QStringLiteral("--delete-original")});
         QCOMPARE(import2.finish(), 0);
-        QCOMPARE(stored().refreshToken, q.refreshToken);
+        QCOMPARE(storedCredentials().refreshToken, q.refreshToken);
         QVERIFY(!QFile::exists(qwen));
     }
 

@@ -1,9 +1,12 @@
 #include "testtokens.h"
 
+#include "credentials/credentialstore.h"
 #include "fakeqwenservice.h"
 #include "oauth/deviceauthorization.h"
+#include "settings/settings.h"
 
 #include <QDeadlineTimer>
+#include <QTcpServer>
 #include <QTest>
 
 TokenSet signInThroughDeviceFlow(FakeQwenService &fake, QNetworkAccessManager *nam)
@@ -31,4 +34,27 @@ TokenSet signInThroughDeviceFlow(FakeQwenService &fake, QNetworkAccessManager *n
     fake.setSendInterval(true);
     fake.setAutoApproveAfterPolls(-1);
     return tokens;
+}
+
+Credentials storedCredentials()
+{
+    Settings settings;
+    CredentialStore store(settings);
+    Credentials c;
+    bool done = false;
+    store.load([&](const CredentialStore::LoadResult &r) {
+        c = r.credentials;
+        done = true;
+    });
+    QDeadlineTimer deadline(20000);
+    while (!done && !deadline.hasExpired())
+        QTest::qWait(5);
+    return c;
+}
+
+quint16 freeLoopbackPort()
+{
+    QTcpServer probe;
+    probe.listen(QHostAddress::LocalHost, 0);
+    return probe.serverPort();
 }
