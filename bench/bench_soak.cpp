@@ -35,6 +35,8 @@ struct Sample
 {
     double t;
     qint64 rssKb;
+    qint64 anonKb; // RssAnon: heap, stacks, anonymous mappings
+    qint64 fileKb; // RssFile: pages of the executable and libraries in memory
     qint64 threads;
     int fds;
     qint64 done;
@@ -203,11 +205,11 @@ private:
     bool m_busy = false;
 };
 
-double mean(const std::vector<Sample> &v, size_t from, size_t to)
+double mean(const std::vector<Sample> &v, size_t from, size_t to, qint64 Sample::*field)
 {
     double sum = 0;
     for (size_t i = from; i < to; ++i)
-        sum += double(v[i].rssKb);
+        sum += double(v[i].*field);
     return to > from ? sum / double(to - from) : 0;
 }
 
@@ -273,12 +275,18 @@ int main(int argc, char **argv)
 
     std::vector<Sample> samples;
     auto sample = [&] {
-        const Sample s{double(nowUs() - start) / 1e6, bench::rssKb(pid), bench::threadCount(pid),
-                       bench::openFds(pid), totals.done()};
+        const Sample s{double(nowUs() - start) / 1e6,
+                       bench::rssKb(pid),
+                       bench::procStatusKb(pid, "RssAnon"),
+                       bench::procStatusKb(pid, "RssFile"),
+                       bench::threadCount(pid),
+                       bench::openFds(pid),
+                       totals.done()};
         samples.push_back(s);
-        std::printf("%7.0f %9.1f %7lld %5d %10lld %9lld %9lld %9lld %7lld %6lld\n", s.t,
-                    double(s.rssKb) / 1024.0, s.threads, s.fds, s.done, totals.completed,
-                    totals.droppedMid, totals.droppedEarly, totals.plain, totals.errors);
+        std::printf("%7.0f %9.1f %7.1f %7.1f %7lld %5d %10lld %9lld %9lld %9lld %7lld %6lld\n", s.t,
+                    double(s.rssKb) / 1024.0, double(s.anonKb) / 1024.0, double(s.fileKb) / 1024.0,
+                    s.threads, s.fds, s.done, totals.completed, totals.droppedMid,
+                    totals.droppedEarly, totals.plain, totals.errors);
         std::fflush(stdout);
     };
 
@@ -286,8 +294,9 @@ int main(int argc, char **argv)
                 "some events, 10%% dropped before the first byte, 10%% plain), RSS every %d s, "
                 "warm-up %d s.\n\n",
                 duration, inflight, sampleS, warmup);
-    std::printf("%7s %9s %7s %5s %10s %9s %9s %9s %7s %6s\n", "t (s)", "RSS (MB)", "threads", "fds",
-                "done", "complete", "drop-mid", "drop-early", "plain", "errors");
+    std::printf("%7s %9s %7s %7s %7s %5s %10s %9s %9s %9s %7s %6s\n", "t (s)", "RSS (MB)", "anon",
+                "file", "threads", "fds", "done", "complete", "drop-mid", "drop-early", "plain",
+                "errors");
     const qint64 rss0 = bench::rssKb(pid);
     sample();
 
@@ -335,8 +344,12 @@ int main(int argc, char **argv)
         return 0;
     }
     const size_t k = std::min<size_t>(3, (samples.size() - first) / 2);
-    const double atWarmup = mean(samples, first, first + k);
-    const double atEnd = mean(samples, samples.size() - k, samples.size());
+    const double atWarmup = mean(samples, first, first + k, &Sample::rssKb);
+    const double atEnd = mean(samples, samples.size() - k, samples.size(), &Sample::rssKb);
+    const double anonGrowth = mean(samples, samples.size() - k, samples.size(), &Sample::anonKb) -
+                              mean(samples, first, first + k, &Sample::anonKb);
+    const double fileGrowth = mean(samples, samples.size() - k, samples.size(), &Sample::fileKb) -
+                              mean(samples, first, first + k, &Sample::fileKb);
     qint64 maxAfter = 0;
     for (size_t i = first; i < samples.size(); ++i)
         maxAfter = std::max(maxAfter, samples[i].rssKb);
@@ -361,8 +374,11 @@ int main(int argc, char **argv)
                 "warm-up %.1f MB, %.1f MB idle after the drain.\n",
                 double(rss0) / 1024.0, atWarmup / 1024.0, k, samples[first].t, atEnd / 1024.0, k,
                 double(maxAfter) / 1024.0, double(idleRss) / 1024.0);
-    std::printf("Trend after the warm-up: %+.1f KB per minute (least squares over %zu samples).\n",
-                slopeKbPerS * 60.0, samples.size() - first);
+    std::printf("Trend after the warm-up: %+.1f KB per minute (least squares over %zu samples). "
+                "Of the growth, %+.2f MB anonymous memory (heap) and %+.2f MB pages of the "
+                "program and its libraries (RssFile).\n",
+                slopeKbPerS * 60.0, samples.size() - first, anonGrowth / 1024.0,
+                fileGrowth / 1024.0);
     if (parser.isSet(QStringLiteral("upstream"))) {
         QUrl counters(parser.value(QStringLiteral("upstream")));
         counters.setPath(QStringLiteral("/__fake/counters"));
