@@ -52,8 +52,9 @@ for t in "${TARGETS[@]}"; do
     log="$OUT/logs/$t.log"
     start=$(date +%s)
     rc=0
-    # -timeout: one input taking seconds is a finding too (a hang on hostile bytes).
-    "$bin" "${limit[@]}" -timeout=10 -rss_limit_mb=2048 -max_len="${FUZZ_MAX_LEN:-8192}" \
+    # -timeout: one input taking this long is a finding too (a hang on hostile bytes). Every
+    # input takes milliseconds; the margin is for a machine busy with other work.
+    "$bin" "${limit[@]}" -timeout=30 -rss_limit_mb=2048 -max_len="${FUZZ_MAX_LEN:-8192}" \
         -dict="$(dict_for "$t")" -artifact_prefix="$OUT/artifacts/$t/" -print_final_stats=1 \
         "$OUT/corpus/$t" "$FUZZ_SRC/corpus/$t" >"$log" 2>&1 || rc=$?
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
