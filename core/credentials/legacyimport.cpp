@@ -68,7 +68,8 @@ LegacyImport::Found LegacyImport::parse(const QByteArray &json, const QString &p
     QJsonValue expiry = o.value(QStringLiteral("expiry_date"));
     if (!expiry.isDouble())
         expiry = o.value(QStringLiteral("expires"));
-    if (expiry.isDouble() && expiry.toDouble() > 0)
+    if (expiry.isDouble() && expiry.toDouble() > 0 &&
+        expiry.toDouble() < 9223372036854775808.0) // beyond qint64: no usable expiry
         c.expiresAt = QDateTime::fromMSecsSinceEpoch(qint64(expiry.toDouble()), Qt::UTC);
     if (c.accessToken.isEmpty() && c.refreshToken.isEmpty()) {
         r.error = tr("%1 holds no token.").arg(path);
