@@ -1,0 +1,791 @@
+#include "http/httpclient.h"
+
+#include "http/httplog.h"
+
+#include <QSslSocket>
+#include <QTcpSocket>
+
+#include <limits>
+
+namespace {
+constexpr qsizetype kMaxHeadBytes = 64 * 1024;
+constexpr qint64 kPullBytes = 256 * 1024;
+
+bool isHttps(const QUrl &url)
+{
+    return url.scheme().compare(QLatin1String("https"), Qt::CaseInsensitive) == 0;
+}
+
+bool isTlsError(QAbstractSocket::SocketError e)
+{
+    return e == QAbstractSocket::SslHandshakeFailedError ||
+           e == QAbstractSocket::SslInternalError || e == QAbstractSocket::SslInvalidUserDataError;
+}
+
+bool parseLength(QByteArrayView text, qint64 *out)
+{
+    const QByteArrayView t = text.trimmed();
+    if (t.isEmpty() || t.size() > 18)
+        return false;
+    qint64 n = 0;
+    for (char c : t) {
+        if (c < '0' || c > '9')
+            return false;
+        n = n * 10 + (c - '0');
+    }
+    *out = n;
+    return true;
+}
+
+// A comma-separated header value contains token (case-insensitive).
+bool listContains(QByteArrayView value, QByteArrayView token)
+{
+    for (QByteArrayView part : QByteArray(value.toByteArray()).split(',')) {
+        if (part.trimmed().compare(token, Qt::CaseInsensitive) == 0)
+            return true;
+    }
+    return false;
+}
+} // namespace
+
+// --- HttpClientReply ---------------------------------------------------------------
+
+HttpClientReply::HttpClientReply(HttpClient *client, const HttpClientRequest &request,
+                                 QObject *parent)
+    : QObject(parent)
+    , m_client(client)
+    , m_request(request)
+    , m_chunked(std::numeric_limits<qint64>::max())
+{}
+
+HttpClientReply::~HttpClientReply()
+{
+    if (m_socket) {
+        m_socket->disconnect(this);
+        m_socket->abort(); // a child: deleted with us
+    }
+}
+
+QByteArray HttpClientReply::rawHeader(QByteArrayView name) const
+{
+    for (const auto &h : m_headers) {
+        if (QByteArrayView(h.first).compare(name, Qt::CaseInsensitive) == 0)
+            return h.second;
+    }
+    return {};
+}
+
+bool HttpClientReply::hasRawHeader(QByteArrayView name) const
+{
+    for (const auto &h : m_headers) {
+        if (QByteArrayView(h.first).compare(name, Qt::CaseInsensitive) == 0)
+            return true;
+    }
+    return false;
+}
+
+qint64 HttpClientReply::room() const
+{
+    if (m_readBufferSize <= 0)
+        return std::numeric_limits<qint64>::max();
+    return m_readBufferSize - m_body.size();
+}
+
+QByteArray HttpClientReply::read(qint64 maxSize)
+{
+    const bool wasFull = room() <= 0;
+    QByteArray out;
+    if (maxSize >= m_body.size()) {
+        out = std::exchange(m_body, QByteArray());
+    } else if (maxSize > 0) {
+        out = m_body.left(maxSize);
+        m_body.remove(0, maxSize);
+    }
+    if (wasFull && room() > 0)
+        schedulePump();
+    return out;
+}
+
+QByteArray HttpClientReply::readAll()
+{
+    return read(std::numeric_limits<qint64>::max());
+}
+
+void HttpClientReply::setReadBufferSize(qint64 bytes)
+{
+    m_readBufferSize = qMax<qint64>(0, bytes);
+    if (m_socket)
+        m_socket->setReadBufferSize(m_readBufferSize);
+    if (room() > 0)
+        schedulePump();
+}
+
+void HttpClientReply::abort()
+{
+    if (m_phase == Phase::Done)
+        return;
+    failWith(Error::Canceled, tr("The request was canceled."));
+}
+
+void HttpClientReply::start()
+{
+    const QUrl &url = m_request.url;
+    const bool https = isHttps(url);
+    if (!url.isValid() || url.host().isEmpty() ||
+        (!https && url.scheme().compare(QLatin1String("http"), Qt::CaseInsensitive) != 0)) {
+        // Reported from the event loop, so the caller has connected its slots by then.
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                failWith(
+                    Error::Protocol,
+                    tr("%1 is not an http or https address.").arg(m_request.url.toDisplayString()));
+            },
+            Qt::QueuedConnection);
+        return;
+    }
+    m_poolKey = url.scheme().toLower() + QLatin1String("://") + url.host().toLower() +
+                QLatin1Char(':') + QString::number(url.port(https ? 443 : 80));
+    m_inStart = true;
+    if (QTcpSocket *socket = m_client ? m_client->takeIdle(m_poolKey) : nullptr) {
+        attach(socket, true);
+        writeRequest();
+    } else {
+        openConnection();
+    }
+    m_inStart = false;
+}
+
+void HttpClientReply::attach(QTcpSocket *socket, bool reused)
+{
+    m_socket = socket;
+    m_reused = reused;
+    m_gotBytes = false;
+    m_eof = false;
+    socket->setParent(this);
+    socket->setReadBufferSize(m_readBufferSize);
+    connect(socket, &QTcpSocket::readyRead, this, &HttpClientReply::pump);
+    connect(socket, &QTcpSocket::disconnected, this, [this] {
+        m_eof = true;
+        if (m_phase == Phase::Connecting) {
+            // Closed during set-up. The error that says why (a TLS failure, say) may come
+            // right after this signal, so the verdict waits for the event loop.
+            QMetaObject::invokeMethod(
+                this,
+                [this] {
+                    failWith(m_sslErrors.isEmpty() ? Error::RemoteClosed : Error::Tls,
+                             m_sslErrors.isEmpty()
+                                 ? tr("The server closed the connection before it was set up.")
+                                 : m_sslErrors);
+                },
+                Qt::QueuedConnection);
+            return;
+        }
+        pump();
+    });
+    connect(socket, &QTcpSocket::errorOccurred, this, &HttpClientReply::onSocketError);
+    connect(socket, &QTcpSocket::bytesWritten, this, [this](qint64 n) {
+        m_bytesSent += n;
+        Q_EMIT uploadProgress(m_bytesSent, m_requestBytes);
+    });
+}
+
+void HttpClientReply::openConnection()
+{
+    const QUrl &url = m_request.url;
+    const bool https = isHttps(url);
+    const quint16 port = quint16(url.port(https ? 443 : 80));
+    if (https && !QSslSocket::supportsSsl()) {
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                failWith(Error::Tls, tr("TLS is not available on this system (no OpenSSL)."));
+            },
+            Qt::QueuedConnection);
+        return;
+    }
+    QTcpSocket *socket = nullptr;
+    if (https) {
+        auto *ssl = new QSslSocket(this);
+        connect(ssl, &QSslSocket::encrypted, this, &HttpClientReply::writeRequest);
+        connect(ssl, &QSslSocket::sslErrors, this, [this](const QList<QSslError> &errors) {
+            QStringList texts;
+            for (const QSslError &e : errors)
+                texts << e.errorString();
+            m_sslErrors = texts.join(QLatin1String("; "));
+        });
+        socket = ssl;
+    } else {
+        socket = new QTcpSocket(this);
+        connect(socket, &QTcpSocket::connected, this, &HttpClientReply::writeRequest);
+    }
+    attach(socket, false);
+    if (m_client)
+        ++m_client->m_opened;
+    if (https)
+        static_cast<QSslSocket *>(socket)->connectToHostEncrypted(url.host(), port);
+    else
+        socket->connectToHost(url.host(), port);
+}
+
+void HttpClientReply::writeRequest()
+{
+    if (!m_socket || m_phase == Phase::Done)
+        return;
+    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    const QUrl &url = m_request.url;
+    QByteArray target = url.path(QUrl::FullyEncoded).toLatin1();
+    if (target.isEmpty())
+        target = "/";
+    if (url.hasQuery())
+        target += '?' + url.query(QUrl::FullyEncoded).toLatin1();
+    QByteArray host = url.host(QUrl::FullyEncoded).toLatin1();
+    if (host.contains(':'))
+        host = '[' + host + ']';
+    const int port = url.port(-1);
+    if (port != -1 && port != (isHttps(url) ? 443 : 80))
+        host += ':' + QByteArray::number(port);
+
+    QByteArray head;
+    head.reserve(256 + m_request.headers.size() * 64);
+    head += m_request.method + ' ' + target + " HTTP/1.1\r\nHost: " + host + "\r\n";
+    for (const auto &h : std::as_const(m_request.headers))
+        head += h.first + ": " + h.second + "\r\n";
+    const QByteArray &method = m_request.method;
+    if (!m_request.body.isEmpty() || method == "POST" || method == "PUT" || method == "PATCH")
+        head += "Content-Length: " + QByteArray::number(m_request.body.size()) + "\r\n";
+    head += "\r\n";
+
+    m_phase = Phase::Head;
+    m_requestBytes = head.size() + m_request.body.size();
+    m_bytesSent = 0;
+    if (m_request.body.size() <= 64 * 1024) {
+        head += m_request.body; // one write for the usual small request
+        m_socket->write(head);
+    } else {
+        m_socket->write(head);
+        m_socket->write(m_request.body);
+    }
+    // Out now rather than on the next turn of the event loop.
+    m_socket->flush();
+    // Anything already waiting (a stale pooled connection's close) is looked at now.
+    if (m_socket->bytesAvailable() > 0 || m_socket->state() != QAbstractSocket::ConnectedState)
+        schedulePump();
+}
+
+void HttpClientReply::schedulePump()
+{
+    if (m_pumpQueued || m_phase == Phase::Done)
+        return;
+    m_pumpQueued = true;
+    QMetaObject::invokeMethod(this, &HttpClientReply::pump, Qt::QueuedConnection);
+}
+
+bool HttpClientReply::pull()
+{
+    if (!m_socket)
+        return false;
+    const qint64 n = m_socket->bytesAvailable();
+    if (n <= 0)
+        return false;
+    // In the body, no more than the caller has room for: the rest stays in the socket.
+    const qint64 limit = m_phase == Phase::Body ? qMin(kPullBytes, room()) : kPullBytes;
+    m_in += m_socket->read(qMin(n, limit));
+    m_gotBytes = true;
+    return true;
+}
+
+void HttpClientReply::pump()
+{
+    m_pumpQueued = false;
+    if (m_inPump || m_phase == Phase::Connecting || m_phase == Phase::Done)
+        return;
+    m_inPump = true;
+    bool meta = false;
+    bool grew = false;
+    bool done = false;
+    bool atEnd = false;
+    QString failure;
+    while (!done && failure.isEmpty()) {
+        if (m_phase == Phase::Head) {
+            switch (parseHead(&failure)) {
+            case HeadStep::Final:
+                meta = true;
+                done = m_framing == Framing::None;
+                continue;
+            case HeadStep::Interim:
+            case HeadStep::Failed:
+                continue;
+            case HeadStep::NeedMore:
+                break;
+            }
+            if (!pull()) {
+                atEnd = m_eof;
+                break;
+            }
+            continue;
+        }
+        // The body: read only while the caller keeps up.
+        if (room() <= 0)
+            break;
+        if (!m_in.isEmpty()) {
+            done = consumeBody(&grew, &failure);
+            continue;
+        }
+        if (!pull()) {
+            atEnd = m_eof;
+            break;
+        }
+    }
+    m_inPump = false;
+
+    QPointer<HttpClientReply> self(this);
+    if (meta) {
+        Q_EMIT metaDataChanged();
+        if (!self || m_phase == Phase::Done)
+            return;
+    }
+    if (grew) {
+        Q_EMIT readyRead();
+        if (!self || m_phase == Phase::Done)
+            return;
+    }
+    if (!failure.isEmpty())
+        failWith(Error::Protocol, failure);
+    else if (done)
+        complete();
+    else if (atEnd)
+        onEndOfInput();
+}
+
+// Parses the status line and header fields once the blank line has arrived.
+HttpClientReply::HeadStep HttpClientReply::parseHead(QString *failure)
+{
+    // Lines already seen are not scanned again when the head arrives in pieces.
+    qsizetype end = -1;
+    qsizetype pos = m_headScan;
+    for (;;) {
+        const qsizetype nl = m_in.indexOf('\n', pos);
+        if (nl < 0)
+            break;
+        if (pos > 0 && (nl == pos || (nl == pos + 1 && m_in.at(pos) == '\r'))) {
+            end = nl + 1;
+            break;
+        }
+        pos = nl + 1;
+    }
+    m_headScan = pos;
+    if (end < 0) {
+        if (m_in.size() > kMaxHeadBytes) {
+            *failure = tr("The server's answer has a header larger than %1 KiB.")
+                           .arg(kMaxHeadBytes / 1024);
+            return HeadStep::Failed;
+        }
+        return HeadStep::NeedMore;
+    }
+    if (end > kMaxHeadBytes) {
+        *failure =
+            tr("The server's answer has a header larger than %1 KiB.").arg(kMaxHeadBytes / 1024);
+        return HeadStep::Failed;
+    }
+
+    const QList<QByteArray> lines = m_in.left(end).split('\n');
+    m_in.remove(0, end);
+    m_headScan = 0;
+    auto chopCR = [](QByteArray line) {
+        if (line.endsWith('\r'))
+            line.chop(1);
+        return line;
+    };
+
+    const QByteArray statusLine = chopCR(lines.first());
+    // HTTP/1.x SP 3DIGIT [SP reason]
+    if (statusLine.size() < 12 || !statusLine.startsWith("HTTP/1.") || statusLine.at(8) != ' ' ||
+        (statusLine.at(7) != '0' && statusLine.at(7) != '1') ||
+        (statusLine.size() > 12 && statusLine.at(12) != ' ')) {
+        *failure = tr("The server did not answer with HTTP/1.x.");
+        return HeadStep::Failed;
+    }
+    int status = 0;
+    for (int i = 9; i < 12; ++i) {
+        const char c = statusLine.at(i);
+        if (c < '0' || c > '9') {
+            *failure = tr("The server's answer has no valid status code.");
+            return HeadStep::Failed;
+        }
+        status = status * 10 + (c - '0');
+    }
+    if (status < 100) {
+        *failure = tr("The server's answer has no valid status code.");
+        return HeadStep::Failed;
+    }
+
+    HttpHeaders headers;
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const QByteArray line = chopCR(lines.at(i));
+        if (line.isEmpty())
+            break;
+        if (line.front() == ' ' || line.front() == '\t') {
+            // Obsolete line folding: part of the previous value.
+            if (headers.isEmpty()) {
+                *failure = tr("The server's answer has a malformed header.");
+                return HeadStep::Failed;
+            }
+            headers.last().second += ' ' + line.trimmed();
+            continue;
+        }
+        const qsizetype colon = line.indexOf(':');
+        if (colon <= 0 || line.left(colon).contains(' ') || line.left(colon).contains('\t')) {
+            *failure = tr("The server's answer has a malformed header.");
+            return HeadStep::Failed;
+        }
+        headers.append({line.left(colon).toLower(), line.mid(colon + 1).trimmed()});
+    }
+
+    if (status < 200) {
+        if (status == 101) {
+            *failure = tr("The server switched protocols, which this request did not ask for.");
+            return HeadStep::Failed;
+        }
+        return HeadStep::Interim; // 100 Continue, 103 Early Hints…: the final answer follows
+    }
+
+    m_status = status;
+    m_minorVersion = statusLine.at(7) - '0';
+    m_headers = std::move(headers);
+
+    const QByteArray connection = rawHeader("connection");
+    m_keepAlive = m_minorVersion >= 1 ? !listContains(connection, "close")
+                                      : listContains(connection, "keep-alive");
+
+    m_phase = Phase::Body;
+    if (m_request.method == "HEAD" || status == 204 || status == 304) {
+        m_framing = Framing::None;
+        return HeadStep::Final;
+    }
+    if (hasRawHeader("transfer-encoding")) {
+        const QList<QByteArray> codings = rawHeader("transfer-encoding").split(',');
+        if (codings.last().trimmed().compare("chunked", Qt::CaseInsensitive) == 0) {
+            m_framing = Framing::Chunked;
+            m_chunked.reset();
+        } else {
+            m_framing = Framing::UntilClose;
+            m_keepAlive = false;
+        }
+        return HeadStep::Final;
+    }
+    if (hasRawHeader("content-length")) {
+        qint64 length = -1;
+        for (const auto &h : std::as_const(m_headers)) {
+            if (h.first != "content-length")
+                continue;
+            qint64 n = 0;
+            if (!parseLength(h.second, &n) || (length >= 0 && n != length)) {
+                *failure = tr("The server's answer has an invalid Content-Length.");
+                return HeadStep::Failed;
+            }
+            length = n;
+        }
+        m_remaining = length;
+        m_framing = length == 0 ? Framing::None : Framing::Length;
+        return HeadStep::Final;
+    }
+    m_framing = Framing::UntilClose;
+    m_keepAlive = false;
+    return HeadStep::Final;
+}
+
+// Moves body bytes from m_in to m_body. Returns true at the end of the body; sets
+// *failure on a malformed chunked body.
+bool HttpClientReply::consumeBody(bool *grew, QString *failure)
+{
+    switch (m_framing) {
+    case Framing::Length: {
+        const qint64 take = qMin<qint64>(m_in.size(), m_remaining);
+        if (take == m_in.size() && m_body.isEmpty()) {
+            m_body = std::exchange(m_in, QByteArray());
+        } else {
+            m_body += QByteArrayView(m_in).first(take);
+            m_in.remove(0, take);
+        }
+        m_remaining -= take;
+        *grew = *grew || take > 0;
+        if (m_remaining > 0)
+            return false;
+        if (!m_in.isEmpty())
+            m_keepAlive = false; // more than the server announced
+        return true;
+    }
+    case Framing::Chunked: {
+        const qsizetype before = m_body.size();
+        qsizetype consumed = 0;
+        const ChunkedDecoder::Result r = m_chunked.feed(m_in, &m_body, &consumed);
+        m_in.remove(0, consumed);
+        *grew = *grew || m_body.size() > before;
+        if (r == ChunkedDecoder::Result::Error) {
+            *failure = tr("The server sent a malformed chunked body.");
+            return false;
+        }
+        if (r != ChunkedDecoder::Result::Done)
+            return false;
+        if (!m_in.isEmpty())
+            m_keepAlive = false;
+        return true;
+    }
+    case Framing::UntilClose:
+        if (m_body.isEmpty())
+            m_body = std::exchange(m_in, QByteArray());
+        else
+            m_body += std::exchange(m_in, QByteArray());
+        *grew = true;
+        return false;
+    case Framing::None:
+        break;
+    }
+    return true;
+}
+
+void HttpClientReply::onEndOfInput()
+{
+    if (m_phase == Phase::Done)
+        return;
+    if (m_phase == Phase::Body && m_framing == Framing::UntilClose && m_error == Error::None) {
+        complete();
+        return;
+    }
+    if (m_phase == Phase::Head && !m_gotBytes && m_reused && !m_resent) {
+        // The server closed a keep-alive connection as we reused it: one fresh attempt.
+        qCDebug(lcHttp) << "pooled connection to" << m_poolKey << "was closed; reconnecting";
+        detachSocket(false);
+        m_resent = true;
+        m_reused = false;
+        m_in.clear();
+        m_headScan = 0;
+        m_error = Error::None;
+        m_errorString.clear();
+        m_phase = Phase::Connecting;
+        openConnection();
+        return;
+    }
+    if (m_error != Error::None) {
+        failWith(m_error, m_errorString);
+        return;
+    }
+    failWith(Error::RemoteClosed,
+             m_phase == Phase::Head
+                 ? tr("The server closed the connection without answering.")
+                 : tr("The server closed the connection before the answer was complete."));
+}
+
+void HttpClientReply::onSocketError()
+{
+    if (!m_socket || m_phase == Phase::Done)
+        return;
+    const QAbstractSocket::SocketError e = m_socket->error();
+    Error mapped = Error::Network;
+    QString text = m_socket->errorString();
+    if (e == QAbstractSocket::HostNotFoundError) {
+        mapped = Error::HostNotFound;
+    } else if (e == QAbstractSocket::ConnectionRefusedError) {
+        mapped = Error::ConnectionRefused;
+    } else if (isTlsError(e)) {
+        mapped = Error::Tls;
+        if (!m_sslErrors.isEmpty())
+            text = m_sslErrors;
+    } else if (e == QAbstractSocket::RemoteHostClosedError) {
+        mapped = Error::None; // the end of input; what it means depends on the framing
+    }
+    if (m_phase == Phase::Connecting) {
+        failWith(mapped == Error::None ? Error::RemoteClosed : mapped, text);
+        return;
+    }
+    if (mapped != Error::None && m_error == Error::None) {
+        // Kept until what arrived before the error has been read.
+        m_error = mapped;
+        m_errorString = text;
+    }
+    m_eof = true;
+    pump();
+}
+
+void HttpClientReply::complete()
+{
+    if (m_phase == Phase::Done)
+        return;
+    const bool reusable = m_keepAlive && m_in.isEmpty() && !m_eof && m_socket &&
+                          m_socket->bytesAvailable() == 0 &&
+                          m_socket->state() == QAbstractSocket::ConnectedState;
+    m_phase = Phase::Done;
+    m_error = Error::None;
+    m_errorString.clear();
+    detachSocket(reusable);
+    emitFinished();
+}
+
+void HttpClientReply::failWith(Error error, const QString &message)
+{
+    if (m_phase == Phase::Done)
+        return;
+    m_phase = Phase::Done;
+    m_error = error;
+    m_errorString = message;
+    detachSocket(false);
+    emitFinished();
+}
+
+void HttpClientReply::emitFinished()
+{
+    if (m_inStart) {
+        // Ended inside HttpClient::send() (a write that failed at once): the caller has
+        // not connected to finished() yet.
+        QMetaObject::invokeMethod(
+            this, [this] { Q_EMIT finished(); }, Qt::QueuedConnection);
+        return;
+    }
+    Q_EMIT finished();
+}
+
+void HttpClientReply::detachSocket(bool reusable)
+{
+    if (!m_socket)
+        return;
+    QTcpSocket *socket = m_socket;
+    m_socket = nullptr;
+    socket->disconnect(this);
+    if (reusable && m_client) {
+        m_client->putIdle(m_poolKey, socket);
+        return;
+    }
+    socket->abort();
+    socket->deleteLater();
+}
+
+// --- HttpClient ----------------------------------------------------------------------
+
+HttpClient::HttpClient(QObject *parent)
+    : QObject(parent)
+{
+    m_clock.start();
+    connect(&m_sweepTimer, &QTimer::timeout, this, &HttpClient::sweep);
+}
+
+HttpClient::~HttpClient()
+{
+    closeIdleConnections();
+}
+
+HttpClientReply *HttpClient::send(const HttpClientRequest &request, QObject *parent)
+{
+    auto *reply = new HttpClientReply(this, request, parent);
+    reply->start();
+    return reply;
+}
+
+void HttpClient::setIdleTimeoutMs(int ms)
+{
+    m_idleTimeoutMs = qMax(0, ms);
+}
+
+int HttpClient::idleConnectionCount() const
+{
+    int n = 0;
+    for (const QList<Idle> &list : m_idle)
+        n += int(list.size());
+    return n;
+}
+
+void HttpClient::closeIdleConnections()
+{
+    for (const QList<Idle> &list : std::as_const(m_idle)) {
+        for (const Idle &e : list) {
+            e.socket->disconnect(this);
+            e.socket->abort();
+            e.socket->deleteLater();
+        }
+    }
+    m_idle.clear();
+    m_sweepTimer.stop();
+}
+
+QTcpSocket *HttpClient::takeIdle(const QString &key)
+{
+    auto it = m_idle.find(key);
+    if (it == m_idle.end())
+        return nullptr;
+    QTcpSocket *found = nullptr;
+    QList<Idle> &list = it.value();
+    while (!list.isEmpty() && !found) {
+        // The most recently used first: the least likely to have been closed by now.
+        const Idle e = list.takeLast();
+        e.socket->disconnect(this);
+        if (e.socket->state() == QAbstractSocket::ConnectedState &&
+            e.socket->bytesAvailable() == 0 && m_clock.elapsed() - e.since < m_idleTimeoutMs) {
+            found = e.socket;
+        } else {
+            e.socket->abort();
+            e.socket->deleteLater();
+        }
+    }
+    if (list.isEmpty())
+        m_idle.erase(it);
+    return found;
+}
+
+void HttpClient::putIdle(const QString &key, QTcpSocket *socket)
+{
+    QList<Idle> &list = m_idle[key];
+    if (list.size() >= m_maxIdlePerHost || m_idleTimeoutMs == 0) {
+        if (list.isEmpty())
+            m_idle.remove(key);
+        socket->abort();
+        socket->deleteLater();
+        return;
+    }
+    socket->setParent(this);
+    // Anything from an idle connection (data nobody asked for, the server closing it)
+    // makes it useless for the next request.
+    auto drop = [this, socket] { dropIdle(socket); };
+    connect(socket, &QTcpSocket::readyRead, this, drop);
+    connect(socket, &QTcpSocket::disconnected, this, drop);
+    connect(socket, &QTcpSocket::errorOccurred, this, drop);
+    list.append({socket, m_clock.elapsed()});
+    if (!m_sweepTimer.isActive())
+        m_sweepTimer.start(qBound(20, m_idleTimeoutMs / 2, 5000));
+}
+
+void HttpClient::dropIdle(QTcpSocket *socket)
+{
+    for (auto it = m_idle.begin(); it != m_idle.end(); ++it) {
+        QList<Idle> &list = it.value();
+        for (qsizetype i = 0; i < list.size(); ++i) {
+            if (list.at(i).socket != socket)
+                continue;
+            list.removeAt(i);
+            if (list.isEmpty())
+                m_idle.erase(it);
+            socket->disconnect(this);
+            socket->abort();
+            socket->deleteLater();
+            return;
+        }
+    }
+}
+
+void HttpClient::sweep()
+{
+    const qint64 now = m_clock.elapsed();
+    for (auto it = m_idle.begin(); it != m_idle.end();) {
+        QList<Idle> &list = it.value();
+        list.removeIf([&](const Idle &e) {
+            if (now - e.since < m_idleTimeoutMs)
+                return false;
+            e.socket->disconnect(this);
+            e.socket->abort();
+            e.socket->deleteLater();
+            return true;
+        });
+        it = list.isEmpty() ? m_idle.erase(it) : std::next(it);
+    }
+    if (m_idle.isEmpty())
+        m_sweepTimer.stop();
+}

@@ -1,0 +1,175 @@
+#pragma once
+
+#include "http/chunkeddecoder.h"
+#include "http/httprequest.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QList>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+#include <QUrl>
+
+class QTcpSocket;
+class HttpClient;
+
+// One request for HttpClient. Host and Content-Length are written by the client.
+struct HttpClientRequest
+{
+    QByteArray method = QByteArrayLiteral("GET");
+    QUrl url; // http or https
+    HttpHeaders headers;
+    QByteArray body;
+};
+
+// The answer to one HttpClientRequest, read as it arrives. Signals come in the order
+// metaDataChanged (status and headers known), readyRead (more body), finished (complete,
+// failed or aborted; buffered body may still be read after it). The caller owns the reply.
+class HttpClientReply : public QObject
+{
+    Q_OBJECT
+public:
+    enum class Error {
+        None,
+        HostNotFound,      // the name did not resolve
+        ConnectionRefused, // nobody listens there
+        Tls,               // the TLS handshake failed (certificate, protocol)
+        RemoteClosed,      // the connection ended before the answer was complete
+        Protocol,          // the server's answer is not HTTP/1.x we can read
+        Canceled,          // abort()
+        Network            // any other socket error
+    };
+    Q_ENUM(Error)
+
+    ~HttpClientReply() override;
+
+    int status() const { return m_status; }                  // 0 until the head has arrived
+    const HttpHeaders &headers() const { return m_headers; } // names lower-cased
+    QByteArray rawHeader(QByteArrayView name) const;
+    bool hasRawHeader(QByteArrayView name) const;
+
+    qint64 bytesAvailable() const { return m_body.size(); }
+    QByteArray read(qint64 maxSize);
+    QByteArray readAll();
+    // At most this many body bytes wait in the reply (0: no limit). When the buffer is
+    // full the reply stops reading the socket, so TCP pushes back on the server.
+    void setReadBufferSize(qint64 bytes);
+
+    bool isFinished() const { return m_phase == Phase::Done; }
+    Error error() const { return m_error; }
+    QString errorString() const { return m_errorString; }
+    // The request went out on a connection an earlier request had used.
+    bool usedPooledConnection() const { return m_reused; }
+
+    // Ends the request at once: the connection is closed, error() is Canceled and
+    // finished() is emitted (unless the reply had already finished).
+    void abort();
+
+Q_SIGNALS:
+    void metaDataChanged();
+    void readyRead();
+    void uploadProgress(qint64 sent, qint64 total);
+    void finished();
+
+private:
+    friend class HttpClient;
+    enum class Phase { Connecting, Head, Body, Done };
+    enum class Framing { None, Length, Chunked, UntilClose };
+    enum class HeadStep { NeedMore, Interim, Final, Failed };
+
+    HttpClientReply(HttpClient *client, const HttpClientRequest &request, QObject *parent);
+    void start();
+    void attach(QTcpSocket *socket, bool reused);
+    void openConnection();
+    void writeRequest();
+    void pump();
+    void schedulePump();
+    bool pull();
+    HeadStep parseHead(QString *failure);
+    bool consumeBody(bool *grew, QString *failure);
+    void onEndOfInput();
+    void onSocketError();
+    void complete();
+    void emitFinished();
+    void failWith(Error error, const QString &message);
+    void detachSocket(bool reusable);
+    qint64 room() const;
+
+    QPointer<HttpClient> m_client;
+    HttpClientRequest m_request;
+    QString m_poolKey;
+    QTcpSocket *m_socket = nullptr;
+    bool m_reused = false;
+    bool m_resent = false;
+    Phase m_phase = Phase::Connecting;
+    Framing m_framing = Framing::None;
+    QByteArray m_in;          // raw bytes from the socket not yet parsed
+    QByteArray m_body;        // decoded body bytes for the caller
+    qsizetype m_headScan = 0; // where parseHead() goes on looking for the blank line
+    qint64 m_remaining = 0;
+    qint64 m_readBufferSize = 0;
+    qint64 m_requestBytes = 0;
+    qint64 m_bytesSent = 0;
+    ChunkedDecoder m_chunked;
+    int m_status = 0;
+    int m_minorVersion = 1;
+    bool m_keepAlive = true;
+    bool m_gotBytes = false; // any response byte on this connection
+    bool m_eof = false;      // the socket has ended; what is buffered is all there is
+    bool m_pumpQueued = false;
+    bool m_inPump = false;
+    bool m_inStart = false;
+    Error m_error = Error::None;
+    QString m_errorString;
+    QString m_sslErrors;
+    HttpHeaders m_headers;
+};
+
+// An HTTP/1.1 client for the proxy's upstream leg, on sockets in the calling thread.
+//
+// Written by hand because QNetworkAccessManager does not fit a proxy with many long
+// streams: Qt 6.4 opens at most six connections per host and queues the rest (a stream
+// lasts minutes), and each request crosses to a worker thread and back, which costs more
+// CPU per request than everything else the proxy does. Here every request gets a
+// connection of its own at once; finished connections wait in a keep-alive pool.
+class HttpClient : public QObject
+{
+    Q_OBJECT
+public:
+    explicit HttpClient(QObject *parent = nullptr);
+    ~HttpClient() override;
+
+    // Starts the request; the reply is a child of parent (or of nobody).
+    HttpClientReply *send(const HttpClientRequest &request, QObject *parent = nullptr);
+
+    // Idle keep-alive connections are closed after this long (default 30 s).
+    void setIdleTimeoutMs(int ms);
+    int idleTimeoutMs() const { return m_idleTimeoutMs; }
+    // At most this many idle connections are kept per scheme, host and port.
+    void setMaxIdlePerHost(int n) { m_maxIdlePerHost = n; }
+
+    int idleConnectionCount() const;
+    quint64 connectionsOpened() const { return m_opened; }
+    void closeIdleConnections();
+
+private:
+    friend class HttpClientReply;
+    struct Idle
+    {
+        QTcpSocket *socket;
+        qint64 since;
+    };
+
+    QTcpSocket *takeIdle(const QString &key);
+    void putIdle(const QString &key, QTcpSocket *socket);
+    void dropIdle(QTcpSocket *socket);
+    void sweep();
+
+    QHash<QString, QList<Idle>> m_idle;
+    QTimer m_sweepTimer;
+    QElapsedTimer m_clock;
+    int m_idleTimeoutMs = 30000;
+    int m_maxIdlePerHost = 128;
+    quint64 m_opened = 0;
+};
