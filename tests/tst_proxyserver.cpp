@@ -12,6 +12,7 @@
 #include "proxy/upstreamforwarder.h"
 #include "session/sessionmanager.h"
 #include "testhome.h"
+#include "testtls.h"
 
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
@@ -23,6 +24,7 @@
 #include <QPointer>
 #include <QRegularExpression>
 #include <QSignalSpy>
+#include <QSslServer>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
@@ -498,6 +500,7 @@ private Q_SLOTS:
     void dnsFailure_data();
     void dnsFailure();
     void tlsFailure();
+    void tlsSelfSignedUpstream();
     void connectionRefused();
 };
 
@@ -1844,6 +1847,37 @@ void TestProxyServer::tlsFailure()
     QCOMPARE(r.code(), QStringLiteral("upstream_tls"));
     QVERIFY2(r.message().contains(QStringLiteral("secure connection")), qPrintable(r.message()));
     QCOMPARE(fakeChats(), 0);
+}
+
+void TestProxyServer::tlsSelfSignedUpstream()
+{
+    // A real TLS server whose certificate nobody vouches for.
+    QSslServer upstream;
+    upstream.setSslConfiguration(selfSignedServerConfiguration());
+    QVERIFY(upstream.listen(QHostAddress::LocalHost, 0));
+    int requestBytes = 0;
+    connect(&upstream, &QSslServer::pendingConnectionAvailable, this, [&] {
+        while (QTcpSocket *s = upstream.nextPendingConnection())
+            connect(s, &QTcpSocket::readyRead, s,
+                    [s, &requestBytes] { requestBytes += int(s->readAll().size()); });
+    });
+
+    for (bool stream : {false, true}) {
+        signInWithDeviceFlow(QStringLiteral("https://127.0.0.1:%1").arg(upstream.serverPort()));
+        const RawResponse r = postChat(chatBody(stream));
+        QVERIFY(r.complete);
+        QCOMPARE(r.status, 502);
+        QCOMPARE(r.code(), QStringLiteral("upstream_tls"));
+        QVERIFY2(r.message().contains(QStringLiteral("secure connection")),
+                 qPrintable(r.message()));
+        QVERIFY2(mentionsSelfSigned(r.message()), qPrintable(r.message()));
+    }
+    QCOMPARE(requestBytes, 0); // not a byte of the request (or its token) went out
+
+    // Back on a trusted upstream, the next request works: no restart needed.
+    signInWithDeviceFlow();
+    const RawResponse after = postChat(chatBody(false));
+    QCOMPARE(after.status, 200);
 }
 
 void TestProxyServer::connectionRefused()

@@ -1,8 +1,8 @@
-// UpstreamForwarder: the pool of QNetworkAccessManagers that keeps Qt 6.4's limit of six
-// HTTP/1.1 connections per host and port (per manager) from queueing streams, and the
-// proof against the real proxy: 64 streams to one plain-HTTP upstream all flow at once.
+// UpstreamForwarder against the real proxy: 64 streams to one plain-HTTP upstream all flow
+// at once (no six-per-host queue), and their connections are kept alive and reused.
 #include "bridge/bridgeservice.h"
 #include "fakeqwenservice.h"
+#include "http/httpclient.h"
 #include "oauth/deviceauthorization.h"
 #include "proxy/localkey.h"
 #include "proxy/proxyserver.h"
@@ -14,8 +14,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QSet>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -107,13 +105,6 @@ private Q_SLOTS:
     void initTestCase();
     void cleanupTestCase();
 
-    // the pool on its own
-    void poolGrowsPastSix();
-    void poolPicksTheLeastLoaded();
-    void poolReusesManagers();
-    void releaseNeverGoesNegative();
-
-    // through the running proxy
     void sixtyFourStreamsFlowAtOnce();
     void sixtyFourPlainRequestsInFlightAtOnce();
 };
@@ -171,86 +162,6 @@ void TestUpstreamForwarder::signIn()
     QVERIFY(**done);
 }
 
-// --- the pool ---------------------------------------------------------------------------------
-
-void TestUpstreamForwarder::poolGrowsPastSix()
-{
-    UpstreamForwarder pool(nullptr, nullptr, nullptr);
-    QCOMPARE(pool.managerCount(), 0);
-    QHash<QNetworkAccessManager *, int> perManager;
-    for (int i = 0; i < 6; ++i)
-        ++perManager[pool.acquireManager()];
-    // Six requests fit one manager's six connections.
-    QCOMPARE(pool.managerCount(), 1);
-    QCOMPARE(perManager.size(), 1);
-    // The seventh would wait in that manager's queue: it gets a manager of its own.
-    QNetworkAccessManager *seventh = pool.acquireManager();
-    QVERIFY(!perManager.contains(seventh));
-    QCOMPARE(pool.managerCount(), 2);
-    ++perManager[seventh];
-    for (int i = 7; i < Streams; ++i)
-        ++perManager[pool.acquireManager()];
-    QCOMPARE(pool.managerCount(), (Streams + 5) / 6);
-    for (auto it = perManager.cbegin(); it != perManager.cend(); ++it) {
-        QVERIFY(it.value() <= 6);
-        QCOMPARE(it.key()->parent(), &pool);
-        QVERIFY(!it.key()->autoDeleteReplies());
-    }
-}
-
-void TestUpstreamForwarder::poolPicksTheLeastLoaded()
-{
-    UpstreamForwarder pool(nullptr, nullptr, nullptr);
-    QList<QNetworkAccessManager *> first;
-    for (int i = 0; i < 6; ++i)
-        first << pool.acquireManager();
-    QNetworkAccessManager *a = first.first();
-    QNetworkAccessManager *b = pool.acquireManager(); // a: 6, b: 1
-    QVERIFY(a != b);
-    pool.releaseManager(a);
-    pool.releaseManager(a); // a: 4, b: 1
-    // b has the fewest requests in flight.
-    QCOMPARE(pool.acquireManager(), b); // b: 2
-    QCOMPARE(pool.acquireManager(), b); // b: 3
-    QCOMPARE(pool.acquireManager(), b); // b: 4
-    QNetworkAccessManager *next = pool.acquireManager();
-    QVERIFY(next == a || next == b); // a tie: either, but no new manager
-    QCOMPARE(pool.managerCount(), 2);
-}
-
-void TestUpstreamForwarder::poolReusesManagers()
-{
-    UpstreamForwarder pool(nullptr, nullptr, nullptr);
-    QList<QNetworkAccessManager *> held;
-    for (int i = 0; i < Streams; ++i)
-        held << pool.acquireManager();
-    const int managers = pool.managerCount();
-    for (QNetworkAccessManager *m : std::as_const(held))
-        pool.releaseManager(m);
-    // A second wave of the same size fits in the managers that exist: no growth.
-    QSet<QNetworkAccessManager *> used;
-    for (int i = 0; i < Streams; ++i)
-        used.insert(pool.acquireManager());
-    QCOMPARE(pool.managerCount(), managers);
-    QCOMPARE(int(used.size()), managers);
-}
-
-void TestUpstreamForwarder::releaseNeverGoesNegative()
-{
-    UpstreamForwarder pool(nullptr, nullptr, nullptr);
-    QNetworkAccessManager *m = pool.acquireManager();
-    pool.releaseManager(m);
-    pool.releaseManager(m); // one release too many
-    QNetworkAccessManager stranger;
-    pool.releaseManager(&stranger); // never acquired here
-    pool.releaseManager(nullptr);
-    // m counts zero, not minus one: the seventh request still needs another manager.
-    for (int i = 0; i < 6; ++i)
-        QCOMPARE(pool.acquireManager(), m);
-    QVERIFY(pool.acquireManager() != m);
-    QCOMPARE(pool.managerCount(), 2);
-}
-
 // --- through the proxy --------------------------------------------------------------------------
 
 void TestUpstreamForwarder::sixtyFourStreamsFlowAtOnce()
@@ -269,7 +180,6 @@ void TestUpstreamForwarder::sixtyFourStreamsFlowAtOnce()
     QCOMPARE(m_fake.counters().maxActiveStreams, Streams);
     QCOMPARE(m_fake.counters().chatRequests, Streams);
     QCOMPARE(forwarder()->activeCount(), Streams);
-    QVERIFY(forwarder()->managerCount() >= (Streams + 5) / 6);
     // And each client already has its 200 and the start of its stream.
     QVERIFY(waitFor([&] {
         return std::all_of(clients.begin(), clients.end(),
@@ -290,14 +200,18 @@ void TestUpstreamForwarder::sixtyFourStreamsFlowAtOnce()
     QCOMPARE(m_fake.counters().streamsCompleted, Streams);
     QTRY_COMPARE_WITH_TIMEOUT(forwarder()->activeCount(), 0, WaitMs);
 
-    // A second wave reuses the pool.
-    const int managers = forwarder()->managerCount();
+    // Each connection went back to the keep-alive pool, and a second wave reuses them all.
+    HttpClient *client = forwarder()->client();
+    QTRY_COMPARE_WITH_TIMEOUT(client->idleConnectionCount(), Streams, WaitMs);
+    const quint64 opened = client->connectionsOpened();
+    QVERIFY(opened >= quint64(Streams));
     m_fake.setStreamsPaused(true);
     clients.clear();
     for (int i = 0; i < Streams; ++i)
         clients.push_back(std::make_unique<StreamClient>(m_bridge->proxy()->port(), m_key, true));
     QTRY_COMPARE_WITH_TIMEOUT(m_fake.counters().activeStreams, Streams, WaitMs);
-    QCOMPARE(forwarder()->managerCount(), managers);
+    QCOMPARE(client->connectionsOpened(), opened);
+    QCOMPARE(client->idleConnectionCount(), 0);
     m_fake.setStreamsPaused(false);
     QVERIFY(waitFor([&] {
         return std::all_of(clients.begin(), clients.end(),

@@ -1,5 +1,6 @@
 #include "proxy/forwardjob.h"
 
+#include "http/httpclient.h"
 #include "http/httpserver.h"
 #include "proxy/proxyerror.h"
 #include "proxy/qwenmode.h"
@@ -12,8 +13,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QTimer>
 #include <QUuid>
 
@@ -27,9 +26,12 @@ constexpr qint64 kMaxLoggedBody = 128 * 1024;
 
 QByteArray userAgent()
 {
-    return QByteArrayLiteral("QwenBridge/" QWEN_BRIDGE_VERSION " (") +
-           QSysInfo::productType().toUtf8() + QByteArrayLiteral("; ") +
-           QSysInfo::currentCpuArchitecture().toUtf8() + QByteArrayLiteral(")");
+    // QSysInfo reads /etc/os-release on each call; the answer does not change.
+    static const QByteArray agent = QByteArrayLiteral("QwenBridge/" QWEN_BRIDGE_VERSION " (") +
+                                    QSysInfo::productType().toUtf8() + QByteArrayLiteral("; ") +
+                                    QSysInfo::currentCpuArchitecture().toUtf8() +
+                                    QByteArrayLiteral(")");
+    return agent;
 }
 
 bool isQuotaError(const QByteArray &body)
@@ -64,8 +66,8 @@ ForwardJob::ForwardJob(UpstreamForwarder *forwarder, Kind kind, const HttpReques
         log(QStringLiteral("client-gone"), {});
         finish(false);
     });
-    // Our own idle timeout rather than QNetworkRequest::setTransferTimeout(): that one also
-    // fires while we hold the upstream back for a slow client.
+    // The idle timer is paused while we hold the upstream back for a slow client: that
+    // silence is not the upstream's fault.
     m_idleTimer.setSingleShot(true);
     connect(&m_idleTimer, &QTimer::timeout, this, &ForwardJob::onIdleTimeout);
     connect(response, &HttpResponse::drained, this, [this] {
@@ -187,23 +189,29 @@ void ForwardJob::send()
     m_timedOut = false;
 
     const bool chat = m_kind == Kind::Chat;
-    QNetworkRequest req(join(m_auth.apiBase, chat ? QStringLiteral("/chat/completions")
-                                                  : QStringLiteral("/models")));
-    req.setRawHeader("Authorization", "Bearer " + m_auth.bearer.toUtf8());
-    req.setRawHeader("Accept", m_stream ? "text/event-stream" : "application/json");
-    req.setRawHeader("User-Agent", userAgent());
-    req.setRawHeader("X-DashScope-UserAgent", userAgent());
+    HttpClientRequest req;
+    req.method = chat ? QByteArrayLiteral("POST") : QByteArrayLiteral("GET");
+    req.url = join(m_auth.apiBase,
+                   chat ? QStringLiteral("/chat/completions") : QStringLiteral("/models"));
+    req.headers = {{"Authorization", "Bearer " + m_auth.bearer.toUtf8()},
+                   {"Accept", m_stream ? "text/event-stream" : "application/json"},
+                   {"User-Agent", userAgent()},
+                   {"X-DashScope-UserAgent", userAgent()}};
     if (m_auth.method == AuthMethod::OAuth) {
-        req.setRawHeader("X-DashScope-AuthType", "qwen-oauth");
-        req.setRawHeader("X-DashScope-CacheControl", "enable");
+        req.headers.append(
+            qMakePair(QByteArrayLiteral("X-DashScope-AuthType"), QByteArrayLiteral("qwen-oauth")));
+        req.headers.append(
+            qMakePair(QByteArrayLiteral("X-DashScope-CacheControl"), QByteArrayLiteral("enable")));
     }
-    req.setAttribute(QNetworkRequest::Http2AllowedAttribute, true);
-    req.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
-                     QNetworkRequest::NoLessSafeRedirectPolicy);
+    if (chat) {
+        req.headers.append(
+            qMakePair(QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")));
+        req.body = m_upstreamBody;
+    }
 
     if (m_forwarder->logger() && m_forwarder->logger()->isEnabled()) {
         QJsonObject data;
-        data.insert(QStringLiteral("url"), req.url().toString());
+        data.insert(QStringLiteral("url"), req.url.toString());
         data.insert(QStringLiteral("attempt"), m_attempt);
         data.insert(QStringLiteral("model"), m_upstreamModel);
         data.insert(QStringLiteral("body"),
@@ -211,31 +219,13 @@ void ForwardJob::send()
         log(attemptStage(QStringLiteral("upstream-request")), data);
     }
 
-    m_manager = m_forwarder->acquireManager();
-    if (chat) {
-        req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-        m_reply = m_manager->post(req, m_upstreamBody);
-    } else {
-        m_reply = m_manager->get(req);
-    }
+    m_reply = m_forwarder->client()->send(req, this);
     m_reply->setReadBufferSize(kReadBufferBytes);
-    // Qt 6.4 hands the limit to its HTTP thread only through a signal that is connected
-    // when the request really starts, one turn of the event loop after post(): said now,
-    // it is lost, and the reply buffers the whole answer however slowly the client reads.
-    // Said again once the start has happened, it reaches the HTTP thread right behind the
-    // request, before any answer.
-    QMetaObject::invokeMethod(
-        m_reply,
-        [reply = m_reply] {
-            if (reply)
-                reply->setReadBufferSize(kReadBufferBytes);
-        },
-        Qt::QueuedConnection);
-    connect(m_reply, &QNetworkReply::metaDataChanged, this, &ForwardJob::onMetaData);
-    connect(m_reply, &QNetworkReply::readyRead, this, &ForwardJob::onReadyRead);
-    connect(m_reply, &QNetworkReply::finished, this, &ForwardJob::onFinished);
+    connect(m_reply, &HttpClientReply::metaDataChanged, this, &ForwardJob::onMetaData);
+    connect(m_reply, &HttpClientReply::readyRead, this, &ForwardJob::onReadyRead);
+    connect(m_reply, &HttpClientReply::finished, this, &ForwardJob::onFinished);
     // Anything moving either way shows the upstream is alive.
-    connect(m_reply, &QNetworkReply::uploadProgress, this, [this] {
+    connect(m_reply, &HttpClientReply::uploadProgress, this, [this] {
         if (!m_paused)
             m_idleTimer.start();
     });
@@ -246,15 +236,11 @@ void ForwardJob::releaseReply()
 {
     m_idleTimer.stop();
     if (m_reply) {
-        QNetworkReply *reply = m_reply;
+        HttpClientReply *reply = m_reply;
         m_reply.clear();
         reply->disconnect(this);
         reply->abort();
         reply->deleteLater();
-    }
-    if (m_manager) {
-        m_forwarder->releaseManager(m_manager);
-        m_manager = nullptr;
     }
 }
 
@@ -276,9 +262,7 @@ void ForwardJob::onMetaData()
         return;
     if (!m_paused)
         m_idleTimer.start();
-    // Once more, in case the queued call in send() came too early.
-    m_reply->setReadBufferSize(kReadBufferBytes);
-    m_status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    m_status = m_reply->status();
     if (m_status >= 200 && m_status < 300 && m_stream && m_response && !m_streaming) {
         HttpHeaders extra = {{"Cache-Control", "no-cache"}};
         m_response->beginStream(m_status, "text/event-stream", extra);
@@ -343,14 +327,14 @@ void ForwardJob::onFinished()
     if (!m_reply || m_done)
         return;
     m_idleTimer.stop();
-    QNetworkReply *reply = m_reply;
+    HttpClientReply *reply = m_reply;
     if (m_status == 0)
-        m_status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (reply->isOpen() && !m_paused)
+        m_status = reply->status();
+    if (!m_paused)
         onReadyRead();
     if (m_done)
         return;
-    if (m_paused && m_streaming && m_response && reply->error() == QNetworkReply::NoError &&
+    if (m_paused && m_streaming && m_response && reply->error() == HttpClientReply::Error::None &&
         !m_timedOut && reply->bytesAvailable() > 0) {
         // Everything has arrived but the client still lags: pass the rest on as it
         // drains, then finish.
@@ -358,8 +342,8 @@ void ForwardJob::onFinished()
                 Qt::UniqueConnection);
         return;
     }
-    const QNetworkReply::NetworkError error =
-        m_timedOut ? QNetworkReply::TimeoutError : reply->error();
+    using Error = HttpClientReply::Error;
+    const Error error = reply->error();
     const QString errorText =
         m_timedOut ? tr("no data for %1 seconds").arg(idleTimeoutSeconds()) : reply->errorString();
 
@@ -370,10 +354,7 @@ void ForwardJob::onFinished()
           RequestLogger::bodyForLog(m_status >= 200 && m_status < 300 ? m_plainBody : m_errorBody,
                                     kMaxLoggedBody)}});
 
-    // Errors of the connection itself (codes below 100), as opposed to HTTP statuses that
-    // QNetworkReply also reports as errors.
-    const bool transportError =
-        error != QNetworkReply::NoError && error < QNetworkReply::ProxyConnectionRefusedError;
+    const bool transportError = error != Error::None; // HTTP statuses are not errors here
 
     if (m_streaming) {
         if (!m_response) {
@@ -382,7 +363,7 @@ void ForwardJob::onFinished()
         }
         // Qt 6.4 may report a chunked body cut short by a reset as a success, so a stream
         // without its closing [DONE] counts as broken too.
-        const bool complete = error == QNetworkReply::NoError && m_sawDone;
+        const bool complete = error == Error::None && m_sawDone;
         const QByteArray rest = m_sse.takeRemainder();
         if (complete && !rest.trimmed().isEmpty())
             m_response->write(rest);
@@ -390,12 +371,11 @@ void ForwardJob::onFinished()
         // would spoil both.
         if (!complete) {
             QString message;
-            if (error == QNetworkReply::OperationCanceledError ||
-                error == QNetworkReply::TimeoutError)
+            if (m_timedOut)
                 message = tr("The Qwen API stopped sending in the middle of the answer and did "
                              "not go on for %1 seconds. Try again.")
                               .arg(idleTimeoutSeconds());
-            else if (error != QNetworkReply::NoError)
+            else if (error != Error::None)
                 message = tr("The connection to the Qwen API broke in the middle of the answer "
                              "(%1). Try again.")
                               .arg(errorText);
@@ -415,8 +395,7 @@ void ForwardJob::onFinished()
     if (m_status != 0 && transportError) {
         // Headers came, then the connection failed: the body is incomplete, and passing
         // it on with the upstream's status would make a cut-off answer look whole.
-        const bool timeout =
-            error == QNetworkReply::OperationCanceledError || error == QNetworkReply::TimeoutError;
+        const bool timeout = m_timedOut;
         fail(timeout ? 504 : 502,
              timeout ? tr("The Qwen API stopped sending its answer and did not go on for %1 "
                           "seconds. Try again.")
@@ -435,29 +414,27 @@ void ForwardJob::onFinished()
         QString message;
         int status = 502;
         QString code = QStringLiteral("upstream_unreachable");
-        switch (error) {
-        case QNetworkReply::OperationCanceledError:
-        case QNetworkReply::TimeoutError:
+        switch (m_timedOut ? Error::Canceled : error) {
+        case Error::Canceled:
             status = 504;
             code = QStringLiteral("upstream_timeout");
             message = tr("The Qwen API at %1 did not answer within %2 seconds. Try again.")
                           .arg(host)
                           .arg(idleTimeoutSeconds());
             break;
-        case QNetworkReply::HostNotFoundError:
+        case Error::HostNotFound:
             message = tr("The name %1 could not be resolved. Check your network connection "
                          "and DNS.")
                           .arg(host);
             code = QStringLiteral("upstream_dns");
             break;
-        case QNetworkReply::SslHandshakeFailedError:
-        case QNetworkReply::InsecureRedirectError:
+        case Error::Tls:
             message = tr("A secure connection to %1 could not be made (%2). Check the API "
                          "address and the system's certificates.")
                           .arg(host, errorText);
             code = QStringLiteral("upstream_tls");
             break;
-        case QNetworkReply::ConnectionRefusedError:
+        case Error::ConnectionRefused:
             message = tr("%1 refused the connection. Check the API address.").arg(host);
             break;
         default:
@@ -469,7 +446,7 @@ void ForwardJob::onFinished()
     }
 
     if (m_status >= 200 && m_status < 300) {
-        QByteArray contentType = reply->header(QNetworkRequest::ContentTypeHeader).toByteArray();
+        QByteArray contentType = reply->rawHeader("content-type");
         if (contentType.isEmpty())
             contentType = QByteArrayLiteral("application/json");
         if (contentType.toLower().contains("json") &&
@@ -492,7 +469,7 @@ void ForwardJob::onFinished()
 
 void ForwardJob::handleUpstreamError(int status, const QByteArray &body)
 {
-    QNetworkReply *reply = m_reply;
+    HttpClientReply *reply = m_reply;
     if (status == 401 && !m_retried401) {
         // One refresh through the session's single flight, then one retry.
         m_retried401 = true;

@@ -9,9 +9,8 @@
 #include <QPointer>
 #include <QTimer>
 
+class HttpClientReply;
 class HttpResponse;
-class QNetworkAccessManager;
-class QNetworkReply;
 class UpstreamForwarder;
 
 // One client request on its way upstream and back. Owns its upstream reply; deletes
@@ -54,8 +53,7 @@ private:
     QByteArray m_upstreamBody;
     QString m_upstreamModel;
     bool m_stream = false;
-    QNetworkAccessManager *m_manager = nullptr;
-    QPointer<QNetworkReply> m_reply;
+    QPointer<HttpClientReply> m_reply;
     SseParser m_sse;
     QByteArray m_errorBody; // a non-2xx answer, gathered whole
     QByteArray m_plainBody; // a non-streaming 2xx answer

@@ -1,18 +1,9 @@
 #include "proxy/upstreamforwarder.h"
 
+#include "http/httpclient.h"
 #include "proxy/forwardjob.h"
 
-#include <QLoggingCategory>
-#include <QNetworkAccessManager>
 #include <QUuid>
-
-Q_DECLARE_LOGGING_CATEGORY(lcProxy)
-
-namespace {
-// Qt 6.4 opens at most six HTTP/1.1 connections per host and port in one manager and
-// queues the rest; streams last minutes, so a queued one would wait that long.
-constexpr int kRequestsPerManager = 6;
-} // namespace
 
 UpstreamForwarder::UpstreamForwarder(Settings *settings, SessionManager *session,
                                      RequestLogger *logger, QObject *parent)
@@ -20,15 +11,15 @@ UpstreamForwarder::UpstreamForwarder(Settings *settings, SessionManager *session
     , m_settings(settings)
     , m_session(session)
     , m_logger(logger)
+    , m_client(new HttpClient(this))
     , m_sessionId(QUuid::createUuid().toString(QUuid::WithoutBraces))
 {}
 
 UpstreamForwarder::~UpstreamForwarder()
 {
-    // Jobs are children and go first; then the managers.
+    // Jobs (and their replies) go before the client.
     const QList<ForwardJob *> jobs = findChildren<ForwardJob *>(Qt::FindDirectChildrenOnly);
     qDeleteAll(jobs);
-    qDeleteAll(m_managers);
 }
 
 void UpstreamForwarder::forwardChat(const HttpRequest &request, HttpResponse *response,
@@ -43,31 +34,6 @@ void UpstreamForwarder::forwardModels(const HttpRequest &request, HttpResponse *
 {
     auto *job = new ForwardJob(this, ForwardJob::Kind::Models, request, response, requestId);
     job->start();
-}
-
-QNetworkAccessManager *UpstreamForwarder::acquireManager()
-{
-    QNetworkAccessManager *best = nullptr;
-    for (QNetworkAccessManager *m : std::as_const(m_managers)) {
-        const int n = m_inFlight.value(m);
-        if (n < kRequestsPerManager && (!best || n < m_inFlight.value(best)))
-            best = m;
-    }
-    if (!best) {
-        best = new QNetworkAccessManager(this);
-        best->setAutoDeleteReplies(false);
-        m_managers.append(best);
-        qCDebug(lcProxy) << "upstream pool grew to" << m_managers.size() << "managers";
-    }
-    ++m_inFlight[best];
-    return best;
-}
-
-void UpstreamForwarder::releaseManager(QNetworkAccessManager *manager)
-{
-    auto it = m_inFlight.find(manager);
-    if (it != m_inFlight.end() && it.value() > 0)
-        --it.value();
 }
 
 void UpstreamForwarder::jobStarted()

@@ -2,13 +2,14 @@
 
 #include "http/httprequest.h"
 
-#include <QHash>
+#include <QElapsedTimer>
 #include <QObject>
 #include <QString>
+#include <QTimer>
 #include <QUrl>
 
+class HttpClient;
 class HttpResponse;
-class QNetworkAccessManager;
 class RequestLogger;
 class SessionManager;
 class Settings;
@@ -35,12 +36,9 @@ public:
     void forwardModels(const HttpRequest &request, HttpResponse *response, quint64 requestId);
 
     int activeCount() const { return m_active; }
-    int managerCount() const { return int(m_managers.size()); }
 
-    // A manager with room for one more HTTP/1.1 connection to the upstream. Qt 6.4 queues
-    // a seventh request per host:port inside one manager, so the pool grows instead.
-    QNetworkAccessManager *acquireManager();
-    void releaseManager(QNetworkAccessManager *manager);
+    // Upstream connections: one per request in flight, kept alive in between.
+    HttpClient *client() const { return m_client; }
 
     SessionManager *session() const { return m_session; }
     Settings *settings() const { return m_settings; }
@@ -58,10 +56,10 @@ private:
     Settings *m_settings;
     SessionManager *m_session;
     RequestLogger *m_logger;
-    QList<QNetworkAccessManager *> m_managers;
-    QHash<QNetworkAccessManager *, int> m_inFlight;
+    HttpClient *m_client;
     QString m_sessionId;
     int m_idleTimeoutMs = 300000;
     int m_retryDelayMs = 500;
+
     int m_active = 0;
 };
