@@ -444,8 +444,13 @@ bool HttpConnection::canWrite() const
 
 void HttpConnection::writeRaw(const QByteArray &bytes)
 {
-    if (canWrite())
-        m_socket->write(bytes);
+    if (!canWrite())
+        return;
+    m_socket->write(bytes);
+    // Out now, not on the next turn of the event loop: that turn would poll every socket
+    // once more just to learn this one is writable, which under load adds latency to every
+    // answer. Once the kernel buffer is full, the rest waits for the write notifier.
+    m_socket->flush();
 }
 
 qint64 HttpConnection::bytesToWrite() const

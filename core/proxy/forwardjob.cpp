@@ -154,7 +154,7 @@ void ForwardJob::onAuth(const UpstreamAuth &auth)
         RequestRewriter::Options options;
         options.authMethod = auth.method == AuthMethod::ApiKey ? RequestRewriter::AuthMethod::ApiKey
                                                                : RequestRewriter::AuthMethod::OAuth;
-        options.qwenMode = QwenMode::resolveFromSystem().enabled;
+        options.qwenMode = QwenMode::resolveFromSystem(*settings).enabled;
         options.coderModel =
             settings->value(QStringLiteral("apiKey/coderModel"), options.coderModel).toString();
         options.visionModel =

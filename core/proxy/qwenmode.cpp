@@ -88,10 +88,15 @@ QwenMode QwenMode::resolve(const std::optional<QString> &envValue, const QString
 
 QwenMode QwenMode::resolveFromSystem()
 {
+    const Settings settings;
+    return resolveFromSystem(settings);
+}
+
+QwenMode QwenMode::resolveFromSystem(const Settings &settings)
+{
     std::optional<QString> env;
     if (qEnvironmentVariableIsSet("QWEN_MODE"))
         env = qEnvironmentVariable("QWEN_MODE");
-    const Settings settings;
     return resolve(env, settings.value(QStringLiteral("proxy/qwenMode")).toString(),
                    QDir::homePath());
 }

@@ -5,6 +5,8 @@
 
 #include <optional>
 
+class Settings;
+
 // Whether the prompt bridge (QWEN_MODE) is on, and where that answer came from.
 // Resolution order, as the original plugin: the QWEN_MODE environment variable
 // (1/true/0/false, case-insensitive), then ~/.opencode/qwen/auth-config.json
@@ -31,6 +33,9 @@ public:
                             const QString &homePath);
     // The same with the process environment and QDir::homePath().
     static QwenMode resolveFromSystem();
+    // The same with settings the caller already holds (the proxy: once per request, and
+    // opening the settings file each time costs more than the rest of the resolution).
+    static QwenMode resolveFromSystem(const Settings &settings);
 
     // ~/.opencode/qwen/auth-config.json for the given home.
     static QString configFilePath(const QString &homePath);
