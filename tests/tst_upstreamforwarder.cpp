@@ -231,10 +231,13 @@ void TestUpstreamForwarder::sixtyFourPlainRequestsInFlightAtOnce()
         clients.push_back(std::make_unique<StreamClient>(m_bridge->proxy()->port(), m_key, false));
     QTRY_COMPARE_WITH_TIMEOUT(m_fake.counters().chatRequests, Streams, WaitMs);
     QCOMPARE(forwarder()->activeCount(), Streams);
+    const int trims = forwarder()->memoryTrims();
     // The clients give up; every upstream request is dropped with them.
     for (auto &c : clients)
         c->close();
     QTRY_COMPARE_WITH_TIMEOUT(forwarder()->activeCount(), 0, WaitMs);
+    // Once quiet, the proxy hands the memory those requests used back to the system.
+    QTRY_COMPARE_WITH_TIMEOUT(forwarder()->memoryTrims(), trims + 1, WaitMs);
 }
 
 QTEST_GUILESS_MAIN(TestUpstreamForwarder)

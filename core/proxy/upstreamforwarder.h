@@ -48,11 +48,16 @@ public:
     void jobStarted();
     void jobFinished(bool ok);
 
+    // How often freed heap memory was handed back to the system (see jobFinished()).
+    int memoryTrims() const { return m_memoryTrims; }
+
 Q_SIGNALS:
     void quotaExhausted(const QString &message);
     void requestFinished(bool ok);
 
 private:
+    void trimMemory();
+
     Settings *m_settings;
     SessionManager *m_session;
     RequestLogger *m_logger;
@@ -60,6 +65,8 @@ private:
     QString m_sessionId;
     int m_idleTimeoutMs = 300000;
     int m_retryDelayMs = 500;
-
+    int m_memoryTrims = 0;
+    QTimer m_trimTimer;
+    QElapsedTimer m_sinceTrim;
     int m_active = 0;
 };
