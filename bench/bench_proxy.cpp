@@ -1,7 +1,7 @@
 // bench_proxy: a load generator on raw QTcpSocket (QNetworkAccessManager would queue after
 // six connections per host, which is the very thing being measured). In one run it drives
 // N concurrent non-streaming and streaming chat requests at each target (the fake upstream
-// directly, qwen-bridge, the qt-raw measuring stick, nginx) and prints one table plus the
+// directly, qwen-bridge, nginx) and prints one table plus the
 // issue's targets. bench/run sets everything up; bench/README.md explains the columns.
 
 #include "benchsupport.h"
@@ -409,10 +409,6 @@ int main(int argc, char **argv)
         {QStringLiteral("upstream"), QStringLiteral("Upstream base URL."), QStringLiteral("URL")},
         {QStringLiteral("bridge"), QStringLiteral("qwen-bridge base URL."), QStringLiteral("URL")},
         {QStringLiteral("nginx"), QStringLiteral("nginx base URL."), QStringLiteral("URL")},
-        {QStringLiteral("raw"), QStringLiteral("bench_rawproxy base URL (target qt-raw)."),
-         QStringLiteral("URL")},
-        {QStringLiteral("raw-pid"), QStringLiteral("bench_rawproxy's process."),
-         QStringLiteral("PID")},
         {QStringLiteral("upstream-pid"), QStringLiteral("The upstream's process."),
          QStringLiteral("PID")},
         {QStringLiteral("bridge-pid"), QStringLiteral("qwen-bridge's process."),
@@ -437,8 +433,8 @@ int main(int argc, char **argv)
                         "--idle-timeout-ms)."),
          QStringLiteral("MS"), QStringLiteral("0")},
         {QStringLiteral("targets"),
-         QStringLiteral("Which of direct, bridge, qt-raw, nginx to drive."), QStringLiteral("LIST"),
-         QStringLiteral("direct,bridge,qt-raw,nginx")},
+         QStringLiteral("Which of direct, bridge, nginx to drive."), QStringLiteral("LIST"),
+         QStringLiteral("direct,bridge,nginx")},
     });
     parser.process(app);
 
@@ -478,13 +474,6 @@ int main(int argc, char **argv)
             return 2;
         targets.push_back({QStringLiteral("bridge"), u, bridgeKey,
                            parsePids(parser.values(QStringLiteral("bridge-pid")))});
-    }
-    if (parser.isSet(QStringLiteral("raw"))) {
-        const QUrl u(parser.value(QStringLiteral("raw")));
-        if (!loopback(u))
-            return 2;
-        targets.push_back({QStringLiteral("qt-raw"), u, upstreamKey,
-                           parsePids(parser.values(QStringLiteral("raw-pid")))});
     }
     if (parser.isSet(QStringLiteral("nginx"))) {
         const QUrl u(parser.value(QStringLiteral("nginx")));
@@ -718,25 +707,19 @@ int main(int argc, char **argv)
             if (!b || !x)
                 continue;
             const double ratio = x->throughput > 0 ? b->throughput / x->throughput : 0;
-            const Row *q = row("qt-raw", n, stream);
-            const QString raw =
-                q && x->throughput > 0
-                    ? QStringLiteral(" (qt-raw %1x)").arg(q->throughput / x->throughput, 0, 'f', 2)
-                    : QString();
-            line(QStringLiteral("  %1  throughput >= 1/2 nginx's, N=%2 %3: %4 vs %5 %6 = %7x%8")
+            line(QStringLiteral("  %1  throughput >= 1/2 nginx's, N=%2 %3: %4 vs %5 %6 = %7x")
                      .arg(verdict(ratio >= 0.5))
                      .arg(n, 3)
                      .arg(modeName(stream))
                      .arg(b->throughput, 0, 'f', 0)
                      .arg(x->throughput, 0, 'f', 0)
                      .arg(stream ? QStringLiteral("ev/s") : QStringLiteral("req/s"))
-                     .arg(ratio, 0, 'f', 2)
-                     .arg(raw));
+                     .arg(ratio, 0, 'f', 2));
         }
     }
     if (const Row *b = row("bridge", 64, true); b && !std::isnan(b->addP99)) {
         QString ref;
-        for (const char *other : {"qt-raw", "nginx"}) {
+        for (const char *other : {"nginx"}) {
             if (const Row *x = row(other, 64, true))
                 ref += QStringLiteral(", %1 %2 ms").arg(QString::fromLatin1(other), ms(x->addP99));
         }
@@ -752,7 +735,7 @@ int main(int argc, char **argv)
             continue;
         const double ratio = one->ttfbP50 > 0 ? many->ttfbP50 / one->ttfbP50 : 0;
         QString ref;
-        for (const char *other : {"qt-raw", "nginx", "direct"}) {
+        for (const char *other : {"nginx", "direct"}) {
             const Row *o1 = row(other, 1, stream);
             const Row *o256 = row(other, 256, stream);
             if (o1 && o256 && o1->ttfbP50 > 0)

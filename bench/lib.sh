@@ -242,19 +242,3 @@ EOF
     for w in $(pgrep -P "$master"); do NGINX_PIDS="$NGINX_PIDS,$w"; done
     say "nginx $("$nginx_bin" -v 2>&1 | sed 's/.*\///') at $NGINX_URL (pids $NGINX_PIDS)"
 }
-
-# The measuring stick (bench/bench_rawproxy.cpp): the bridge's core request path with the
-# upstream leg on an in-thread QTcpSocket instead of QNetworkAccessManager. Sets RAW_URL
-# and RAW_PID.
-start_rawproxy() {
-    BENCH_UPSTREAM_KEY="$UPSTREAM_KEY" "$BUILD_DIR/bench/bench_rawproxy" --upstream "$FAKE_URL" \
-        >"$SCRATCH/rawproxy.out" 2>"$SCRATCH/rawproxy.err" &
-    RAW_PID=$!
-    BENCH_PIDS+=("$RAW_PID")
-    wait_for_line "$SCRATCH/rawproxy.out" 10 '^http://' "$RAW_PID" || {
-        cat "$SCRATCH/rawproxy.err" >&2
-        return 1
-    }
-    RAW_URL="$(head -n1 "$SCRATCH/rawproxy.out")"
-    say "qt-raw measuring stick at $RAW_URL (pid $RAW_PID)"
-}
