@@ -10,24 +10,8 @@
 #include "fuzzcheck.h"
 
 #include <QByteArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 
 namespace {
-
-// Known finding, reported and not yet fixed: LegacyImport::parse converts the expiry with
-// qint64(expiry.toDouble()) (core/credentials/legacyimport.cpp), undefined behaviour for
-// 2^63 ms or more, e.g. {"refresh_token":"r","expires":1e300}. Such inputs skip that call so
-// the fuzzer goes on looking for anything else. Remove this once legacyimport.cpp checks
-// the range as Credentials::fromJson does.
-bool hitsKnownLegacyExpiryBug(const QByteArray &json)
-{
-    const QJsonObject o = QJsonDocument::fromJson(json).object();
-    QJsonValue expiry = o.value(QStringLiteral("expiry_date"));
-    if (!expiry.isDouble())
-        expiry = o.value(QStringLiteral("expires"));
-    return expiry.isDouble() && expiry.toDouble() >= 9223372036854775808.0;
-}
 
 bool sameCredentials(const Credentials &a, const Credentials &b)
 {
@@ -68,8 +52,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     }
     FUZZ_CHECK(Credentials::fromJson(json).isValid() == error.isEmpty());
 
-    if (hitsKnownLegacyExpiryBug(json))
-        return 0;
     const QString path = QStringLiteral("/home/someone/.qwen/oauth_creds.json");
     for (const auto source : {LegacyImport::Source::OpenCodePlugin, LegacyImport::Source::QwenCode,
                               LegacyImport::Source::File}) {
