@@ -232,7 +232,8 @@ void HttpClientReply::writeRequest()
 {
     if (!m_socket || m_phase == Phase::Done)
         return;
-    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    if (!m_reused) // a pooled connection has it already
+        m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     const QUrl &url = m_request.url;
     QByteArray target = url.path(QUrl::FullyEncoded).toLatin1();
     if (target.isEmpty())
@@ -688,9 +689,12 @@ void HttpClient::setIdleTimeoutMs(int ms)
 
 int HttpClient::idleConnectionCount() const
 {
+    // Connections the server has closed meanwhile do not count; sweep() removes them.
     int n = 0;
-    for (const QList<Idle> &list : m_idle)
-        n += int(list.size());
+    for (const QList<Idle> &list : m_idle) {
+        for (const Idle &e : list)
+            n += e.socket->state() == QAbstractSocket::ConnectedState ? 1 : 0;
+    }
     return n;
 }
 
@@ -698,7 +702,6 @@ void HttpClient::closeIdleConnections()
 {
     for (const QList<Idle> &list : std::as_const(m_idle)) {
         for (const Idle &e : list) {
-            e.socket->disconnect(this);
             e.socket->abort();
             e.socket->deleteLater();
         }
@@ -717,7 +720,6 @@ QTcpSocket *HttpClient::takeIdle(const QString &key)
     while (!list.isEmpty() && !found) {
         // The most recently used first: the least likely to have been closed by now.
         const Idle e = list.takeLast();
-        e.socket->disconnect(this);
         if (e.socket->state() == QAbstractSocket::ConnectedState &&
             e.socket->bytesAvailable() == 0 && m_clock.elapsed() - e.since < m_idleTimeoutMs) {
             found = e.socket;
@@ -741,34 +743,13 @@ void HttpClient::putIdle(const QString &key, QTcpSocket *socket)
         socket->deleteLater();
         return;
     }
+    // No signal connections while idle (making and breaking them for every request costs
+    // more than the rest of the pool): takeIdle() checks a connection before using it, and
+    // sweep() closes the ones the server closed or wrote to meanwhile.
     socket->setParent(this);
-    // Anything from an idle connection (data nobody asked for, the server closing it)
-    // makes it useless for the next request.
-    auto drop = [this, socket] { dropIdle(socket); };
-    connect(socket, &QTcpSocket::readyRead, this, drop);
-    connect(socket, &QTcpSocket::disconnected, this, drop);
-    connect(socket, &QTcpSocket::errorOccurred, this, drop);
     list.append({socket, m_clock.elapsed()});
     if (!m_sweepTimer.isActive())
         m_sweepTimer.start(qBound(20, m_idleTimeoutMs / 2, 5000));
-}
-
-void HttpClient::dropIdle(QTcpSocket *socket)
-{
-    for (auto it = m_idle.begin(); it != m_idle.end(); ++it) {
-        QList<Idle> &list = it.value();
-        for (qsizetype i = 0; i < list.size(); ++i) {
-            if (list.at(i).socket != socket)
-                continue;
-            list.removeAt(i);
-            if (list.isEmpty())
-                m_idle.erase(it);
-            socket->disconnect(this);
-            socket->abort();
-            socket->deleteLater();
-            return;
-        }
-    }
 }
 
 void HttpClient::sweep()
@@ -777,9 +758,10 @@ void HttpClient::sweep()
     for (auto it = m_idle.begin(); it != m_idle.end();) {
         QList<Idle> &list = it.value();
         list.removeIf([&](const Idle &e) {
-            if (now - e.since < m_idleTimeoutMs)
+            if (now - e.since < m_idleTimeoutMs &&
+                e.socket->state() == QAbstractSocket::ConnectedState &&
+                e.socket->bytesAvailable() == 0)
                 return false;
-            e.socket->disconnect(this);
             e.socket->abort();
             e.socket->deleteLater();
             return true;

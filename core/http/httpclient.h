@@ -149,7 +149,7 @@ public:
     // At most this many idle connections are kept per scheme, host and port.
     void setMaxIdlePerHost(int n) { m_maxIdlePerHost = n; }
 
-    int idleConnectionCount() const;
+    int idleConnectionCount() const; // idle connections still open
     quint64 connectionsOpened() const { return m_opened; }
     void closeIdleConnections();
 
@@ -163,7 +163,6 @@ private:
 
     QTcpSocket *takeIdle(const QString &key);
     void putIdle(const QString &key, QTcpSocket *socket);
-    void dropIdle(QTcpSocket *socket);
     void sweep();
 
     QHash<QString, QList<Idle>> m_idle;

@@ -13,6 +13,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
+#include <QMetaEnum>
 #include <QTimer>
 #include <QUuid>
 
@@ -68,13 +69,14 @@ ForwardJob::ForwardJob(UpstreamForwarder *forwarder, Kind kind, const HttpReques
     });
     // The idle timer is paused while we hold the upstream back for a slow client: that
     // silence is not the upstream's fault.
+    m_clock.start();
     m_idleTimer.setSingleShot(true);
     connect(&m_idleTimer, &QTimer::timeout, this, &ForwardJob::onIdleTimeout);
     connect(response, &HttpResponse::drained, this, [this] {
         if (m_paused) {
             m_paused = false;
             if (m_reply && !m_reply->isFinished())
-                m_idleTimer.start();
+                upstreamAlive();
             onReadyRead();
         }
     });
@@ -82,7 +84,7 @@ ForwardJob::ForwardJob(UpstreamForwarder *forwarder, Kind kind, const HttpReques
 
 ForwardJob::~ForwardJob()
 {
-    releaseReply();
+    releaseReply(true);
 }
 
 // A retry gets files of its own: upstream-request, upstream-request-2, …
@@ -96,17 +98,23 @@ int ForwardJob::idleTimeoutSeconds() const
     return qMax(1, (m_forwarder->idleTimeoutMs() + 999) / 1000);
 }
 
+bool ForwardJob::logging() const
+{
+    const RequestLogger *logger = m_forwarder->logger();
+    return logger && logger->isEnabled();
+}
+
+// Callers with costly data (bodies to redact) check logging() first.
 void ForwardJob::log(const QString &stage, const QJsonObject &data)
 {
-    RequestLogger *logger = m_forwarder->logger();
-    if (logger && logger->isEnabled())
-        logger->log(m_requestId, stage, data);
+    if (logging())
+        m_forwarder->logger()->log(m_requestId, stage, data);
 }
 
 void ForwardJob::start()
 {
     m_forwarder->jobStarted();
-    if (m_forwarder->logger() && m_forwarder->logger()->isEnabled()) {
+    if (logging()) {
         QJsonObject data;
         data.insert(QStringLiteral("method"), QString::fromLatin1(m_request.method));
         data.insert(QStringLiteral("path"), QString::fromLatin1(m_request.path));
@@ -209,7 +217,7 @@ void ForwardJob::send()
         req.body = m_upstreamBody;
     }
 
-    if (m_forwarder->logger() && m_forwarder->logger()->isEnabled()) {
+    if (logging()) {
         QJsonObject data;
         data.insert(QStringLiteral("url"), req.url.toString());
         data.insert(QStringLiteral("attempt"), m_attempt);
@@ -227,12 +235,22 @@ void ForwardJob::send()
     // Anything moving either way shows the upstream is alive.
     connect(m_reply, &HttpClientReply::uploadProgress, this, [this] {
         if (!m_paused)
-            m_idleTimer.start();
+            upstreamAlive();
     });
-    m_idleTimer.start(m_forwarder->idleTimeoutMs());
+    upstreamAlive();
 }
 
-void ForwardJob::releaseReply()
+// A sign of life from upstream. The timer is not restarted each time (with hundreds of
+// streams that is a walk over every timer of the event loop, per event): it runs its
+// course, and onIdleTimeout() measures from the last sign of life.
+void ForwardJob::upstreamAlive()
+{
+    m_lastUpstreamMs = m_clock.elapsed();
+    if (!m_idleTimer.isActive())
+        m_idleTimer.start(m_forwarder->idleTimeoutMs());
+}
+
+void ForwardJob::releaseReply(bool jobEnding)
 {
     m_idleTimer.stop();
     if (m_reply) {
@@ -240,14 +258,21 @@ void ForwardJob::releaseReply()
         m_reply.clear();
         reply->disconnect(this);
         reply->abort();
-        reply->deleteLater();
+        // A child of this job: when the job goes, it goes with it.
+        if (!jobEnding)
+            reply->deleteLater();
     }
 }
 
 void ForwardJob::onIdleTimeout()
 {
-    if (!m_reply || m_done || m_reply->isFinished())
+    if (!m_reply || m_done || m_reply->isFinished() || m_paused)
         return;
+    const qint64 quiet = m_clock.elapsed() - m_lastUpstreamMs;
+    if (quiet < m_forwarder->idleTimeoutMs()) {
+        m_idleTimer.start(int(m_forwarder->idleTimeoutMs() - quiet));
+        return;
+    }
     qCInfo(lcProxy) << "request" << m_requestId << ": nothing from upstream for"
                     << m_forwarder->idleTimeoutMs() << "ms; giving up";
     m_timedOut = true;
@@ -261,7 +286,7 @@ void ForwardJob::onMetaData()
     if (!m_reply || m_status != 0)
         return;
     if (!m_paused)
-        m_idleTimer.start();
+        upstreamAlive();
     m_status = m_reply->status();
     if (m_status >= 200 && m_status < 300 && m_stream && m_response && !m_streaming) {
         HttpHeaders extra = {{"Cache-Control", "no-cache"}};
@@ -275,7 +300,7 @@ void ForwardJob::onReadyRead()
     if (!m_reply || m_done)
         return;
     if (!m_paused && !m_reply->isFinished())
-        m_idleTimer.start();
+        upstreamAlive();
     if (m_status == 0)
         onMetaData();
     if (m_status >= 200 && m_status < 300) {
@@ -294,7 +319,7 @@ void ForwardJob::onReadyRead()
                 if (m_paused) {
                     m_paused = false;
                     if (!m_reply->isFinished())
-                        m_idleTimer.start();
+                        upstreamAlive();
                 }
                 const QByteArray chunk = m_reply->read(64 * 1024);
                 const QList<SseEvent> events = m_sse.feed(chunk);
@@ -347,12 +372,16 @@ void ForwardJob::onFinished()
     const QString errorText =
         m_timedOut ? tr("no data for %1 seconds").arg(idleTimeoutSeconds()) : reply->errorString();
 
-    log(attemptStage(QStringLiteral("upstream-response")),
-        {{QStringLiteral("status"), m_status},
-         {QStringLiteral("network_error"), int(error)},
-         {QStringLiteral("body"),
-          RequestLogger::bodyForLog(m_status >= 200 && m_status < 300 ? m_plainBody : m_errorBody,
-                                    kMaxLoggedBody)}});
+    if (logging()) {
+        log(attemptStage(QStringLiteral("upstream-response")),
+            {{QStringLiteral("status"), m_status},
+             {QStringLiteral("network_error"),
+              QString::fromLatin1(
+                  QMetaEnum::fromType<HttpClientReply::Error>().valueToKey(int(error)))},
+             {QStringLiteral("body"),
+              RequestLogger::bodyForLog(
+                  m_status >= 200 && m_status < 300 ? m_plainBody : m_errorBody, kMaxLoggedBody)}});
+    }
 
     const bool transportError = error != Error::None; // HTTP statuses are not errors here
 
@@ -598,7 +627,7 @@ void ForwardJob::finish(bool ok)
     if (m_done)
         return;
     m_done = true;
-    releaseReply();
+    releaseReply(true);
     m_forwarder->jobFinished(ok);
     deleteLater();
 }

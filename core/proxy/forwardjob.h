@@ -34,12 +34,14 @@ private:
     void onReadyRead();
     void onFinished();
     void onIdleTimeout();
+    void upstreamAlive();
     void handleUpstreamError(int status, const QByteArray &body);
     void answerLocalModels();
     void fail(int status, const QString &message, const QString &type, const QString &code,
               const HttpHeaders &extra = {});
     void finish(bool ok);
-    void releaseReply();
+    void releaseReply(bool jobEnding = false);
+    bool logging() const;
     void log(const QString &stage, const QJsonObject &data);
     int idleTimeoutSeconds() const;
     QString attemptStage(const QString &stage) const;
@@ -66,4 +68,6 @@ private:
     bool m_paused = false; // the client reads slower than upstream sends
     bool m_timedOut = false;
     QTimer m_idleTimer; // no bytes from upstream for idleTimeoutMs() ends the request
+    QElapsedTimer m_clock;
+    qint64 m_lastUpstreamMs = 0; // m_clock's time of the last sign of life from upstream
 };

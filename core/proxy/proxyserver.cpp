@@ -7,6 +7,7 @@
 #include "session/sessionmanager.h"
 #include "settings/settings.h"
 
+#include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
@@ -112,10 +113,17 @@ bool ProxyServer::hostAllowed(const QByteArray &host) const
 
 void ProxyServer::countRequest()
 {
-    const QDate today = QDate::currentDate();
-    if (m_stats.day != today) {
-        m_stats.day = today;
-        m_stats.requestsToday = 0;
+    // The local date only when the day may have changed: working it out costs more than
+    // the rest of the bookkeeping.
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (now < m_dayStartMs || now >= m_dayEndMs) {
+        const QDate today = QDate::currentDate();
+        m_dayStartMs = today.startOfDay().toMSecsSinceEpoch();
+        m_dayEndMs = today.addDays(1).startOfDay().toMSecsSinceEpoch();
+        if (m_stats.day != today) {
+            m_stats.day = today;
+            m_stats.requestsToday = 0;
+        }
     }
     ++m_stats.requestsTotal;
     ++m_stats.requestsToday;

@@ -62,5 +62,7 @@ private:
     UpstreamForwarder *m_forwarder;
     RequestLogger *m_logger;
     ProxyStats m_stats;
+    qint64 m_dayStartMs = 0; // local midnight of m_stats.day and the next one, in UTC ms
+    qint64 m_dayEndMs = 0;
     QString m_error;
 };
