@@ -10,6 +10,7 @@
 #include <QTcpSocket>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <utility>
 
@@ -446,7 +447,34 @@ void HttpConnection::writeRaw(const QByteArray &bytes)
 {
     if (!canWrite())
         return;
-    m_socket->write(bytes);
+    QByteArrayView rest(bytes);
+#if !defined(Q_OS_WIN)
+    // Straight to the kernel when Qt has nothing queued for this socket, which is nearly
+    // always. Written by hand because QAbstractSocket::write() queues every byte and arms
+    // the write notifier, and under the GLib event dispatcher arming and disarming it costs
+    // two walks over the list of every polled socket plus a wake-up of the loop: per
+    // streamed event, with hundreds of streams open. What the kernel does not take now
+    // goes through Qt's buffer as before (and the backpressure counts it); errors are left
+    // for Qt to find on that path.
+    if (m_socket->bytesToWrite() == 0) {
+        const int fd = int(m_socket->socketDescriptor());
+        while (fd != -1 && !rest.isEmpty()) {
+            const ssize_t n =
+                ::send(fd, rest.data(), size_t(rest.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (n > 0) {
+                rest = rest.sliced(n);
+                m_wroteSinceArm = true;
+            } else if (n < 0 && errno == EINTR) {
+                continue;
+            } else {
+                break;
+            }
+        }
+        if (rest.isEmpty())
+            return;
+    }
+#endif
+    m_socket->write(rest.data(), rest.size());
     // Out now, not on the next turn of the event loop: that turn would poll every socket
     // once more just to learn this one is writable, which under load adds latency to every
     // answer. Once the kernel buffer is full, the rest waits for the write notifier.
