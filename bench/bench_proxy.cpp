@@ -432,9 +432,8 @@ int main(int argc, char **argv)
                         "connections the previous target left (see fake-qwen "
                         "--idle-timeout-ms)."),
          QStringLiteral("MS"), QStringLiteral("0")},
-        {QStringLiteral("targets"),
-         QStringLiteral("Which of direct, bridge, nginx to drive."), QStringLiteral("LIST"),
-         QStringLiteral("direct,bridge,nginx")},
+        {QStringLiteral("targets"), QStringLiteral("Which of direct, bridge, nginx to drive."),
+         QStringLiteral("LIST"), QStringLiteral("direct,bridge,nginx")},
     });
     parser.process(app);
 
