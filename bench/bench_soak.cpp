@@ -266,8 +266,10 @@ int main(int argc, char **argv)
 
     Totals totals;
     const qint64 start = nowUs();
-    const qint64 end = start + qint64(duration) * 1000000;
-    auto mayStart = [&] { return nowUs() < end && totals.done() + totals.errors < maxRequests; };
+    // Set once the last sample under load has been taken (by the end timer), so that the
+    // sample sees full load and not streams already winding down.
+    bool stopping = false;
+    auto mayStart = [&] { return !stopping && totals.done() + totals.errors < maxRequests; };
 
     std::vector<std::unique_ptr<Slot>> workers;
     for (int i = 0; i < inflight; ++i)
@@ -313,6 +315,7 @@ int main(int argc, char **argv)
     QObject::connect(&endTimer, &QTimer::timeout, &app, [&] {
         sampler.stop();
         sample(); // the last sample under load
+        stopping = true;
         QTimer *drain = new QTimer(&app);
         const qint64 drainDeadline = nowUs() + 10 * 1000000;
         QObject::connect(drain, &QTimer::timeout, &app, [&, drain, drainDeadline] {
