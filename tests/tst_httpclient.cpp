@@ -3,6 +3,7 @@
 // retry, backpressure, and each error the proxy turns into its own message.
 #include "http/httpclient.h"
 #include "testtls.h"
+#include "testtokens.h"
 
 #include <QSignalSpy>
 #include <QSslServer>
@@ -423,12 +424,8 @@ void TestHttpClient::malformedAnswers()
 
 void TestHttpClient::connectionRefused()
 {
-    quint16 port = 0;
-    {
-        QTcpServer probe;
-        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
-        port = probe.serverPort();
-    }
+    const quint16 port = freeLoopbackPort();
+    QVERIFY(port != 0);
     HttpClient client;
     auto reply = fetch(client, get(QUrl(QStringLiteral("http://127.0.0.1:%1/").arg(port))));
     QCOMPARE(reply->error(), HttpClientReply::Error::ConnectionRefused);

@@ -1,4 +1,5 @@
 #include "http/httpserver.h"
+#include "testwait.h"
 
 #include <QCryptographicHash>
 #include <QElapsedTimer>
@@ -18,19 +19,6 @@
 namespace {
 
 constexpr int WaitMs = 20000; // generous: the machine may be busy; never reached when passing
-
-// Runs the event loop until cond() holds or the time is up (what QTRY_* does, usable in
-// helpers that return a value).
-bool waitFor(const std::function<bool()> &cond, int timeoutMs = WaitMs)
-{
-    QDeadlineTimer deadline(timeoutMs);
-    while (!cond()) {
-        if (deadline.hasExpired())
-            return false;
-        QTest::qWait(5);
-    }
-    return true;
-}
 
 struct Reply
 {

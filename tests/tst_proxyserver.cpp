@@ -13,6 +13,8 @@
 #include "session/sessionmanager.h"
 #include "testhome.h"
 #include "testtls.h"
+#include "testtokens.h"
+#include "testwait.h"
 
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
@@ -44,26 +46,6 @@ constexpr int ServerErrorAttempts = 3; // the first try and two retries (forward
 
 const QString SignInSentence =
     QStringLiteral("Sign in from the Qwen Bridge tray menu or run `qwen-bridge login`");
-
-// Runs the event loop until cond() holds or the time is up (QTRY_* for helpers).
-bool waitFor(const std::function<bool()> &cond, int timeoutMs = WaitMs)
-{
-    QDeadlineTimer deadline(timeoutMs);
-    while (!cond()) {
-        if (deadline.hasExpired())
-            return cond();
-        QTest::qWait(5);
-    }
-    return true;
-}
-
-quint16 freePort()
-{
-    QTcpServer probe;
-    if (!probe.listen(QHostAddress::LocalHost, 0))
-        return 0;
-    return probe.serverPort();
-}
 
 // One HTTP/1.1 response as read off the wire by a parser independent of the server's.
 struct RawResponse
@@ -511,7 +493,7 @@ void TestProxyServer::initTestCase()
              "gnome-keyring on a private bus");
     QVERIFY(m_home.isValid());
     QVERIFY(m_fake.start(0));
-    m_port = freePort();
+    m_port = freeLoopbackPort();
     QVERIFY(m_port != 0);
     qputenv("QWEN_BRIDGE_OAUTH_URL", m_fake.baseUrl().toString().toLatin1());
     qputenv("QWEN_BRIDGE_API_URL", m_fake.apiBaseUrl().toString().toLatin1());
@@ -1882,7 +1864,7 @@ void TestProxyServer::tlsSelfSignedUpstream()
 
 void TestProxyServer::connectionRefused()
 {
-    const quint16 closed = freePort();
+    const quint16 closed = freeLoopbackPort();
     signInWithDeviceFlow(QStringLiteral("http://127.0.0.1:%1").arg(closed));
     const RawResponse r = postChat(chatBody(true));
     QVERIFY(r.complete);

@@ -12,6 +12,8 @@
 #include "session/sessionmanager.h"
 #include "settings/settings.h"
 #include "testhome.h"
+#include "testtokens.h"
+#include "testwait.h"
 
 #include <QDeadlineTimer>
 #include <QDir>
@@ -37,25 +39,6 @@
 namespace {
 
 constexpr int WaitMs = 30000;
-
-bool waitFor(const std::function<bool()> &cond, int timeoutMs = WaitMs)
-{
-    QDeadlineTimer deadline(timeoutMs);
-    while (!cond()) {
-        if (deadline.hasExpired())
-            return cond();
-        QTest::qWait(5);
-    }
-    return true;
-}
-
-quint16 freePort()
-{
-    QTcpServer probe;
-    if (!probe.listen(QHostAddress::LocalHost, 0))
-        return 0;
-    return probe.serverPort();
-}
 
 QStringList logFiles(const QString &dir)
 {
@@ -339,7 +322,7 @@ void TestRequestLogger::proxyWritesRedactedFiles()
              "gnome-keyring on a private bus");
     FakeQwenService fake;
     QVERIFY(fake.start(0));
-    const quint16 port = freePort();
+    const quint16 port = freeLoopbackPort();
     qputenv("QWEN_BRIDGE_OAUTH_URL", fake.baseUrl().toString().toLatin1());
     qputenv("QWEN_BRIDGE_API_URL", fake.apiBaseUrl().toString().toLatin1());
     qputenv("QWEN_BRIDGE_PORT", QByteArray::number(port));

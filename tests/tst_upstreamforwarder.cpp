@@ -9,6 +9,8 @@
 #include "proxy/upstreamforwarder.h"
 #include "session/sessionmanager.h"
 #include "testhome.h"
+#include "testtokens.h"
+#include "testwait.h"
 
 #include <QDeadlineTimer>
 #include <QJsonArray>
@@ -29,25 +31,6 @@ namespace {
 
 constexpr int WaitMs = 60000; // generous for a busy machine; never reached when passing
 constexpr int Streams = 64;
-
-bool waitFor(const std::function<bool()> &cond, int timeoutMs = WaitMs)
-{
-    QDeadlineTimer deadline(timeoutMs);
-    while (!cond()) {
-        if (deadline.hasExpired())
-            return cond();
-        QTest::qWait(5);
-    }
-    return true;
-}
-
-quint16 freePort()
-{
-    QTcpServer probe;
-    if (!probe.listen(QHostAddress::LocalHost, 0))
-        return 0;
-    return probe.serverPort();
-}
 
 // A raw client of the proxy: QNetworkAccessManager on this side would queue its own
 // requests past six, which is exactly what must not be measured.
@@ -116,7 +99,7 @@ void TestUpstreamForwarder::initTestCase()
              "gnome-keyring on a private bus");
     QVERIFY(m_home.isValid());
     QVERIFY(m_fake.start(0));
-    m_port = freePort();
+    m_port = freeLoopbackPort();
     QVERIFY(m_port != 0);
     qputenv("QWEN_BRIDGE_OAUTH_URL", m_fake.baseUrl().toString().toLatin1());
     qputenv("QWEN_BRIDGE_API_URL", m_fake.apiBaseUrl().toString().toLatin1());
