@@ -1,6 +1,7 @@
 #include "cli.h"
 #include "gui.h"
 #include "logging.h"
+#include "util/epolleventdispatcher.h"
 
 #include <QCoreApplication>
 #include <QTextStream>
@@ -46,6 +47,8 @@ int main(int argc, char **argv)
                     "Sign in with `qwen-bridge login` in another terminal.\n");
         arguments = QStringList{arguments.value(0), QStringLiteral("serve")};
     }
+    // No window system here: the proxy's sockets go through epoll (see the class).
+    QCoreApplication::setEventDispatcher(new EpollEventDispatcher);
     QCoreApplication app(argc, argv);
     setUpLogging(true);
     return runCli(arguments);

@@ -9,7 +9,7 @@ BUILD_PACKAGES=(
     build-essential cmake ninja-build pkg-config git
     qt6-base-dev qt6-svg-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
     qt6-qpa-plugins libqt6svg6 qt6-image-formats-plugins libgl-dev
-    qtkeychain-qt6-dev libqrencode-dev
+    qtkeychain-qt6-dev libqrencode-dev libglib2.0-dev
     # QtKeychain loads libsecret at run time; without it there is no keychain.
     libsecret-1-0 gnome-keyring dbus dbus-x11 xdg-utils
     # Qt's own translated button texts, and a font for the Chinese translation
