@@ -83,6 +83,7 @@ private:
     void attach(QTcpSocket *socket, bool reused);
     void openConnection();
     void writeRequest();
+    void write(const QByteArray &bytes);
     void pump();
     void schedulePump();
     bool pull();
@@ -146,7 +147,9 @@ public:
     // Idle keep-alive connections are closed after this long (default 30 s).
     void setIdleTimeoutMs(int ms);
     int idleTimeoutMs() const { return m_idleTimeoutMs; }
-    // At most this many idle connections are kept per scheme, host and port.
+    // At most this many idle connections are kept per scheme, host and port (default 512:
+    // after a burst of parallel requests every connection of it is worth keeping for
+    // the next burst; the idle timeout closes them once things calm down).
     void setMaxIdlePerHost(int n) { m_maxIdlePerHost = n; }
 
     int idleConnectionCount() const; // idle connections still open
@@ -169,6 +172,6 @@ private:
     QTimer m_sweepTimer;
     QElapsedTimer m_clock;
     int m_idleTimeoutMs = 30000;
-    int m_maxIdlePerHost = 128;
+    int m_maxIdlePerHost = 512;
     quint64 m_opened = 0;
 };
