@@ -5,7 +5,11 @@
 #include <QSslSocket>
 #include <QTcpSocket>
 
+#include <cerrno>
 #include <limits>
+#if !defined(Q_OS_WIN)
+#include <sys/socket.h>
+#endif
 
 namespace {
 constexpr qsizetype kMaxHeadBytes = 64 * 1024;
@@ -262,16 +266,46 @@ void HttpClientReply::writeRequest()
     m_bytesSent = 0;
     if (m_request.body.size() <= 64 * 1024) {
         head += m_request.body; // one write for the usual small request
-        m_socket->write(head);
+        write(head);
     } else {
-        m_socket->write(head);
-        m_socket->write(m_request.body);
+        write(head);
+        write(m_request.body);
     }
     // Out now rather than on the next turn of the event loop.
     m_socket->flush();
     // Anything already waiting (a stale pooled connection's close) is looked at now.
     if (m_socket->bytesAvailable() > 0 || m_socket->state() != QAbstractSocket::ConnectedState)
         schedulePump();
+}
+
+void HttpClientReply::write(const QByteArray &bytes)
+{
+    QByteArrayView rest(bytes);
+#if !defined(Q_OS_WIN)
+    // On a plain connection with nothing queued, straight to the kernel: QAbstractSocket
+    // would copy every byte into its buffer and arm the write notifier first. What the
+    // kernel does not take now goes through Qt's buffer as before.
+    if (!qobject_cast<QSslSocket *>(m_socket) && m_socket->bytesToWrite() == 0) {
+        const int fd = int(m_socket->socketDescriptor());
+        while (fd != -1 && !rest.isEmpty()) {
+            const ssize_t n =
+                ::send(fd, rest.data(), size_t(rest.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (n > 0) {
+                rest = rest.sliced(n);
+                m_bytesSent += n;
+            } else if (n < 0 && errno == EINTR) {
+                continue;
+            } else {
+                break; // full, or an error Qt will report on its own path
+            }
+        }
+        if (rest.size() < bytes.size())
+            Q_EMIT uploadProgress(m_bytesSent, m_requestBytes);
+        if (rest.isEmpty())
+            return;
+    }
+#endif
+    m_socket->write(rest.data(), rest.size());
 }
 
 void HttpClientReply::schedulePump()
