@@ -102,6 +102,7 @@ private Q_SLOTS:
     void tcpRoundTrip();
     void postedEventFromAnotherThreadWakesTheLoop();
     void quitFromAnotherThread();
+    void noWakeUpIsLostUnderManyPosts();
     void glibSourcesRun();
     void glibCallFromAnotherThreadWakesTheLoop();
     void keychainRoundTrip();
@@ -444,6 +445,44 @@ void TestEpollEventDispatcher::quitFromAnotherThread()
     QVERIFY(!timedOut);
 }
 
+void TestEpollEventDispatcher::noWakeUpIsLostUnderManyPosts()
+{
+    // Two threads post in bursts while the loop drains its wake-up: a wake-up that lands
+    // between the loop's read and its reset must not leave the loop asleep for good. No
+    // timer runs here, so only the wake-ups can bring each burst in.
+    constexpr int PerThread = 4000;
+    std::atomic<int> delivered{0};
+    QEventLoop loop;
+    auto poster = [&] {
+        for (int i = 0; i < PerThread; ++i) {
+            QMetaObject::invokeMethod(
+                &loop,
+                [&] {
+                    if (++delivered == 2 * PerThread)
+                        loop.quit();
+                },
+                Qt::QueuedConnection);
+            if (i % 50 == 0)
+                std::this_thread::yield();
+        }
+    };
+    std::thread a(poster), b(poster);
+    bool timedOut = false;
+    QTimer guard;
+    guard.setSingleShot(true);
+    connect(&guard, &QTimer::timeout, &loop, [&] {
+        timedOut = true;
+        loop.quit();
+    });
+    guard.start(20000);
+    loop.exec();
+    a.join();
+    b.join();
+    QVERIFY2(!timedOut, qPrintable(QStringLiteral("%1 of %2 delivered before the guard")
+                                       .arg(delivered.load())
+                                       .arg(2 * PerThread)));
+}
+
 void TestEpollEventDispatcher::glibSourcesRun()
 {
     static int idles = 0, timeouts = 0;
@@ -470,8 +509,10 @@ void TestEpollEventDispatcher::glibCallFromAnotherThreadWakesTheLoop()
 {
     // How GDBus (and so libsecret) hands an answer to this thread.
     static std::atomic<bool> ran{false};
+    static std::atomic<QThread *> ranOn{nullptr};
     static QEventLoop *loop = nullptr;
     ran = false;
+    ranOn = nullptr;
     QEventLoop waiting;
     loop = &waiting;
     std::thread caller([] {
@@ -479,6 +520,7 @@ void TestEpollEventDispatcher::glibCallFromAnotherThreadWakesTheLoop()
         g_main_context_invoke(
             g_main_context_default(),
             [](gpointer) -> gboolean {
+                ranOn = QThread::currentThread();
                 ran = true;
                 loop->quit();
                 return G_SOURCE_REMOVE;
@@ -493,6 +535,8 @@ void TestEpollEventDispatcher::glibCallFromAnotherThreadWakesTheLoop()
     caller.join();
     loop = nullptr;
     QVERIFY(ran);
+    // In this thread, where libsecret's callbacks expect to run, never in the caller's.
+    QCOMPARE(ranOn.load(), QThread::currentThread());
 }
 
 void TestEpollEventDispatcher::keychainRoundTrip()

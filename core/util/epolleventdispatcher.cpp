@@ -59,6 +59,8 @@ EpollEventDispatcher::EpollEventDispatcher(QObject *parent)
 
 EpollEventDispatcher::~EpollEventDispatcher()
 {
+    if (m_ownsGlib)
+        g_main_context_release(m_glib);
     g_main_context_unref(m_glib);
     ::close(m_wakeFd);
     ::close(m_epollFd);
@@ -355,10 +357,15 @@ void EpollEventDispatcher::interrupt()
 
 void EpollEventDispatcher::drainWakeUp()
 {
-    m_wakeUps.storeRelease(0);
+    // Read first, then reset the flag. The other order loses wake-ups for good: a
+    // wake-up between the reset and the read would set the flag and have its write read
+    // away, and every later one would see the flag set and not write. This way a wake-up
+    // between the two is skipped, but what it announced (a posted event) is sent at the
+    // start of the next pass anyway.
     quint64 count;
     while (::read(m_wakeFd, &count, sizeof count) > 0) {
     }
+    m_wakeUps.storeRelease(0);
 }
 
 bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
@@ -372,8 +379,12 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
     bool canWait = (flags & QEventLoop::WaitForMoreEvents) && !m_interrupt.loadRelaxed();
 
     // GLib's half of the pass, as g_main_context_iteration() does it, but with our fds
-    // in the same poll().
-    const bool ownsGlib = g_main_context_acquire(m_glib);
+    // in the same poll(). This thread keeps the context for good once it has it: GLib
+    // wakes the owner's poll() when another thread adds a source, and runs a call from
+    // another thread in that thread when the context has no owner at that moment.
+    if (!m_ownsGlib)
+        m_ownsGlib = g_main_context_acquire(m_glib);
+    const bool ownsGlib = m_ownsGlib;
     gint maxPriority = G_PRIORITY_DEFAULT;
     int glibFds = 0;
     gint glibTimeout = -1;
@@ -428,7 +439,6 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
             g_main_context_dispatch(m_glib);
             ++handled;
         }
-        g_main_context_release(m_glib);
     }
     if (socketsReady)
         handled += activateSocketNotifiers();

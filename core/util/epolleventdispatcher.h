@@ -96,6 +96,7 @@ private:
     quint64 m_timerSerial = 0;
 
     _GMainContext *m_glib = nullptr;
+    bool m_ownsGlib = false; // acquired by the thread that runs this dispatcher
     // poll() set of one pass: the epoll fd, the wake-up fd, then GLib's fds (GPollFD has
     // the layout of struct pollfd on Unix; GLib itself hands its array to poll()).
     std::vector<pollfd> m_pollFds;
