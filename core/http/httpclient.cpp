@@ -1,15 +1,12 @@
 #include "http/httpclient.h"
 
+#include "http/directsend.h"
 #include "http/httplog.h"
 
 #include <QSslSocket>
 #include <QTcpSocket>
 
-#include <cerrno>
 #include <limits>
-#if !defined(Q_OS_WIN)
-#include <sys/socket.h>
-#endif
 
 namespace {
 constexpr qsizetype kMaxHeadBytes = 64 * 1024;
@@ -281,30 +278,16 @@ void HttpClientReply::writeRequest()
 void HttpClientReply::write(const QByteArray &bytes)
 {
     QByteArrayView rest(bytes);
-#if !defined(Q_OS_WIN)
-    // On a plain connection with nothing queued, straight to the kernel: QAbstractSocket
-    // would copy every byte into its buffer and arm the write notifier first. What the
-    // kernel does not take now goes through Qt's buffer as before.
-    if (!qobject_cast<QSslSocket *>(m_socket) && m_socket->bytesToWrite() == 0) {
-        const int fd = int(m_socket->socketDescriptor());
-        while (fd != -1 && !rest.isEmpty()) {
-            const ssize_t n =
-                ::send(fd, rest.data(), size_t(rest.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
-            if (n > 0) {
-                rest = rest.sliced(n);
-                m_bytesSent += n;
-            } else if (n < 0 && errno == EINTR) {
-                continue;
-            } else {
-                break; // full, or an error Qt will report on its own path
-            }
-        }
-        if (rest.size() < bytes.size())
+    // On a plain connection, straight to the kernel when nothing is queued.
+    if (!qobject_cast<QSslSocket *>(m_socket)) {
+        if (const qsizetype sent = sendDirect(m_socket, rest); sent > 0) {
+            m_bytesSent += sent;
             Q_EMIT uploadProgress(m_bytesSent, m_requestBytes);
-        if (rest.isEmpty())
-            return;
+            rest = rest.sliced(sent);
+            if (rest.isEmpty())
+                return;
+        }
     }
-#endif
     m_socket->write(rest.data(), rest.size());
 }
 

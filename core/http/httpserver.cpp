@@ -1,5 +1,6 @@
 #include "http/httpserver.h"
 
+#include "http/directsend.h"
 #include "http/httpconnection.h"
 #include "http/httplog.h"
 
@@ -10,7 +11,6 @@
 #include <QTcpSocket>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
 #include <utility>
 
@@ -447,33 +447,16 @@ void HttpConnection::writeRaw(const QByteArray &bytes)
 {
     if (!canWrite())
         return;
-    QByteArrayView rest(bytes);
-#if !defined(Q_OS_WIN)
     // Straight to the kernel when Qt has nothing queued for this socket, which is nearly
-    // always. Written by hand because QAbstractSocket::write() queues every byte and arms
-    // the write notifier, and under the GLib event dispatcher arming and disarming it costs
-    // two walks over the list of every polled socket plus a wake-up of the loop: per
-    // streamed event, with hundreds of streams open. What the kernel does not take now
-    // goes through Qt's buffer as before (and the backpressure counts it); errors are left
-    // for Qt to find on that path.
-    if (m_socket->bytesToWrite() == 0) {
-        const int fd = int(m_socket->socketDescriptor());
-        while (fd != -1 && !rest.isEmpty()) {
-            const ssize_t n =
-                ::send(fd, rest.data(), size_t(rest.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
-            if (n > 0) {
-                rest = rest.sliced(n);
-                m_wroteSinceArm = true;
-            } else if (n < 0 && errno == EINTR) {
-                continue;
-            } else {
-                break;
-            }
-        }
+    // always. What the kernel does not take now goes through Qt's buffer as before, and
+    // the backpressure counts it.
+    QByteArrayView rest(bytes);
+    if (const qsizetype sent = sendDirect(m_socket, rest); sent > 0) {
+        m_wroteSinceArm = true;
+        rest = rest.sliced(sent);
         if (rest.isEmpty())
             return;
     }
-#endif
     m_socket->write(rest.data(), rest.size());
     // Out now, not on the next turn of the event loop: that turn would poll every socket
     // once more just to learn this one is writable, which under load adds latency to every
