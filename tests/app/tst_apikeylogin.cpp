@@ -237,7 +237,8 @@ private Q_SLOTS:
         // And back to OAuth.
         TestProcess again(m_env);
         again.startBridge({QStringLiteral("login"), QStringLiteral("--no-browser")});
-        QCOMPARE(again.finish(60000), 0);
+        const int againRc = again.finish(60000);
+        QVERIFY2(againRc == 0, again.output().constData());
         QTRY_COMPARE_WITH_TIMEOUT(
             request(QStringLiteral("/v1/chat/completions"), chatBody(QStringLiteral("coder-model")))
                 .status,
