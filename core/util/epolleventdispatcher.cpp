@@ -83,6 +83,7 @@ void EpollEventDispatcher::updateWatch(int fd, QHash<int, Watch>::iterator it)
     }
     it->events = events;
     if (events == 0) {
+        m_unwatchable.remove(fd);
         // Leave the set at once, while the number still names this socket.
         if (it->applied != 0) {
             ++m_epollCtlCalls;
@@ -125,8 +126,13 @@ void EpollEventDispatcher::applyPending()
             ++m_epollCtlCalls;
             rc = epoll_ctl(m_epollFd, EPOLL_CTL_MOD, fd, &ev);
         }
-        if (rc < 0)
+        if (rc < 0 && errno == EPERM) {
+            // Not something epoll can watch (a regular file): poll() calls such a file
+            // always ready, and so does this dispatcher (activateUnwatchable()).
+            m_unwatchable.insert(fd);
+        } else if (rc < 0) {
             qCWarning(lcDispatcher, "epoll_ctl on socket %d: %s", fd, strerror(errno));
+        }
         it->applied = rc < 0 ? 0 : it->events;
     }
     m_pending.clear();
@@ -210,6 +216,16 @@ int EpollEventDispatcher::activateFreshSockets()
                 activated += activate(p.fd, EPOLLIN, asked);
         }
     }
+    return activated;
+}
+
+int EpollEventDispatcher::activateUnwatchable()
+{
+    const QList<int> fds = m_unwatchable.values();
+    const quint64 asked = ++m_generation;
+    int activated = 0;
+    for (int fd : fds)
+        activated += activate(fd, EPOLLIN | EPOLLOUT, asked);
     return activated;
 }
 
@@ -401,6 +417,9 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
         }
     }
 
+    applyPending(); // the epoll fd's readiness must reflect every notifier
+    if (!m_unwatchable.isEmpty() && sockets)
+        canWait = false;
     int timeout = -1;
     if (!canWait) {
         timeout = 0;
@@ -412,7 +431,6 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
         Q_EMIT aboutToBlock();
     }
 
-    applyPending(); // the epoll fd's readiness must reflect every notifier
     m_pollFds[0] = {m_epollFd, short(sockets ? POLLIN : 0), 0};
     m_pollFds[1] = {m_wakeFd, POLLIN, 0};
     int ready = ::poll(m_pollFds.data(), nfds_t(glibFds + 2), timeout);
@@ -442,6 +460,8 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
     }
     if (socketsReady)
         handled += activateSocketNotifiers();
+    if (sockets && !m_unwatchable.isEmpty())
+        handled += activateUnwatchable();
     if (timers)
         handled += activateTimers();
     return handled > 0;

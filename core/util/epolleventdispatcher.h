@@ -4,6 +4,7 @@
 #include <QAtomicInt>
 #include <QHash>
 #include <QMultiHash>
+#include <QSet>
 
 #include <set>
 #include <utility>
@@ -73,6 +74,7 @@ private:
     void applyPending();
     int activateSocketNotifiers();
     int activateFreshSockets();
+    int activateUnwatchable();
     int activate(int fd, quint32 got, quint64 asked);
     int activateTimers();
     int timerWaitMs(qint64 nowNs) const;
@@ -89,6 +91,7 @@ private:
     QHash<int, Watch> m_watches;
     std::vector<int> m_pending; // fds whose epoll registration is out of date
     std::vector<int> m_fresh;   // fds that got a read notifier during this pass
+    QSet<int> m_unwatchable;    // fds epoll refuses (regular files): always ready
 
     QHash<int, Timer> m_timers;
     std::set<std::pair<qint64, int>> m_deadlines; // (deadline ns, timer id)
