@@ -64,6 +64,34 @@ void spin()
         QCoreApplication::processEvents();
 }
 
+// Runs loop until something quits it; a guard timer ends it after guardMs so that a broken
+// wake-up fails the test instead of hanging it. True if the loop ended before the guard.
+bool execGuarded(QEventLoop &loop, int guardMs = 60000)
+{
+    bool timedOut = false;
+    QTimer guard;
+    guard.setSingleShot(true);
+    QObject::connect(&guard, &QTimer::timeout, &loop, [&] {
+        timedOut = true;
+        loop.quit();
+    });
+    guard.start(guardMs);
+    loop.exec();
+    return !timedOut;
+}
+
+// A write notifier on fd fires, once switched on (a socket with room is writable at once).
+bool becomesWritable(int fd)
+{
+    int writable = 0;
+    QSocketNotifier writer(fd, QSocketNotifier::Write);
+    QObject::connect(&writer, &QSocketNotifier::activated, &writer, [&] {
+        ++writable;
+        writer.setEnabled(false);
+    });
+    return waitFor([&] { return writable == 1; });
+}
+
 class Recorder : public QObject
 {
 public:
@@ -270,13 +298,7 @@ void TestEpollEventDispatcher::disabledNotifierIsQuiet()
     notifier.setEnabled(true);
     QVERIFY(waitFor([&] { return activations == 1; }));
     // Write notifier on the other end: a socket with room is writable at once.
-    int writable = 0;
-    QSocketNotifier writer(pair.fd[1], QSocketNotifier::Write);
-    connect(&writer, &QSocketNotifier::activated, this, [&] {
-        ++writable;
-        writer.setEnabled(false);
-    });
-    QVERIFY(waitFor([&] { return writable == 1; }));
+    QVERIFY(becomesWritable(pair.fd[1]));
 }
 
 void TestEpollEventDispatcher::hangUpWakesTheReader()
@@ -372,13 +394,7 @@ void TestEpollEventDispatcher::notifierSwitchedOnAndOffInOnePassCostsNothing()
     spin();
     QCOMPARE(dispatcher()->epollControlCalls(), before);
     // A change that lasts reaches the kernel once, and works.
-    int writable = 0;
-    QSocketNotifier writer(pair.fd[0], QSocketNotifier::Write);
-    connect(&writer, &QSocketNotifier::activated, this, [&] {
-        ++writable;
-        writer.setEnabled(false);
-    });
-    QVERIFY(waitFor([&] { return writable == 1; }));
+    QVERIFY(becomesWritable(pair.fd[0]));
     QVERIFY(dispatcher()->epollControlCalls() > before);
 }
 
@@ -445,11 +461,8 @@ void TestEpollEventDispatcher::postedEventFromAnotherThreadWakesTheLoop()
             },
             Qt::QueuedConnection);
     });
-    QTimer guard; // only so that a broken wake-up fails instead of hanging
-    guard.setSingleShot(true);
-    connect(&guard, &QTimer::timeout, &loop, &QEventLoop::quit);
-    guard.start(60000);
-    loop.exec();
+    // Not only that it ran: the guard's own pass would deliver it too.
+    QVERIFY2(execGuarded(loop), "the posted event did not wake the loop");
     poster.join();
     QVERIFY(ran);
 }
@@ -461,17 +474,9 @@ void TestEpollEventDispatcher::quitFromAnotherThread()
         QThread::msleep(30);
         loop.quit(); // thread-safe: wakes the dispatcher
     });
-    QTimer guard;
-    guard.setSingleShot(true);
-    bool timedOut = false;
-    connect(&guard, &QTimer::timeout, &loop, [&] {
-        timedOut = true;
-        loop.quit();
-    });
-    guard.start(60000);
-    loop.exec();
+    const bool quitInTime = execGuarded(loop);
     quitter.join();
-    QVERIFY(!timedOut);
+    QVERIFY(quitInTime);
 }
 
 void TestEpollEventDispatcher::noWakeUpIsLostUnderManyPosts()
@@ -496,18 +501,10 @@ void TestEpollEventDispatcher::noWakeUpIsLostUnderManyPosts()
         }
     };
     std::thread a(poster), b(poster);
-    bool timedOut = false;
-    QTimer guard;
-    guard.setSingleShot(true);
-    connect(&guard, &QTimer::timeout, &loop, [&] {
-        timedOut = true;
-        loop.quit();
-    });
-    guard.start(20000);
-    loop.exec();
+    const bool allInTime = execGuarded(loop, 20000);
     a.join();
     b.join();
-    QVERIFY2(!timedOut, qPrintable(QStringLiteral("%1 of %2 delivered before the guard")
+    QVERIFY2(allInTime, qPrintable(QStringLiteral("%1 of %2 delivered before the guard")
                                        .arg(delivered.load())
                                        .arg(2 * PerThread)));
 }
@@ -556,13 +553,11 @@ void TestEpollEventDispatcher::glibCallFromAnotherThreadWakesTheLoop()
             },
             nullptr);
     });
-    QTimer guard;
-    guard.setSingleShot(true);
-    connect(&guard, &QTimer::timeout, &waiting, &QEventLoop::quit);
-    guard.start(60000);
-    waiting.exec();
+    // Not only that it ran: the guard's own pass would run it too.
+    const bool wokenInTime = execGuarded(waiting);
     caller.join();
     loop = nullptr;
+    QVERIFY2(wokenInTime, "the call from another thread did not wake the loop");
     QVERIFY(ran);
     // In this thread, where libsecret's callbacks expect to run, never in the caller's.
     QCOMPARE(ranOn.load(), QThread::currentThread());
