@@ -1,0 +1,69 @@
+#pragma once
+
+#include "credentials/credentials.h"
+#include "http/httpclient.h"
+#include "http/httprequest.h"
+
+#include <QCoreApplication>
+#include <QString>
+
+// What the proxy tells its client when a request to the upstream did not end in a success,
+// decided in one place from facts alone (no sockets, no timers), so that every answer
+// has its own sentence and a table test.
+struct UpstreamVerdict
+{
+    enum class Action {
+        Fail,            // answer the client with status/message/type/code
+        PassThrough,     // send the upstream's own JSON error body unchanged
+        RefreshAndRetry, // renew the credentials once, then send again
+        RetryLater,      // send again after retryDelayMs (transient server error)
+    };
+    Action action = Action::Fail;
+    int status = 0; // for the client
+    QString message;
+    QString type;
+    QString code;
+    HttpHeaders extraHeaders; // e.g. the upstream's Retry-After
+    int retryDelayMs = 0;
+    bool quotaExhausted = false; // the account has no quota left (the tray shows it)
+};
+
+class UpstreamError
+{
+    Q_DECLARE_TR_FUNCTIONS(UpstreamError)
+public:
+    // An HTTP answer that was not 2xx.
+    struct Answer
+    {
+        int status = 0;
+        QByteArray body;       // gathered whole (bounded by the caller)
+        QByteArray retryAfter; // the Retry-After header, if any
+    };
+    struct Context
+    {
+        AuthMethod method = AuthMethod::OAuth;
+        bool stream = false;
+        int attempt = 1;         // 1 for the first send
+        bool retried401 = false; // a refresh and retry after 401 already happened
+        int retryBaseDelayMs = 500;
+        int maxServerErrorRetries = 2;
+    };
+    static UpstreamVerdict forAnswer(const Answer &answer, const Context &context);
+
+    // No HTTP answer at all: the request never got a status line.
+    static UpstreamVerdict forTransport(HttpClientReply::Error error, const QString &errorText,
+                                        const QString &host, bool timedOut, int idleSeconds);
+
+    // Headers came, then the connection failed before a non-streaming body was complete.
+    static UpstreamVerdict forCutOffBody(const QString &errorText, bool timedOut, int idleSeconds);
+    // A 2xx JSON answer that does not parse (a chunked body cut short can look whole).
+    static UpstreamVerdict forUnreadableBody(qsizetype bytes);
+
+    // The sentence for a stream that ended without its [DONE] marker.
+    static QString streamBroken(HttpClientReply::Error error, const QString &errorText,
+                                bool timedOut, int idleSeconds);
+    // The upstream sent a single event larger than the proxy buffers.
+    static QString eventTooLarge();
+
+    static bool isQuotaError(const QByteArray &body);
+};
