@@ -173,9 +173,12 @@ void HttpResponse::send(int status, const QByteArray &body, const QByteArray &co
         conn->writeRaw(out);
     } else {
         conn->writeRaw(out);
-        if (withBody)
+        // A write can end the connection (the client reset it): d->conn is then cleared.
+        if (withBody && d->conn)
             conn->writeRaw(body);
     }
+    if (!d->conn)
+        return;
     d->conn = nullptr;
     conn->responseFinished(this, d->closeAfter);
 }
@@ -199,7 +202,7 @@ void HttpResponse::beginStream(int status, const QByteArray &contentType,
     const QByteArray framing =
         d->chunked ? QByteArrayLiteral("Transfer-Encoding: chunked\r\n") : QByteArray();
     conn->writeRaw(d->head(status, contentType, extraHeaders, framing));
-    if (conn->bytesToWrite() > conn->limits().writeHighWaterBytes)
+    if (d->conn && conn->bytesToWrite() > conn->limits().writeHighWaterBytes)
         d->backpressured = true;
 }
 
@@ -225,12 +228,16 @@ void HttpResponse::write(const QByteArray &data)
             sizeLine += "\r\n";
             conn->writeRaw(sizeLine);
         } else {
+            // Each write can end the connection (the client reset it), which clears
+            // d->conn and emits clientGone() before the call returns.
             conn->writeRaw(sizeLine);
-            conn->writeRaw(data);
-            conn->writeRaw(QByteArrayLiteral("\r\n"));
+            if (d->conn)
+                conn->writeRaw(data);
+            if (d->conn)
+                conn->writeRaw(QByteArrayLiteral("\r\n"));
         }
     }
-    if (conn->bytesToWrite() > conn->limits().writeHighWaterBytes)
+    if (d->conn && conn->bytesToWrite() > conn->limits().writeHighWaterBytes)
         d->backpressured = true;
 }
 

@@ -7,6 +7,7 @@
 #include "proxy/requestlogger.h"
 #include "proxy/requestrewriter.h"
 #include "proxy/upstreamforwarder.h"
+#include "proxy/upstreamrequest.h"
 #include "settings/settings.h"
 
 #include <QJsonArray>
@@ -26,31 +27,17 @@ constexpr qint64 kReadBufferBytes = 256 * 1024;
 constexpr qint64 kMaxErrorBodyBytes = 1024 * 1024;
 constexpr qint64 kMaxLoggedBody = 128 * 1024;
 
-QByteArray userAgent()
+// A random UUID (version 4) from the fast generator: a prompt id tags a request, it
+// guards nothing. QUuid::createUuid() asks the system generator, which costs a
+// noticeable share of a request on CPUs where that means the RDRAND instruction.
+QString newPromptId()
 {
-    // QSysInfo reads /etc/os-release on each call; the answer does not change.
-    static const QByteArray agent = QByteArrayLiteral("QwenBridge/" QWEN_BRIDGE_VERSION " (") +
-                                    QSysInfo::productType().toUtf8() + QByteArrayLiteral("; ") +
-                                    QSysInfo::currentCpuArchitecture().toUtf8() +
-                                    QByteArrayLiteral(")");
-    return agent;
-}
-
-bool isQuotaError(const QByteArray &body)
-{
-    const QByteArray lower = body.toLower();
-    return lower.contains("insufficient_quota") || lower.contains("free allocated quota") ||
-           lower.contains("quota exceeded") || lower.contains("free tier");
-}
-
-QUrl join(const QUrl &base, const QString &tail)
-{
-    QUrl url = base;
-    QString path = url.path();
-    while (path.endsWith(QLatin1Char('/')))
-        path.chop(1);
-    url.setPath(path + tail);
-    return url;
+    quint64 bits[2];
+    QRandomGenerator::global()->fillRange(bits);
+    QByteArray raw(reinterpret_cast<const char *>(bits), sizeof bits);
+    raw[6] = char((raw[6] & 0x0f) | 0x40); // version 4
+    raw[8] = char((raw[8] & 0x3f) | 0x80); // RFC 4122 variant
+    return QUuid::fromRfc4122(raw).toString(QUuid::WithoutBraces);
 }
 } // namespace
 
@@ -64,28 +51,22 @@ ForwardJob::ForwardJob(UpstreamForwarder *forwarder, Kind kind, const HttpReques
     , m_requestId(requestId)
 {
     connect(response, &HttpResponse::clientGone, this, [this] {
-        qCDebug(lcProxy) << "request" << m_requestId << ": client went away; aborting upstream";
+        if (m_state == State::Done)
+            return;
+        qCDebug(lcProxy) << "request" << m_requestId << ": client went away in state" << m_state
+                         << "; aborting upstream";
         log(QStringLiteral("client-gone"), {});
         finish(false);
     });
-    // The idle timer is paused while we hold the upstream back for a slow client: that
-    // silence is not the upstream's fault.
+    connect(response, &HttpResponse::drained, this, &ForwardJob::onClientDrained);
     m_clock.start();
     m_idleTimer.setSingleShot(true);
     connect(&m_idleTimer, &QTimer::timeout, this, &ForwardJob::onIdleTimeout);
-    connect(response, &HttpResponse::drained, this, [this] {
-        if (m_paused) {
-            m_paused = false;
-            if (m_reply && !m_reply->isFinished())
-                upstreamAlive();
-            onReadyRead();
-        }
-    });
 }
 
 ForwardJob::~ForwardJob()
 {
-    releaseReply(true);
+    releaseReply();
 }
 
 // A retry gets files of its own: upstream-request, upstream-request-2, …
@@ -112,19 +93,6 @@ void ForwardJob::log(const QString &stage, const QJsonObject &data)
         m_forwarder->logger()->log(m_requestId, stage, data);
 }
 
-// A random UUID (version 4) from the fast generator: a prompt id tags a request, it
-// guards nothing. QUuid::createUuid() asks the system generator, which costs a
-// noticeable share of a request on CPUs where that means the RDRAND instruction.
-static QString newPromptId()
-{
-    quint64 bits[2];
-    QRandomGenerator::global()->fillRange(bits);
-    QByteArray raw(reinterpret_cast<const char *>(bits), sizeof bits);
-    raw[6] = char((raw[6] & 0x0f) | 0x40); // version 4
-    raw[8] = char((raw[8] & 0x3f) | 0x80); // RFC 4122 variant
-    return QUuid::fromRfc4122(raw).toString(QUuid::WithoutBraces);
-}
-
 void ForwardJob::start()
 {
     m_forwarder->jobStarted();
@@ -142,7 +110,7 @@ void ForwardJob::start()
 
 void ForwardJob::onAuth(const UpstreamAuth &auth)
 {
-    if (m_done)
+    if (m_state != State::Authorizing)
         return;
     if (!auth.ok()) {
         switch (auth.error) {
@@ -162,41 +130,43 @@ void ForwardJob::onAuth(const UpstreamAuth &auth)
         return;
     }
     m_auth = auth;
-    if (m_kind == Kind::Models) {
-        if (auth.method == AuthMethod::OAuth) {
-            answerLocalModels();
-            return;
-        }
-        send();
+    if (m_kind == Kind::Models && auth.method == AuthMethod::OAuth) {
+        answerLocalModels();
         return;
     }
     // Rewrite once per request; a retry after a refresh sends the same body.
-    if (m_upstreamBody.isEmpty()) {
-        Settings *settings = m_forwarder->settings();
-        RequestRewriter::Options options;
-        options.authMethod = auth.method == AuthMethod::ApiKey ? RequestRewriter::AuthMethod::ApiKey
-                                                               : RequestRewriter::AuthMethod::OAuth;
-        options.qwenMode = QwenMode::resolveFromSystem(*settings).enabled;
-        options.coderModel =
-            settings->value(QStringLiteral("apiKey/coderModel"), options.coderModel).toString();
-        options.visionModel =
-            settings->value(QStringLiteral("apiKey/visionModel"), options.visionModel).toString();
-        options.sessionId = m_forwarder->sessionId();
-        options.promptId = newPromptId();
-        const RequestRewriter::Result r = RequestRewriter::rewrite(m_request.body, options);
-        if (!r.ok()) {
-            if (m_response)
-                m_response->send(400, r.errorBody());
-            log(QStringLiteral("rejected"), {{QStringLiteral("reason"), r.errorMessage}});
-            finish(false);
-            return;
-        }
-        m_upstreamBody = r.body;
-        m_upstreamModel = r.upstreamModel;
-        m_stream = r.stream;
-        m_request.body.clear(); // no need to hold the original twice
-    }
+    if (m_kind == Kind::Chat && m_upstreamBody.isEmpty() && !prepareChatBody(auth))
+        return;
     send();
+}
+
+// False when the request was refused (and answered).
+bool ForwardJob::prepareChatBody(const UpstreamAuth &auth)
+{
+    Settings *settings = m_forwarder->settings();
+    RequestRewriter::Options options;
+    options.authMethod = auth.method == AuthMethod::ApiKey ? RequestRewriter::AuthMethod::ApiKey
+                                                           : RequestRewriter::AuthMethod::OAuth;
+    options.qwenMode = QwenMode::resolveFromSystem(*settings).enabled;
+    options.coderModel =
+        settings->value(QStringLiteral("apiKey/coderModel"), options.coderModel).toString();
+    options.visionModel =
+        settings->value(QStringLiteral("apiKey/visionModel"), options.visionModel).toString();
+    options.sessionId = m_forwarder->sessionId();
+    options.promptId = newPromptId();
+    const RequestRewriter::Result r = RequestRewriter::rewrite(m_request.body, options);
+    if (!r.ok()) {
+        log(QStringLiteral("rejected"), {{QStringLiteral("reason"), r.errorMessage}});
+        if (m_response)
+            m_response->send(400, r.errorBody());
+        finish(false);
+        return false;
+    }
+    m_upstreamBody = r.body;
+    m_upstreamModel = r.upstreamModel;
+    m_stream = r.stream;
+    m_request.body.clear(); // no need to hold the original twice
+    return true;
 }
 
 void ForwardJob::send()
@@ -204,32 +174,19 @@ void ForwardJob::send()
     releaseReply();
     ++m_attempt;
     m_status = 0;
-    m_errorBody.clear();
-    m_plainBody.clear();
-    m_sse.reset();
-    m_sawDone = false;
-    m_timedOut = false;
+    m_body.clear();
+    m_relay.reset();
+    m_state = State::Waiting;
 
-    const bool chat = m_kind == Kind::Chat;
-    HttpClientRequest req;
-    req.method = chat ? QByteArrayLiteral("POST") : QByteArrayLiteral("GET");
-    req.url = join(m_auth.apiBase,
-                   chat ? QStringLiteral("/chat/completions") : QStringLiteral("/models"));
-    req.headers = {{"Authorization", "Bearer " + m_auth.bearer.toUtf8()},
-                   {"Accept", m_stream ? "text/event-stream" : "application/json"},
-                   {"User-Agent", userAgent()},
-                   {"X-DashScope-UserAgent", userAgent()}};
-    if (m_auth.method == AuthMethod::OAuth) {
-        req.headers.append(
-            qMakePair(QByteArrayLiteral("X-DashScope-AuthType"), QByteArrayLiteral("qwen-oauth")));
-        req.headers.append(
-            qMakePair(QByteArrayLiteral("X-DashScope-CacheControl"), QByteArrayLiteral("enable")));
-    }
-    if (chat) {
-        req.headers.append(
-            qMakePair(QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")));
-        req.body = m_upstreamBody;
-    }
+    UpstreamRequestSpec spec;
+    spec.kind =
+        m_kind == Kind::Chat ? UpstreamRequestSpec::Kind::Chat : UpstreamRequestSpec::Kind::Models;
+    spec.apiBase = m_auth.apiBase;
+    spec.bearer = m_auth.bearer;
+    spec.method = m_auth.method;
+    spec.stream = m_stream;
+    spec.body = m_upstreamBody;
+    const HttpClientRequest req = buildUpstreamRequest(spec);
 
     if (logging()) {
         QJsonObject data;
@@ -241,17 +198,120 @@ void ForwardJob::send()
         log(attemptStage(QStringLiteral("upstream-request")), data);
     }
 
+    // send() never emits a signal before it returns (a failure at once is queued).
     m_reply = m_forwarder->client()->send(req, this);
     m_reply->setReadBufferSize(kReadBufferBytes);
-    connect(m_reply, &HttpClientReply::metaDataChanged, this, &ForwardJob::onMetaData);
-    connect(m_reply, &HttpClientReply::readyRead, this, &ForwardJob::onReadyRead);
-    connect(m_reply, &HttpClientReply::finished, this, &ForwardJob::onFinished);
-    // Anything moving either way shows the upstream is alive.
+    connect(m_reply, &HttpClientReply::metaDataChanged, this, &ForwardJob::pumpReply);
+    connect(m_reply, &HttpClientReply::readyRead, this, &ForwardJob::pumpReply);
+    connect(m_reply, &HttpClientReply::finished, this, &ForwardJob::pumpReply);
+    // Bytes of the request going out show the upstream is alive too.
     connect(m_reply, &HttpClientReply::uploadProgress, this, [this] {
-        if (!m_paused)
+        if (m_state == State::Waiting)
             upstreamAlive();
     });
     upstreamAlive();
+}
+
+// Every signal of the reply lands here: its state and the job's decide what is next.
+void ForwardJob::pumpReply()
+{
+    if (!m_reply)
+        return;
+    if (m_state == State::Waiting) {
+        if (m_reply->status() == 0) {
+            if (m_reply->isFinished())
+                conclude(false);
+            return;
+        }
+        takeHead();
+        if (m_state == State::Done)
+            return;
+    }
+    if (m_state != State::Held && !m_reply->isFinished())
+        upstreamAlive();
+    switch (m_state) {
+    case State::Streaming:
+        relay();
+        break;
+    case State::Collecting:
+        collect();
+        break;
+    default:
+        break; // Held: drained() goes on; other states expect nothing from a reply
+    }
+}
+
+void ForwardJob::takeHead()
+{
+    m_status = m_reply->status();
+    if (m_status < 200 || m_status >= 300 || !m_stream) {
+        m_state = State::Collecting;
+        return;
+    }
+    m_state = State::Streaming;
+    if (!m_response) {
+        finish(false);
+        return;
+    }
+    m_response->beginStream(m_status, "text/event-stream", {{"Cache-Control", "no-cache"}});
+}
+
+// Passes complete events on as they arrive: all that one read brought, in one write. Stops
+// reading while the client lags, so the reply's bounded buffer pushes back on the upstream
+// socket.
+void ForwardJob::relay()
+{
+    while (m_state == State::Streaming) {
+        if (!m_reply || !m_response) {
+            finish(false);
+            return;
+        }
+        if (m_reply->bytesAvailable() == 0) {
+            if (m_reply->isFinished())
+                concludeStream(false);
+            return;
+        }
+        if (m_response->isBackpressured()) {
+            // The client is the slow one: upstream silence is not the upstream's fault.
+            m_state = State::Held;
+            m_idleTimer.stop();
+            return;
+        }
+        const QByteArray events = m_relay.feed(m_reply->readAll());
+        if (m_relay.hasError()) {
+            m_response->write(openAiErrorEvent(UpstreamError::eventTooLarge(),
+                                               QStringLiteral("upstream_error"),
+                                               QStringLiteral("event_too_large")));
+            if (m_state == State::Done)
+                return;
+            m_response->end();
+            finish(false);
+            return;
+        }
+        if (!events.isEmpty())
+            m_response->write(events); // may end the job: the loop condition checks
+    }
+}
+
+void ForwardJob::onClientDrained()
+{
+    if (m_state != State::Held)
+        return;
+    m_state = State::Streaming;
+    if (m_reply && !m_reply->isFinished())
+        upstreamAlive();
+    relay();
+}
+
+void ForwardJob::collect()
+{
+    const QByteArray more = m_reply->readAll();
+    if (m_status >= 200 && m_status < 300)
+        m_body += more;
+    else if (m_body.size() < kMaxErrorBodyBytes)
+        m_body += more.left(kMaxErrorBodyBytes - m_body.size());
+    if (m_reply->isFinished())
+        concludeCollected(false);
 }
 
 // A sign of life from upstream. The timer is not restarted each time (with hundreds of
@@ -264,23 +324,11 @@ void ForwardJob::upstreamAlive()
         m_idleTimer.start(m_forwarder->idleTimeoutMs());
 }
 
-void ForwardJob::releaseReply(bool jobEnding)
-{
-    m_idleTimer.stop();
-    if (m_reply) {
-        HttpClientReply *reply = m_reply;
-        m_reply.clear();
-        reply->disconnect(this);
-        reply->abort();
-        // A child of this job: when the job goes, it goes with it.
-        if (!jobEnding)
-            reply->deleteLater();
-    }
-}
-
 void ForwardJob::onIdleTimeout()
 {
-    if (!m_reply || m_done || m_reply->isFinished() || m_paused)
+    const bool reading =
+        m_state == State::Waiting || m_state == State::Collecting || m_state == State::Streaming;
+    if (!reading || !m_reply || m_reply->isFinished())
         return;
     const qint64 quiet = m_clock.elapsed() - m_lastUpstreamMs;
     if (quiet < m_forwarder->idleTimeoutMs()) {
@@ -289,314 +337,176 @@ void ForwardJob::onIdleTimeout()
     }
     qCInfo(lcProxy) << "request" << m_requestId << ": nothing from upstream for"
                     << m_forwarder->idleTimeoutMs() << "ms; giving up";
-    m_timedOut = true;
-    m_reply->abort(); // emits finished(), which ends the request
-    if (!m_done)
-        onFinished();
+    m_reply->disconnect(this);
+    m_reply->abort();
+    conclude(true);
 }
 
-void ForwardJob::onMetaData()
+void ForwardJob::releaseReply()
 {
-    if (!m_reply || m_status != 0)
-        return;
-    if (!m_paused)
-        upstreamAlive();
-    m_status = m_reply->status();
-    if (m_status >= 200 && m_status < 300 && m_stream && m_response && !m_streaming) {
-        HttpHeaders extra = {{"Cache-Control", "no-cache"}};
-        m_response->beginStream(m_status, "text/event-stream", extra);
-        m_streaming = true;
-    }
-}
-
-void ForwardJob::onReadyRead()
-{
-    if (!m_reply || m_done)
-        return;
-    if (!m_paused && !m_reply->isFinished())
-        upstreamAlive();
-    if (m_status == 0)
-        onMetaData();
-    if (m_status >= 200 && m_status < 300) {
-        if (m_streaming) {
-            if (!m_response)
-                return;
-            // Forward complete events as they arrive; stop reading while the client
-            // lags, so the reply's bounded buffer pushes back on the upstream socket.
-            while (m_reply->bytesAvailable() > 0) {
-                if (m_response->isBackpressured()) {
-                    // The client is the slow one: upstream silence is not its fault.
-                    m_paused = true;
-                    m_idleTimer.stop();
-                    return;
-                }
-                if (m_paused) {
-                    m_paused = false;
-                    if (!m_reply->isFinished())
-                        upstreamAlive();
-                }
-                const QByteArray chunk = m_reply->read(64 * 1024);
-                const QList<SseEvent> events = m_sse.feed(chunk);
-                for (const SseEvent &e : events) {
-                    if (e.isDone())
-                        m_sawDone = true;
-                    m_response->write(e.raw);
-                }
-                if (m_sse.hasError()) {
-                    m_response->write(openAiErrorEvent(
-                        tr("The Qwen API sent an event larger than Qwen Bridge accepts."),
-                        QStringLiteral("upstream_error"), QStringLiteral("event_too_large")));
-                    m_response->end();
-                    finish(false);
-                    return;
-                }
-            }
-        } else {
-            m_plainBody += m_reply->readAll();
-        }
-    } else {
-        const QByteArray more = m_reply->readAll();
-        if (m_errorBody.size() < kMaxErrorBodyBytes)
-            m_errorBody += more.left(kMaxErrorBodyBytes - m_errorBody.size());
-    }
-}
-
-void ForwardJob::onFinished()
-{
-    if (!m_reply || m_done)
-        return;
     m_idleTimer.stop();
+    if (!m_reply)
+        return;
     HttpClientReply *reply = m_reply;
-    if (m_status == 0)
-        m_status = reply->status();
-    if (!m_paused)
-        onReadyRead();
-    if (m_done)
+    m_reply.clear();
+    reply->disconnect(this);
+    reply->abort();
+    // A child of this job: when the job is ending, it goes with it.
+    if (m_state != State::Done)
+        reply->deleteLater();
+}
+
+void ForwardJob::logUpstreamResponse(bool timedOut)
+{
+    if (!logging())
         return;
-    if (m_paused && m_streaming && m_response && reply->error() == HttpClientReply::Error::None &&
-        !m_timedOut && reply->bytesAvailable() > 0) {
-        // Everything has arrived but the client still lags: pass the rest on as it
-        // drains, then finish.
-        connect(m_response, &HttpResponse::drained, this, &ForwardJob::onFinished,
-                Qt::UniqueConnection);
+    const HttpClientReply::Error error =
+        m_reply ? m_reply->error() : HttpClientReply::Error::Canceled;
+    QJsonObject data{
+        {QStringLiteral("status"), m_status},
+        {QStringLiteral("network_error"),
+         QString::fromLatin1(QMetaEnum::fromType<HttpClientReply::Error>().valueToKey(int(error)))},
+        {QStringLiteral("body"), RequestLogger::bodyForLog(m_body, kMaxLoggedBody)}};
+    if (timedOut)
+        data.insert(QStringLiteral("timed_out"), true);
+    log(attemptStage(QStringLiteral("upstream-response")), data);
+}
+
+// The upstream is done with this attempt: its reply finished, or it was silent too long.
+void ForwardJob::conclude(bool timedOut)
+{
+    switch (m_state) {
+    case State::Waiting: {
+        logUpstreamResponse(timedOut);
+        const HttpClientReply::Error error =
+            m_reply ? m_reply->error() : HttpClientReply::Error::Canceled;
+        fail(UpstreamError::forTransport(error, m_reply ? m_reply->errorString() : QString(),
+                                         m_auth.apiBase.host(), timedOut, idleTimeoutSeconds()));
+        break;
+    }
+    case State::Streaming:
+    case State::Held:
+        concludeStream(timedOut);
+        break;
+    case State::Collecting:
+        concludeCollected(timedOut);
+        break;
+    default:
+        break;
+    }
+}
+
+void ForwardJob::concludeStream(bool timedOut)
+{
+    if (!m_response) {
+        finish(false);
         return;
     }
-    using Error = HttpClientReply::Error;
-    const Error error = reply->error();
-    const QString errorText =
-        m_timedOut ? tr("no data for %1 seconds").arg(idleTimeoutSeconds()) : reply->errorString();
-
-    if (logging()) {
-        log(attemptStage(QStringLiteral("upstream-response")),
-            {{QStringLiteral("status"), m_status},
-             {QStringLiteral("network_error"),
-              QString::fromLatin1(
-                  QMetaEnum::fromType<HttpClientReply::Error>().valueToKey(int(error)))},
-             {QStringLiteral("body"),
-              RequestLogger::bodyForLog(
-                  m_status >= 200 && m_status < 300 ? m_plainBody : m_errorBody, kMaxLoggedBody)}});
-    }
-
-    const bool transportError = error != Error::None; // HTTP statuses are not errors here
-
-    if (m_streaming) {
-        if (!m_response) {
-            finish(false);
+    logUpstreamResponse(timedOut);
+    m_idleTimer.stop();
+    const HttpClientReply::Error error =
+        m_reply ? m_reply->error() : HttpClientReply::Error::Canceled;
+    // A chunked body cut short by a reset can look like a success, so a stream without its
+    // closing [DONE] counts as broken too.
+    const bool complete = !timedOut && error == HttpClientReply::Error::None && m_relay.sawDone();
+    const QByteArray rest = m_relay.takeRemainder();
+    if (complete && !rest.trimmed().isEmpty()) {
+        m_response->write(rest);
+        if (m_state == State::Done)
             return;
-        }
-        // Qt 6.4 may report a chunked body cut short by a reset as a success, so a stream
-        // without its closing [DONE] counts as broken too.
-        const bool complete = error == Error::None && m_sawDone;
-        const QByteArray rest = m_sse.takeRemainder();
-        if (complete && !rest.trimmed().isEmpty())
-            m_response->write(rest);
-        // A broken stream's half event is dropped: joined to the error event below it
-        // would spoil both.
-        if (!complete) {
-            QString message;
-            if (m_timedOut)
-                message = tr("The Qwen API stopped sending in the middle of the answer and did "
-                             "not go on for %1 seconds. Try again.")
-                              .arg(idleTimeoutSeconds());
-            else if (error != Error::None)
-                message = tr("The connection to the Qwen API broke in the middle of the answer "
-                             "(%1). Try again.")
-                              .arg(errorText);
-            else
-                message = tr("The connection to the Qwen API ended before the answer was "
-                             "complete. Try again.");
-            qCInfo(lcProxy) << "request" << m_requestId << ": stream broken off; error"
-                            << int(error) << "done marker" << m_sawDone;
-            m_response->write(openAiErrorEvent(message, QStringLiteral("upstream_error"),
-                                               QStringLiteral("upstream_interrupted")));
-        }
-        m_response->end();
-        finish(complete);
+    }
+    // A broken stream's half event is dropped: joined to the error event below it would
+    // spoil both.
+    if (!complete) {
+        qCInfo(lcProxy) << "request" << m_requestId << ": stream broken off; error" << int(error)
+                        << "done marker" << m_relay.sawDone();
+        const QString message = UpstreamError::streamBroken(
+            error, m_reply ? m_reply->errorString() : QString(), timedOut, idleTimeoutSeconds());
+        m_response->write(openAiErrorEvent(message, QStringLiteral("upstream_error"),
+                                           QStringLiteral("upstream_interrupted")));
+        if (m_state == State::Done)
+            return;
+    }
+    m_response->end();
+    finish(complete);
+}
+
+void ForwardJob::concludeCollected(bool timedOut)
+{
+    logUpstreamResponse(timedOut);
+    m_idleTimer.stop();
+    const HttpClientReply::Error error =
+        m_reply ? m_reply->error() : HttpClientReply::Error::Canceled;
+    if (timedOut || error != HttpClientReply::Error::None) {
+        // Headers came, then the connection failed: the body is incomplete, and passing it
+        // on with the upstream's status would make a cut-off answer look whole.
+        fail(UpstreamError::forCutOffBody(m_reply ? m_reply->errorString() : QString(), timedOut,
+                                          idleTimeoutSeconds()));
         return;
     }
-
-    if (m_status != 0 && transportError) {
-        // Headers came, then the connection failed: the body is incomplete, and passing
-        // it on with the upstream's status would make a cut-off answer look whole.
-        const bool timeout = m_timedOut;
-        fail(timeout ? 504 : 502,
-             timeout ? tr("The Qwen API stopped sending its answer and did not go on for %1 "
-                          "seconds. Try again.")
-                           .arg(idleTimeoutSeconds())
-                     : tr("The connection to the Qwen API broke before the answer was complete "
-                          "(%1). Try again.")
-                           .arg(errorText),
-             QStringLiteral("upstream_error"),
-             timeout ? QStringLiteral("upstream_timeout") : QStringLiteral("upstream_interrupted"));
-        return;
-    }
-
-    if (m_status == 0) {
-        // No HTTP answer at all.
-        const QString host = m_auth.apiBase.host();
-        QString message;
-        int status = 502;
-        QString code = QStringLiteral("upstream_unreachable");
-        switch (m_timedOut ? Error::Canceled : error) {
-        case Error::Canceled:
-            status = 504;
-            code = QStringLiteral("upstream_timeout");
-            message = tr("The Qwen API at %1 did not answer within %2 seconds. Try again.")
-                          .arg(host)
-                          .arg(idleTimeoutSeconds());
-            break;
-        case Error::HostNotFound:
-            message = tr("The name %1 could not be resolved. Check your network connection "
-                         "and DNS.")
-                          .arg(host);
-            code = QStringLiteral("upstream_dns");
-            break;
-        case Error::Tls:
-            message = tr("A secure connection to %1 could not be made (%2). Check the API "
-                         "address and the system's certificates.")
-                          .arg(host, errorText);
-            code = QStringLiteral("upstream_tls");
-            break;
-        case Error::ConnectionRefused:
-            message = tr("%1 refused the connection. Check the API address.").arg(host);
-            break;
-        default:
-            message = tr("Could not reach the Qwen API at %1: %2").arg(host, errorText);
-            break;
-        }
-        fail(status, message, QStringLiteral("upstream_error"), code);
-        return;
-    }
-
     if (m_status >= 200 && m_status < 300) {
-        QByteArray contentType = reply->rawHeader("content-type");
+        QByteArray contentType = m_reply->rawHeader("content-type");
         if (contentType.isEmpty())
             contentType = QByteArrayLiteral("application/json");
-        if (contentType.toLower().contains("json") &&
-            QJsonDocument::fromJson(m_plainBody).isNull()) {
-            // Qt 6.4 may report a chunked body cut short by a reset as a success.
-            fail(502,
-                 tr("The Qwen API's answer was cut off or unreadable (%1 bytes of JSON that "
-                    "does not parse). Try again.")
-                     .arg(m_plainBody.size()),
-                 QStringLiteral("upstream_error"), QStringLiteral("upstream_bad_response"));
+        if (contentType.toLower().contains("json") && QJsonDocument::fromJson(m_body).isNull()) {
+            // A chunked body cut short by a reset can look like a success.
+            fail(UpstreamError::forUnreadableBody(m_body.size()));
             return;
         }
         if (m_response)
-            m_response->send(m_status, m_plainBody, contentType);
+            m_response->send(m_status, m_body, contentType);
         finish(true);
         return;
     }
-    handleUpstreamError(m_status, m_errorBody);
+    UpstreamError::Answer answer;
+    answer.status = m_status;
+    answer.body = m_body;
+    answer.retryAfter = m_reply->rawHeader("Retry-After");
+    UpstreamError::Context context;
+    context.method = m_auth.method;
+    context.stream = m_stream;
+    context.attempt = m_attempt;
+    context.retried401 = m_retried401;
+    context.retryBaseDelayMs = m_forwarder->retryDelayMs();
+    context.maxServerErrorRetries = kMaxServerErrorRetries;
+    applyVerdict(UpstreamError::forAnswer(answer, context));
 }
 
-void ForwardJob::handleUpstreamError(int status, const QByteArray &body)
+void ForwardJob::applyVerdict(const UpstreamVerdict &verdict)
 {
-    HttpClientReply *reply = m_reply;
-    if (status == 401 && !m_retried401) {
+    switch (verdict.action) {
+    case UpstreamVerdict::Action::RefreshAndRetry: {
         // One refresh through the session's single flight, then one retry.
         m_retried401 = true;
         const QString bearer = m_auth.bearer;
         releaseReply();
+        m_state = State::Authorizing;
         m_forwarder->session()->reportUnauthorized(
             bearer, this, [this](const UpstreamAuth &auth) { onAuth(auth); });
         return;
     }
-    if ((status == 429 || status == 403) && isQuotaError(body)) {
-        const QString message =
-            m_auth.method == AuthMethod::OAuth
-                ? tr("Your Qwen account has no OAuth quota left: Qwen ended the free OAuth tier "
-                     "on 2026-04-15. Use an API key instead (Alibaba Cloud Model Studio or "
-                     "Coding Plan): choose \"Use an API key instead…\" in the Qwen Bridge tray "
-                     "menu, or run `qwen-bridge login --api-key`.")
-                : tr("The model service says this API key has no quota left. Check the balance "
-                     "and plan of the key in Alibaba Cloud Model Studio.");
-        Q_EMIT m_forwarder->quotaExhausted(message);
-        fail(429, message, QStringLiteral("insufficient_quota"),
-             QStringLiteral("insufficient_quota"));
-        return;
-    }
-    if (status >= 500 && !m_stream && m_attempt <= kMaxServerErrorRetries) {
+    case UpstreamVerdict::Action::RetryLater:
         releaseReply();
-        const int delay = m_forwarder->retryDelayMs() * m_attempt;
-        qCInfo(lcProxy) << "request" << m_requestId << ": upstream HTTP" << status
-                        << "; retrying in" << delay << "ms";
-        QTimer::singleShot(delay, this, [this] {
-            if (!m_done)
+        m_state = State::Backoff;
+        qCInfo(lcProxy) << "request" << m_requestId << ": upstream HTTP" << m_status
+                        << "; retrying in" << verdict.retryDelayMs << "ms";
+        QTimer::singleShot(verdict.retryDelayMs, this, [this] {
+            if (m_state == State::Backoff)
                 send();
         });
         return;
+    case UpstreamVerdict::Action::PassThrough:
+        // The upstream's own words reach OpenCode unchanged.
+        if (m_response)
+            m_response->send(verdict.status, m_body, "application/json", verdict.extraHeaders);
+        finish(false);
+        return;
+    case UpstreamVerdict::Action::Fail:
+        if (verdict.quotaExhausted)
+            Q_EMIT m_forwarder->quotaExhausted(verdict.message);
+        fail(verdict);
+        return;
     }
-    HttpHeaders extra;
-    if (reply && reply->hasRawHeader("Retry-After"))
-        extra.append({"Retry-After", reply->rawHeader("Retry-After")});
-    QString message;
-    QString code;
-    if (status == 401) {
-        message = m_auth.method == AuthMethod::ApiKey
-                      ? tr("The model service refused the API key. Keys only work in their own "
-                           "region and plan: check the key and the base URL, then run "
-                           "`qwen-bridge login --api-key` again.")
-                      : tr("The Qwen API refused the token even after renewing it. Sign in "
-                           "again from the Qwen Bridge tray menu or run `qwen-bridge login`.");
-        code = QStringLiteral("invalid_api_key");
-    } else if (status == 429) {
-        const QByteArray after = reply ? reply->rawHeader("Retry-After") : QByteArray();
-        message = after.isEmpty()
-                      ? tr("The Qwen API is limiting requests. Wait a moment and try again.")
-                      : tr("The Qwen API is limiting requests. Try again in %1 seconds.")
-                            .arg(QString::fromLatin1(after));
-        code = QStringLiteral("rate_limit_exceeded");
-    } else if (status >= 500) {
-        message = tr("The Qwen API had a problem (HTTP %1). Try again in a moment.").arg(status);
-        code = QStringLiteral("upstream_error");
-    }
-    if (message.isEmpty()) {
-        // Other client errors: the upstream's own words reach OpenCode unchanged.
-        const QJsonDocument doc = QJsonDocument::fromJson(body);
-        if (doc.isObject() && doc.object().contains(QStringLiteral("error"))) {
-            if (m_response)
-                m_response->send(status, body, "application/json", extra);
-            finish(false);
-            return;
-        }
-        message = tr("The Qwen API answered HTTP %1: %2")
-                      .arg(status)
-                      .arg(QString::fromUtf8(body.left(300)).simplified());
-        code = QStringLiteral("upstream_error");
-    } else {
-        const QJsonDocument doc = QJsonDocument::fromJson(body);
-        const QString upstream = doc.object()
-                                     .value(QStringLiteral("error"))
-                                     .toObject()
-                                     .value(QStringLiteral("message"))
-                                     .toString();
-        if (!upstream.isEmpty())
-            message += QLatin1Char(' ') + tr("(The service said: %1)").arg(upstream);
-    }
-    fail(status, message,
-         status == 429 ? QStringLiteral("rate_limit_error") : QStringLiteral("upstream_error"),
-         code, extra);
 }
 
 void ForwardJob::answerLocalModels()
@@ -618,19 +528,34 @@ void ForwardJob::answerLocalModels()
     finish(true);
 }
 
-void ForwardJob::fail(int status, const QString &message, const QString &type, const QString &code,
-                      const HttpHeaders &extra)
+void ForwardJob::fail(int status, const QString &message, const QString &type, const QString &code)
 {
-    qCInfo(lcProxy) << "request" << m_requestId << "failed:" << status << code;
-    log(QStringLiteral("error"), {{QStringLiteral("status"), status},
-                                  {QStringLiteral("code"), code},
-                                  {QStringLiteral("message"), message}});
+    UpstreamVerdict verdict;
+    verdict.status = status;
+    verdict.message = message;
+    verdict.type = type;
+    verdict.code = code;
+    fail(verdict);
+}
+
+void ForwardJob::fail(const UpstreamVerdict &verdict)
+{
+    if (m_state == State::Done)
+        return;
+    qCInfo(lcProxy) << "request" << m_requestId << "failed:" << verdict.status << verdict.code;
+    log(QStringLiteral("error"), {{QStringLiteral("status"), verdict.status},
+                                  {QStringLiteral("code"), verdict.code},
+                                  {QStringLiteral("message"), verdict.message}});
     if (m_response) {
-        if (m_streaming) {
-            m_response->write(openAiErrorEvent(message, type, code));
+        if (m_state == State::Streaming || m_state == State::Held) {
+            m_response->write(openAiErrorEvent(verdict.message, verdict.type, verdict.code));
+            if (m_state == State::Done)
+                return;
             m_response->end();
         } else {
-            m_response->send(status, openAiError(message, type, code), "application/json", extra);
+            m_response->send(verdict.status,
+                             openAiError(verdict.message, verdict.type, verdict.code),
+                             "application/json", verdict.extraHeaders);
         }
     }
     finish(false);
@@ -638,10 +563,10 @@ void ForwardJob::fail(int status, const QString &message, const QString &type, c
 
 void ForwardJob::finish(bool ok)
 {
-    if (m_done)
+    if (m_state == State::Done)
         return;
-    m_done = true;
-    releaseReply(true);
+    m_state = State::Done;
+    releaseReply();
     m_forwarder->jobFinished(ok);
     deleteLater();
 }

@@ -1,7 +1,8 @@
 #pragma once
 
 #include "http/httprequest.h"
-#include "http/sseparser.h"
+#include "proxy/sserelay.h"
+#include "proxy/upstreamerror.h"
 #include "session/sessionmanager.h"
 
 #include <QElapsedTimer>
@@ -14,59 +15,79 @@ class HttpResponse;
 class UpstreamForwarder;
 
 // One client request on its way upstream and back. Owns its upstream reply; deletes
-// itself when the client has its answer or has gone away.
+// itself (later) when the client has its answer or has gone away.
+//
+// Re-entrancy: writing to the client can end the job on the spot (the client reset the
+// connection, HttpResponse reports clientGone, finish() runs inside the write), and so can
+// a session callback or an abort. So every step that calls out checks m_state afterwards
+// and returns once it is Done; the object itself stays valid until the event loop deletes
+// it, but its reply and response are gone.
 class ForwardJob : public QObject
 {
     Q_OBJECT
 public:
     enum class Kind { Chat, Models };
 
+    enum class State {
+        Authorizing, // waiting for the session's credentials (at first, or after a 401)
+        Waiting,     // the request is upstream, its answer's head has not come
+        Collecting,  // gathering a whole body: a non-streaming answer, or an error
+        Streaming,   // relaying events to the client as they arrive
+        Held,        // streaming, but the client lags: upstream reads wait for drained()
+        Backoff,     // waiting to send again after a server error
+        Done         // answered or abandoned; nothing of the request may be touched
+    };
+    Q_ENUM(State)
+
     ForwardJob(UpstreamForwarder *forwarder, Kind kind, const HttpRequest &request,
                HttpResponse *response, quint64 requestId);
     ~ForwardJob() override;
 
     void start();
+    State state() const { return m_state; }
 
 private:
     void onAuth(const UpstreamAuth &auth);
+    bool prepareChatBody(const UpstreamAuth &auth);
     void send();
-    void onMetaData();
-    void onReadyRead();
-    void onFinished();
+    void pumpReply(); // the one place that reads the upstream reply
+    void takeHead();
+    void relay();
+    void collect();
+    void conclude(bool timedOut);
+    void concludeStream(bool timedOut);
+    void concludeCollected(bool timedOut);
+    void applyVerdict(const UpstreamVerdict &verdict);
+    void onClientDrained();
     void onIdleTimeout();
     void upstreamAlive();
-    void handleUpstreamError(int status, const QByteArray &body);
     void answerLocalModels();
-    void fail(int status, const QString &message, const QString &type, const QString &code,
-              const HttpHeaders &extra = {});
+    void fail(const UpstreamVerdict &verdict);
+    void fail(int status, const QString &message, const QString &type, const QString &code);
     void finish(bool ok);
-    void releaseReply(bool jobEnding = false);
+    void releaseReply();
     bool logging() const;
     void log(const QString &stage, const QJsonObject &data);
+    void logUpstreamResponse(bool timedOut);
     int idleTimeoutSeconds() const;
     QString attemptStage(const QString &stage) const;
 
     UpstreamForwarder *m_forwarder;
     Kind m_kind;
+    State m_state = State::Authorizing;
     HttpRequest m_request;
     QPointer<HttpResponse> m_response;
     quint64 m_requestId;
     UpstreamAuth m_auth;
     QByteArray m_upstreamBody;
     QString m_upstreamModel;
-    bool m_stream = false;
-    QPointer<HttpClientReply> m_reply;
-    SseParser m_sse;
-    QByteArray m_errorBody; // a non-2xx answer, gathered whole
-    QByteArray m_plainBody; // a non-streaming 2xx answer
-    int m_status = 0;
-    bool m_streaming = false; // our stream to the client has begun
-    bool m_sawDone = false;   // upstream sent data: [DONE], the end of a complete stream
+    bool m_stream = false; // the client asked for a stream
     bool m_retried401 = false;
     int m_attempt = 0;
-    bool m_done = false;
-    bool m_paused = false; // the client reads slower than upstream sends
-    bool m_timedOut = false;
+    QPointer<HttpClientReply> m_reply;
+    int m_status = 0; // the upstream's status, once its head came
+    SseRelay m_relay;
+    QByteArray m_body;  // Collecting: the whole answer (bounded for errors)
     QTimer m_idleTimer; // no bytes from upstream for idleTimeoutMs() ends the request
     QElapsedTimer m_clock;
     qint64 m_lastUpstreamMs = 0; // m_clock's time of the last sign of life from upstream

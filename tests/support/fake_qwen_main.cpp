@@ -93,6 +93,9 @@ int main(int argc, char **argv)
         {QStringLiteral("record-limit"),
          QStringLiteral("Remember only the last N chat requests (default: all)."),
          QStringLiteral("N")},
+        {QStringLiteral("burst"),
+         QStringLiteral("Send each streamed answer's events all in one write, after the "
+                        "event delay (a fast upstream, or one catching up after a stall).")},
         {QStringLiteral("counters-endpoint"),
          QStringLiteral("Serve GET /__fake/counters and POST /__fake/counters/reset-peak.")},
         {QStringLiteral("idle-timeout-ms"),
@@ -139,6 +142,7 @@ int main(int argc, char **argv)
     service.setStreamEventDelayMs(eventDelayMs);
     service.setApiKeys(parser.values(QStringLiteral("api-key")));
     service.setStampEvents(parser.isSet(QStringLiteral("stamp-events")));
+    service.setStreamBurst(parser.isSet(QStringLiteral("burst")));
     service.setChatRecordLimit(recordLimit);
     service.setCountersEndpoint(parser.isSet(QStringLiteral("counters-endpoint")));
     if (idleTimeoutMs > 0)

@@ -313,6 +313,24 @@ private:
             ++m_service->m_counters.backpressurePauses;
             return;
         }
+        if (m_service->m_streamBurst && m_abortAfter < 0 && m_stallAfter < 0) {
+            // The whole rest of the stream in one write, as a fast upstream (or one that
+            // catches up after a stall) delivers it.
+            QByteArray burst;
+            for (; m_written < m_events.size(); ++m_written)
+                burst += m_events.at(m_written);
+            const QPointer<FakeSseStream> self(this);
+            m_response->write(burst);
+            if (!self || m_done)
+                return;
+            if (!m_response || !m_response->isConnected()) {
+                finish(ClientGone);
+                return;
+            }
+            m_response->end();
+            finish(Completed);
+            return;
+        }
         const QByteArray &next = m_events.at(m_written++);
         m_response->write(m_service->m_stampEvents ? stampEvent(next) : next);
         if (m_written == m_events.size() && m_abortAfter < 0 && m_stallAfter < 0) {
@@ -469,6 +487,11 @@ void FakeQwenService::setReplyText(const QString &text)
 void FakeQwenService::setStreamEventCount(int count)
 {
     m_streamEvents = std::max(1, count);
+}
+
+void FakeQwenService::setStreamBurst(bool burst)
+{
+    m_streamBurst = burst;
 }
 
 void FakeQwenService::setStreamEventDelayMs(int ms)

@@ -138,9 +138,12 @@ public:
     // the new access or refresh token is first used, then is dead.
     void setRefreshRotation(bool rotate);
     void setApiKeys(const QStringList &keys);
-    void setReplyText(const QString &text);   // default "Hello from the fake Qwen service."
-    void setStreamEventCount(int count);      // content events per stream, default 5
-    void setStreamEventDelayMs(int ms);       // default 0
+    void setReplyText(const QString &text); // default "Hello from the fake Qwen service."
+    void setStreamEventCount(int count);    // content events per stream, default 5
+    void setStreamEventDelayMs(int ms);     // default 0
+    // Each stream (with no fault) sends all its events and [DONE] in one write after the
+    // headers. Default off: one event per write.
+    void setStreamBurst(bool burst);
     void setAutoApproveAfterPolls(int polls); // approve once a grant was polled N times; -1 off
     // Benchmarks: each streamed JSON chunk gets "x_sent_us", CLOCK_MONOTONIC microseconds
     // taken as it is written, so a client on this machine can time each event. Default off.
@@ -267,6 +270,7 @@ private:
     int m_streamDelayMs = 0;
     int m_autoApproveAfter = -1;
     bool m_stampEvents = false;
+    bool m_streamBurst = false;
     int m_chatRecordLimit = -1;
     bool m_countersEndpoint = false;
     int m_idleTimeoutMs = -1; // -1: HttpServer's default
