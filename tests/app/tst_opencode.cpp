@@ -16,6 +16,8 @@
 #include <QTcpServer>
 #include <QTest>
 
+#include <csignal>
+
 // The real OpenCode CLI (npm opencode-ai, pinned and installed by scripts/test) against the
 // real `qwen-bridge serve` in front of the fake Qwen service, configured by
 // `qwen-bridge opencode-config --write`.
@@ -38,6 +40,9 @@ class TestOpenCode : public QObject
     }
 
 private Q_SLOTS:
+    // OpenCode stopped with Ctrl+C in the middle of an answer, several times in a row.
+    void interruptedMidAnswer();
+
     void opencodeRunsThroughTheProxy()
     {
         const QString opencode = qEnvironmentVariable("QWEN_BRIDGE_TEST_OPENCODE");
@@ -158,6 +163,99 @@ private Q_SLOTS:
         QVERIFY(!serveOutput.contains(tokens.accessToken.toLatin1()));
     }
 };
+
+void TestOpenCode::interruptedMidAnswer()
+{
+    const QString opencode = qEnvironmentVariable("QWEN_BRIDGE_TEST_OPENCODE");
+    QVERIFY2(!opencode.isEmpty() && QFile::exists(opencode),
+             "QWEN_BRIDGE_TEST_OPENCODE must name the opencode binary; ./scripts/test "
+             "installs the pinned opencode-ai and sets it");
+
+    TestHome home;
+    FakeQwenService fake;
+    QVERIFY(fake.start());
+    // Long answers, so that each interruption lands in the middle of one.
+    fake.setStreamEventCount(400);
+    fake.setStreamEventDelayMs(25);
+    const quint16 port = freeLoopbackPort();
+    QProcessEnvironment env = home.environment();
+    env.insert(QStringLiteral("QWEN_BRIDGE_OAUTH_URL"), fake.baseUrl().toString());
+    env.insert(QStringLiteral("QWEN_BRIDGE_API_URL"), fake.apiBaseUrl().toString());
+    env.insert(QStringLiteral("QWEN_BRIDGE_PORT"), QString::number(port));
+    QNetworkAccessManager nam;
+    const TokenSet tokens = signInThroughDeviceFlow(fake, &nam);
+    QVERIFY(!tokens.accessToken.isEmpty());
+    {
+        Settings settings;
+        CredentialStore store(settings);
+        bool saved = false;
+        store.save(Credentials::fromTokens(tokens),
+                   [&](const KeychainResult &r) { saved = r.ok(); });
+        QTRY_VERIFY(saved);
+    }
+
+    QProcess serve;
+    serve.setProcessEnvironment(env);
+    serve.setProcessChannelMode(QProcess::MergedChannels);
+    serve.start(QStringLiteral(QWEN_BRIDGE_BINARY), {QStringLiteral("serve")});
+    QVERIFY(serve.waitForStarted());
+    QByteArray serveOutput;
+    connect(&serve, &QProcess::readyRead, this, [&] { serveOutput += serve.readAll(); });
+    QTRY_VERIFY_WITH_TIMEOUT(serveOutput.contains("listening on"), 20000);
+    auto stopServe = qScopeGuard([&] {
+        serve.terminate();
+        serve.waitForFinished(5000);
+    });
+    QProcess config;
+    config.setProcessEnvironment(env);
+    config.start(QStringLiteral(QWEN_BRIDGE_BINARY),
+                 {QStringLiteral("opencode-config"), QStringLiteral("--write")});
+    QCOMPARE(run(config, 30000), 0);
+
+    const QString project = home.path() + QStringLiteral("/project");
+    QVERIFY(QDir().mkpath(project));
+    QProcessEnvironment ocEnv = home.environment();
+    ocEnv.insert(QStringLiteral("PWD"), project);
+    for (int round = 0; round < 3; ++round) {
+        const int streamsBefore = fake.counters().chatRequests;
+        QProcess oc;
+        oc.setProcessEnvironment(ocEnv);
+        oc.setWorkingDirectory(project);
+        oc.setStandardInputFile(QProcess::nullDevice());
+        oc.start(opencode, {QStringLiteral("run"), QStringLiteral("Tell me a long story"),
+                            QStringLiteral("--model"), QStringLiteral("alibaba/coder-model")});
+        QVERIFY(oc.waitForStarted());
+        // Interrupted once the answer is flowing (a few of its events have gone out).
+        QTRY_VERIFY_WITH_TIMEOUT(fake.counters().chatRequests > streamsBefore &&
+                                     fake.counters().activeStreams > 0,
+                                 120000);
+        QTest::qWait(300);
+        ::kill(pid_t(oc.processId()), SIGINT);
+        if (run(oc, 30000) == -1)
+            QFAIL("opencode did not stop after SIGINT");
+        // The proxy dropped every upstream stream of that answer, and is still there.
+        QTRY_COMPARE_WITH_TIMEOUT(fake.counters().activeStreams, 0, 30000);
+        QCOMPARE(serve.state(), QProcess::Running);
+    }
+
+    // And it still answers a whole request.
+    fake.setStreamEventCount(5);
+    fake.setStreamEventDelayMs(0);
+    QProcess oc;
+    oc.setProcessEnvironment(ocEnv);
+    oc.setWorkingDirectory(project);
+    oc.setStandardInputFile(QProcess::nullDevice());
+    oc.start(opencode, {QStringLiteral("run"), QStringLiteral("Say hello"),
+                        QStringLiteral("--model"), QStringLiteral("alibaba/coder-model")});
+    QVERIFY(oc.waitForStarted());
+    const int code = run(oc, 240000);
+    const QByteArray out = oc.readAllStandardOutput() + oc.readAllStandardError();
+    QVERIFY2(code == 0, out.constData());
+    QVERIFY2(out.contains("Hello from the fake Qwen service."), out.constData());
+    QCOMPARE(serve.state(), QProcess::Running);
+    QVERIFY2(!serveOutput.contains("runtime error") && !serveOutput.contains("AddressSanitizer"),
+             serveOutput.constData());
+}
 
 QTEST_GUILESS_MAIN(TestOpenCode)
 #include "tst_opencode.moc"
