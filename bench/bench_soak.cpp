@@ -15,11 +15,15 @@
 
 #include <cstdio>
 #include <memory>
+#include <sys/socket.h>
 #include <vector>
 
 using bench::nowUs;
 
 namespace {
+
+// --reset: a client that drops a request resets the connection (RST) instead of closing it.
+bool g_resetOnDrop = false;
 
 struct Totals
 {
@@ -141,6 +145,11 @@ private:
             ++m_totals->droppedEarly;
         else
             ++m_totals->droppedMid;
+        if (g_resetOnDrop && m_socket && m_socket->socketDescriptor() != -1) {
+            // SO_LINGER with a zero timeout: close() sends a reset.
+            linger l{1, 0};
+            ::setsockopt(int(m_socket->socketDescriptor()), SOL_SOCKET, SO_LINGER, &l, sizeof l);
+        }
         closeSocket(); // the proxy sees the client go away mid-request
         finishAndContinue();
     }
@@ -241,8 +250,11 @@ int main(int argc, char **argv)
          QStringLiteral("S"), QStringLiteral("5")},
         {QStringLiteral("events"), QStringLiteral("Events per stream upstream."),
          QStringLiteral("N"), QStringLiteral("50")},
+        {QStringLiteral("reset"),
+         QStringLiteral("Dropped requests end with a TCP reset instead of a close.")},
     });
     parser.process(app);
+    g_resetOnDrop = parser.isSet(QStringLiteral("reset"));
 
     const QUrl url(parser.value(QStringLiteral("bridge")));
     const qint64 pid = parser.value(QStringLiteral("bridge-pid")).toLongLong();

@@ -130,7 +130,7 @@ start_fake() {
     "$BUILD_DIR/tests/support/fake-qwen" --port 0 --auto-approve 0 --interval 1 \
         --events "$events" --event-delay-ms "$delay" --reply "$reply" \
         --api-key "$UPSTREAM_KEY" --stamp-events --record-limit 100 --counters-endpoint \
-        --idle-timeout-ms "${FAKE_IDLE_MS:-60000}" \
+        --idle-timeout-ms "${FAKE_IDLE_MS:-60000}" ${BENCH_BURST:+--burst} \
         >"$SCRATCH/fake.out" 2>"$SCRATCH/fake.err" &
     FAKE_PID=$!
     BENCH_PIDS+=("$FAKE_PID")
