@@ -60,6 +60,52 @@ private Q_SLOTS:
         QVERIFY(relay.feed("\n\ndata: [DONE]\n\n").isEmpty());
     }
 
+    // OpenAI-style usage in the last chunk (stream_options.include_usage).
+    void usageFromTheLastChunk_data()
+    {
+        QTest::addColumn<bool>("strip");
+        QTest::newRow("client asked for usage") << false;
+        QTest::newRow("proxy asked on the client's behalf") << true;
+    }
+
+    void usageFromTheLastChunk()
+    {
+        QFETCH(bool, strip);
+        const QByteArray content =
+            "data: {\"choices\":[{\"delta\":{\"content\":\"Hi\"}}],\"usage\":null}\n\n";
+        const QByteArray usage =
+            "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":120,\"completion_tokens\":7,"
+            "\"prompt_tokens_details\":{\"cached_tokens\":100},"
+            "\"completion_tokens_details\":{\"reasoning_tokens\":3}}}\n\n";
+        const QByteArray done = "data: [DONE]\n\n";
+        SseRelay relay;
+        relay.setStripUsageOnlyChunks(strip);
+        QVERIFY(!relay.usage().reported);
+        QCOMPARE(relay.feed(content + usage + done),
+                 strip ? content + done : content + usage + done);
+        QVERIFY(relay.usage().reported);
+        QCOMPARE(relay.usage().promptTokens, 120);
+        QCOMPARE(relay.usage().completionTokens, 7);
+        QCOMPARE(relay.usage().cachedTokens, 100);
+        QCOMPARE(relay.usage().reasoningTokens, 3);
+        // One event at a time, too.
+        relay.reset();
+        QCOMPARE(relay.feed(usage), strip ? QByteArray() : usage);
+        QCOMPARE(relay.usage().promptTokens, 120);
+    }
+
+    // Usage riding on a content chunk is the client's answer: never left out.
+    void usageOnAContentChunkStays()
+    {
+        const QByteArray chunk = "data: {\"choices\":[{\"delta\":{\"content\":\"x\"}}],"
+                                 "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":1}}\n\n";
+        SseRelay relay;
+        relay.setStripUsageOnlyChunks(true);
+        QCOMPARE(relay.feed(chunk), chunk);
+        QCOMPARE(relay.usage().promptTokens, 5);
+        QCOMPARE(relay.usage().cachedTokens, 0);
+    }
+
     void resetForgetsTheLastAttempt()
     {
         SseRelay relay;

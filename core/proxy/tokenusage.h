@@ -1,0 +1,20 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QtGlobal>
+
+// The token counts of one answer, as the upstream's OpenAI-style `usage` object reports
+// them (in a non-streaming body, or in a stream's last chunk).
+struct TokenUsage
+{
+    bool reported = false; // the upstream sent a usage object
+    qint64 promptTokens = 0;
+    qint64 completionTokens = 0;
+    qint64 cachedTokens = 0;    // prompt_tokens_details.cached_tokens
+    qint64 reasoningTokens = 0; // completion_tokens_details.reasoning_tokens
+
+    // From a `usage` object; reported stays false for anything that is not one.
+    static TokenUsage fromUsageObject(const QJsonObject &usage);
+    // From a whole answer or chunk: its "usage" member, when that is an object.
+    static TokenUsage fromAnswer(const QJsonObject &answer);
+};
