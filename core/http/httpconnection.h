@@ -18,6 +18,12 @@ class HttpConnection : public QObject
 {
     Q_OBJECT
 public:
+    // How long a closing connection may take to flush its last answer and see the client
+    // close; bytes it still sends meanwhile are read and dropped (so the kernel does not
+    // turn our close into a reset that would destroy the answer). A refused connection
+    // gets as long.
+    static constexpr int LingerMs = 3000;
+
     HttpConnection(HttpServer *server, QTcpSocket *socket, const HttpServerLimits &limits);
     ~HttpConnection() override;
 
