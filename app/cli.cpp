@@ -652,11 +652,18 @@ int runServe(const QStringList &args)
         exitCode = ExitOther;
         QCoreApplication::exit(exitCode);
     });
+    QObject::connect(&service, &BridgeService::lockFailed, [&](const QString &message) {
+        err() << message << "\n";
+        err().flush();
+        exitCode = ExitOther;
+        QCoreApplication::exit(exitCode);
+    });
     QObject::connect(&service, &BridgeService::quotaExhausted, [&](const QString &message) {
         err() << message << "\n";
         err().flush();
     });
-    // Started from the event loop: a refusal (already running) must be able to end it.
+    // Started from the event loop: a refusal (already running, no lock) must be able to end
+    // it.
     QMetaObject::invokeMethod(&service, &BridgeService::start, Qt::QueuedConnection);
     const int loopCode = QCoreApplication::exec();
     return exitCode != ExitOk ? exitCode : loopCode;
