@@ -15,6 +15,7 @@
 #include "proxy/requestlogger.h"
 #include "qr/qrcode.h"
 #include "session/controlchannel.h"
+#include "session/sessionmanager.h"
 #include "settings/settings.h"
 #include "unixsignals.h"
 
@@ -456,20 +457,19 @@ int runStatus(const QStringList &args)
         QString state;
         QString message;
         const Credentials &c = r.credentials;
-        if (r.keychain.error == KeychainError::NotFound) {
-            state = QStringLiteral("signed_out");
+        const StoredSession stored = SessionManager::interpret(r, QDateTime::currentDateTimeUtc());
+        state = SessionManager::stateName(stored.state);
+        if (stored.state == SessionState::SignedOut)
             message = Cli::tr("Not signed in. Run `qwen-bridge login` to sign in.");
-        } else if (!r.keychain.ok()) {
-            state = QStringLiteral("keychain_unavailable");
-            message = r.keychain.message;
-            exitCode = ExitKeychain;
-        } else if (!c.isValid()) {
-            state = QStringLiteral("sign_in_required");
-            message = Cli::tr("%1 Run `qwen-bridge login` to sign in again.").arg(r.parseError);
-        } else {
-            state = QStringLiteral("signed_in");
+        else if (stored.state != SessionState::SignedIn)
+            message = stored.reason;
+        else if (stored.renewsOnNextUse)
+            message = Cli::tr("Signed in. The access token has expired; Qwen Bridge renews it "
+                              "on the next use.");
+        else
             message = Cli::tr("Signed in.");
-        }
+        if (stored.state == SessionState::KeychainUnavailable)
+            exitCode = ExitKeychain;
         const bool running = !live.isEmpty();
         if (running) {
             const QString liveState = live.value(QStringLiteral("state")).toString();
@@ -499,6 +499,7 @@ int runStatus(const QStringList &args)
         o.insert(QStringLiteral("request_log_dir"), Settings::requestLogDir());
         if (c.method == AuthMethod::OAuth) {
             o.insert(QStringLiteral("expires_at"), c.expiresAt.toUTC().toString(Qt::ISODate));
+            o.insert(QStringLiteral("renews_on_next_use"), stored.renewsOnNextUse);
             o.insert(QStringLiteral("api_base"),
                      apiBaseFromResourceUrl(c.resourceUrl, settings.apiFallbackUrl()).toString());
         } else if (c.method == AuthMethod::ApiKey) {
