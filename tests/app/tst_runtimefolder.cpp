@@ -85,6 +85,32 @@ class TestRuntimeFolder : public QObject
         if (!xdgRuntimeDir.isEmpty())
             env.insert(QStringLiteral("XDG_RUNTIME_DIR"), xdgRuntimeDir);
         env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        // Under the sanitizers (scripts/test), the second user may not write the report
+        // folder nor read the suppressions in the tree: its reports go to stderr, which a
+        // failure prints, and it reads a copy of the suppressions.
+        for (const char *name : {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"}) {
+            const QString var = QLatin1String(name);
+            if (!env.contains(var))
+                continue;
+            QStringList options;
+            for (const QString &option :
+                 env.value(var).split(QLatin1Char(':'), Qt::SkipEmptyParts)) {
+                if (option.startsWith(QLatin1String("log_path=")))
+                    continue;
+                if (option.startsWith(QLatin1String("suppressions="))) {
+                    const QString copy =
+                        m_scratch.path() + QStringLiteral("/") + var + QStringLiteral(".supp");
+                    QFile::remove(copy);
+                    QFile::copy(option.mid(int(qstrlen("suppressions="))), copy);
+                    QFile::setPermissions(copy, QFile::ReadOwner | QFile::WriteOwner |
+                                                    QFile::ReadGroup | QFile::ReadOther);
+                    options << QStringLiteral("suppressions=") + copy;
+                    continue;
+                }
+                options << option;
+            }
+            env.insert(var, options.join(QLatin1Char(':')));
+        }
         // Nothing reaches a network or a real service.
         env.insert(QStringLiteral("QWEN_BRIDGE_OAUTH_URL"), QStringLiteral("http://127.0.0.1:9"));
         env.insert(QStringLiteral("QWEN_BRIDGE_API_URL"), QStringLiteral("http://127.0.0.1:9/v1"));
