@@ -26,8 +26,8 @@ TEST_PACKAGES=(
     xvfb xauth trayer x11-utils xdotool imagemagick zbar-tools
     clang libclang-rt-14-dev llvm
     # packaging/test-deb.sh: desktop-file-validate, appstreamcli, dpkg-shlibdeps and
-    # dpkg-parsechangelog, file, readelf, groff, systemd-analyze
-    desktop-file-utils appstream dpkg-dev file binutils groff-base systemd
+    # dpkg-parsechangelog, file, readelf, groff, systemd-analyze, awk
+    desktop-file-utils appstream dpkg-dev file binutils groff-base systemd mawk
     # A forward proxy for the HTTP proxy tests, which start their own; the executable only,
     # without the system service the tinyproxy package would start.
     tinyproxy-bin
