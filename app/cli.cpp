@@ -16,6 +16,7 @@
 #include "qr/qrcode.h"
 #include "session/controlchannel.h"
 #include "session/sessionmanager.h"
+#include "settings/runtimedir.h"
 #include "settings/settings.h"
 #include "unixsignals.h"
 
@@ -450,7 +451,12 @@ int runStatus(const QStringList &args)
     Settings settings;
     CredentialStore store(settings);
     int exitCode = ExitOk;
-    // A running Qwen Bridge knows more (refreshing, offline, quota): ask it first.
+    // A running Qwen Bridge knows more (refreshing, offline, quota): ask it first. In a
+    // runtime folder that is not private, nothing is asked; say why.
+    QString unsafeRuntimeDir;
+    RuntimeDir::isPrivate(Settings::runtimeDir(), &unsafeRuntimeDir);
+    if (!unsafeRuntimeDir.isEmpty())
+        err() << unsafeRuntimeDir << "\n";
     const QJsonObject live = ControlClient::send(QStringLiteral("status")).value_or(QJsonObject());
     store.load([&](const CredentialStore::LoadResult &r) {
         QJsonObject o;

@@ -113,8 +113,10 @@ private Q_SLOTS:
         }
         const mode_t before = modeOf(path);
 
-        QCOMPARE(RuntimeDir::isPrivate(path),
+        QString why;
+        QCOMPARE(RuntimeDir::isPrivate(path, &why),
                  refusal.isEmpty() && setup != Missing && setup != MissingParent);
+        QVERIFY2(refusal.isEmpty() ? why.isEmpty() : why.contains(refusal), qPrintable(why));
         const QString error = RuntimeDir::makePrivate(path);
         if (refusal.isEmpty()) {
             QVERIFY2(error.isEmpty(), qPrintable(error));

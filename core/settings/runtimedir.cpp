@@ -89,8 +89,11 @@ QString RuntimeDir::makePrivate(const QString &path)
     return why;
 }
 
-bool RuntimeDir::isPrivate(const QString &path)
+bool RuntimeDir::isPrivate(const QString &path, QString *why)
 {
-    QString why;
-    return inspect(path, &why) == Found::Private;
+    QString refusal;
+    const Found found = inspect(path, &refusal);
+    if (why)
+        *why = refusal;
+    return found == Found::Private;
 }

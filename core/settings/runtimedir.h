@@ -15,8 +15,9 @@ public:
     // user's alone; otherwise a sentence that names it and says what to do.
     static QString makePrivate(const QString &path);
     // The same checks without creating anything, for clients: a socket in a folder that
-    // someone else controls may not be ours. A missing folder is not private.
-    static bool isPrivate(const QString &path);
+    // someone else controls may not be ours. A missing folder is not private; `why` is
+    // only set for a folder that is there and refused.
+    static bool isPrivate(const QString &path, QString *why = nullptr);
 
 private:
     enum class Found { Missing, Private, Refused };

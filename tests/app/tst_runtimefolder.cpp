@@ -312,6 +312,11 @@ private Q_SLOTS:
         const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
         QVERIFY2(!o.isEmpty(), qPrintable(r.describe()));
         QCOMPARE(asked, 0);
+        // And says why it did not ask.
+        QVERIFY2(r.err.contains(folder), qPrintable(r.describe()));
+        QVERIFY2(r.err.contains(m_root ? QLatin1String("belongs to another user")
+                                       : QLatin1String("open to other users (mode 0777)")),
+                 qPrintable(r.describe()));
         QVERIFY2(!o.value(QLatin1String("app_running")).toBool(), qPrintable(r.describe()));
         QVERIFY2(!o.contains(QLatin1String("app_pid")), qPrintable(r.describe()));
     }
