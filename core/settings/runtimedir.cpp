@@ -46,9 +46,7 @@ RuntimeDir::Found RuntimeDir::inspect(const QString &path, QString *why)
         *why = tr("The runtime folder %1 belongs to another user (uid %2), not to you (uid "
                   "%3). Qwen Bridge does not use it: ask an administrator to remove it, or "
                   "set XDG_RUNTIME_DIR to a private folder of yours.")
-                   .arg(path)
-                   .arg(st.st_uid)
-                   .arg(::geteuid());
+                   .arg(path, QString::number(st.st_uid), QString::number(::geteuid()));
         return Found::Refused;
     }
     if ((st.st_mode & 077) != 0) {
