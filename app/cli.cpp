@@ -15,6 +15,8 @@
 #include "proxy/requestlogger.h"
 #include "qr/qrcode.h"
 #include "session/controlchannel.h"
+#include "session/sessionmanager.h"
+#include "settings/runtimedir.h"
 #include "settings/settings.h"
 #include "unixsignals.h"
 
@@ -449,27 +451,31 @@ int runStatus(const QStringList &args)
     Settings settings;
     CredentialStore store(settings);
     int exitCode = ExitOk;
-    // A running Qwen Bridge knows more (refreshing, offline, quota): ask it first.
+    // A running Qwen Bridge knows more (refreshing, offline, quota): ask it first. In a
+    // runtime folder that is not private, nothing is asked; say why.
+    QString unsafeRuntimeDir;
+    RuntimeDir::isPrivate(Settings::runtimeDir(), &unsafeRuntimeDir);
+    if (!unsafeRuntimeDir.isEmpty())
+        err() << unsafeRuntimeDir << "\n";
     const QJsonObject live = ControlClient::send(QStringLiteral("status")).value_or(QJsonObject());
     store.load([&](const CredentialStore::LoadResult &r) {
         QJsonObject o;
         QString state;
         QString message;
         const Credentials &c = r.credentials;
-        if (r.keychain.error == KeychainError::NotFound) {
-            state = QStringLiteral("signed_out");
+        const StoredSession stored = SessionManager::interpret(r, QDateTime::currentDateTimeUtc());
+        state = SessionManager::stateName(stored.state);
+        if (stored.state == SessionState::SignedOut)
             message = Cli::tr("Not signed in. Run `qwen-bridge login` to sign in.");
-        } else if (!r.keychain.ok()) {
-            state = QStringLiteral("keychain_unavailable");
-            message = r.keychain.message;
-            exitCode = ExitKeychain;
-        } else if (!c.isValid()) {
-            state = QStringLiteral("sign_in_required");
-            message = Cli::tr("%1 Run `qwen-bridge login` to sign in again.").arg(r.parseError);
-        } else {
-            state = QStringLiteral("signed_in");
+        else if (stored.state != SessionState::SignedIn)
+            message = stored.reason;
+        else if (stored.renewsOnNextUse)
+            message = Cli::tr("Signed in. The access token has expired; Qwen Bridge renews it "
+                              "on the next use.");
+        else
             message = Cli::tr("Signed in.");
-        }
+        if (stored.state == SessionState::KeychainUnavailable)
+            exitCode = ExitKeychain;
         const bool running = !live.isEmpty();
         if (running) {
             const QString liveState = live.value(QStringLiteral("state")).toString();
@@ -499,6 +505,7 @@ int runStatus(const QStringList &args)
         o.insert(QStringLiteral("request_log_dir"), Settings::requestLogDir());
         if (c.method == AuthMethod::OAuth) {
             o.insert(QStringLiteral("expires_at"), c.expiresAt.toUTC().toString(Qt::ISODate));
+            o.insert(QStringLiteral("renews_on_next_use"), stored.renewsOnNextUse);
             o.insert(QStringLiteral("api_base"),
                      apiBaseFromResourceUrl(c.resourceUrl, settings.apiFallbackUrl()).toString());
         } else if (c.method == AuthMethod::ApiKey) {
@@ -652,11 +659,18 @@ int runServe(const QStringList &args)
         exitCode = ExitOther;
         QCoreApplication::exit(exitCode);
     });
+    QObject::connect(&service, &BridgeService::lockFailed, [&](const QString &message) {
+        err() << message << "\n";
+        err().flush();
+        exitCode = ExitOther;
+        QCoreApplication::exit(exitCode);
+    });
     QObject::connect(&service, &BridgeService::quotaExhausted, [&](const QString &message) {
         err() << message << "\n";
         err().flush();
     });
-    // Started from the event loop: a refusal (already running) must be able to end it.
+    // Started from the event loop: a refusal (already running, no lock) must be able to end
+    // it.
     QMetaObject::invokeMethod(&service, &BridgeService::start, Qt::QueuedConnection);
     const int loopCode = QCoreApplication::exec();
     return exitCode != ExitOk ? exitCode : loopCode;

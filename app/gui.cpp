@@ -67,7 +67,16 @@ int runGui(int &argc, char **argv, const GuiOptions &options)
     qint64 runningPid = 0;
     QObject::connect(&service, &BridgeService::alreadyRunning, &tray,
                      [&runningPid](qint64 pid) { runningPid = pid > 0 ? pid : -1; });
+    QString lockError;
+    QObject::connect(&service, &BridgeService::lockFailed, &tray,
+                     [&lockError](const QString &message) { lockError = message; });
     service.start();
+    if (!lockError.isEmpty()) {
+        qCWarning(lcUi).noquote() << lockError;
+        QMessageBox::critical(nullptr, QCoreApplication::translate("Gui", "Qwen Bridge"),
+                              lockError);
+        return 1;
+    }
     if (runningPid != 0) {
         // The one blocking wait of the GUI, before the event loop has anything to do.
         if (ControlClient::send(QStringLiteral("show")))

@@ -21,13 +21,13 @@ package_installed() {
     dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"
 }
 
-# Installs what the benchmarks need and is missing: the build dependencies of the app (the
-# list scripts/ keeps), nginx (nginx-light where the release still has it) and jq.
+# Installs what the benchmarks need and is missing: the build and bench packages (the lists
+# scripts/lib/common.sh keeps) and nginx (nginx-light where the release still has it).
 bench_install() {
     # shellcheck source=../scripts/lib/common.sh
     source "$ROOT/scripts/lib/common.sh"
     local missing=() p
-    for p in "${BUILD_PACKAGES[@]}" jq procps; do
+    for p in "${BUILD_PACKAGES[@]}" "${BENCH_PACKAGES[@]}"; do
         package_installed "$p" || missing+=("$p")
     done
     if [ "${1:-}" = nginx ] && ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then

@@ -1,5 +1,5 @@
 #include "session/controlchannel.h"
-#include "session/instancelock.h"
+#include "settings/settings.h"
 #include "testhome.h"
 
 #include <QFileInfo>
@@ -38,20 +38,36 @@ private Q_SLOTS:
                  QFile::Permissions());
     }
 
+    // A folder that others may enter could hold a socket of theirs, which would answer
+    // `status` and swallow `logout`: the client does not ask there.
+    void clientAvoidsUnsafeFolder()
+    {
+        TestHome home;
+        int calls = 0;
+        ControlServer server([&](const QJsonObject &) {
+            ++calls;
+            return QJsonObject{{QStringLiteral("state"), QStringLiteral("signed_in")}};
+        });
+        QVERIFY(server.listen());
+        QVERIFY(QFile::setPermissions(Settings::runtimeDir(),
+                                      QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner |
+                                          QFile::ReadOther | QFile::WriteOther | QFile::ExeOther));
+        auto future = std::async(
+            std::launch::async, [] { return ControlClient::send(QStringLiteral("status"), 2000); });
+        QTRY_VERIFY(future.wait_for(std::chrono::seconds(0)) == std::future_status::ready);
+        QVERIFY(!future.get().has_value());
+        QCOMPARE(calls, 0);
+        // A server does not listen there either.
+        ControlServer second([](const QJsonObject &) { return QJsonObject(); });
+        QVERIFY(!second.listen());
+        QVERIFY2(second.errorString().contains(Settings::runtimeDir()),
+                 qPrintable(second.errorString()));
+    }
+
     void nobodyListening()
     {
         TestHome home;
         QVERIFY(!ControlClient::send(QStringLiteral("status"), 500).has_value());
-    }
-
-    void oneOwner()
-    {
-        TestHome home;
-        InstanceLock first;
-        QVERIFY(first.tryLock());
-        InstanceLock second;
-        QVERIFY(!second.tryLock());
-        QCOMPARE(second.ownerPid(), QCoreApplication::applicationPid());
     }
 };
 

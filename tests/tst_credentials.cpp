@@ -27,6 +27,34 @@ private Q_SLOTS:
         QCOMPARE(back.expiresAt, t.expiresAt);
         QCOMPARE(back.tokens().refreshToken, t.refreshToken);
     }
+    // A refused refresh token is remembered as "sign in again", in a field that what
+    // earlier versions stored lacks (and reads as "not refused").
+    void signInRequiredMark()
+    {
+        TokenSet t;
+        t.accessToken = QStringLiteral("access-1");
+        t.refreshToken = QStringLiteral("refresh-1");
+        t.expiresAt = QDateTime::fromMSecsSinceEpoch(1'800'000'000'000, Qt::UTC);
+        Credentials c = Credentials::fromTokens(t);
+        QVERIFY(!c.signInRequired);
+        QVERIFY(!c.toJson().contains("sign_in_required"));
+        QVERIFY(!Credentials::fromJson(c.toJson()).signInRequired);
+
+        c.signInRequired = true;
+        c.refreshToken.clear();
+        const Credentials back = Credentials::fromJson(c.toJson());
+        QVERIFY(back.isValid());
+        QVERIFY(back.signInRequired);
+        QVERIFY(back.refreshToken.isEmpty());
+
+        const QByteArray earlier = R"({"version":1,"method":"oauth","access_token":"a",)"
+                                   R"("refresh_token":"r","token_type":"Bearer",)"
+                                   R"("expiry_date":1800000000000,"resource_url":""})";
+        const Credentials old = Credentials::fromJson(earlier);
+        QVERIFY(old.isValid());
+        QVERIFY(!old.signInRequired);
+        QCOMPARE(old.refreshToken, QStringLiteral("r"));
+    }
     void apiKeyRoundTrip()
     {
         Credentials c;

@@ -223,6 +223,141 @@ private Q_SLOTS:
         QVERIFY(session->reason().contains(QStringLiteral("qwen-bridge login")));
     }
 
+    // invalid_grant is remembered in the keychain: the dead refresh token goes, and a
+    // session loaded afterwards (the tray or `serve` started later) is at "sign in again"
+    // at once, without asking the server. A new sign-in clears the mark.
+    void deadSessionStaysDeadAcrossLoads()
+    {
+        auto session = makeSession();
+        storeExpiredTokensAndLoad(*session);
+        QVERIFY(waitAuth(*session, this).ok());
+        m_fake->rejectNextRefreshes(1);
+        m_clock.ms = session->expiresAt().toMSecsSinceEpoch() + 1;
+        QCOMPARE(waitAuth(*session, this).error, SessionError::SignInRequired);
+        QTRY_VERIFY(stored().signInRequired);
+        const Credentials marked = stored();
+        QVERIFY(marked.isValid());
+        QVERIFY(marked.refreshToken.isEmpty());
+
+        const int refreshes = m_fake->counters().refreshRequests;
+        auto next = makeSession();
+        next->load();
+        QTRY_COMPARE(next->state(), SessionState::SignInRequired);
+        QVERIFY2(next->reason().contains(QStringLiteral("qwen-bridge login")),
+                 qPrintable(next->reason()));
+        QCOMPARE(waitAuth(*next, this).error, SessionError::SignInRequired);
+        const QString reason = next->reason();
+        // A 401 for the last token handed out does not try the dead token either.
+        UpstreamAuth afterUnauthorized;
+        bool answered = false;
+        next->reportUnauthorized(marked.accessToken, this, [&](const UpstreamAuth &u) {
+            afterUnauthorized = u;
+            answered = true;
+        });
+        QTRY_VERIFY(answered);
+        QCOMPARE(afterUnauthorized.error, SessionError::SignInRequired);
+        QCOMPARE(next->reason(), reason);
+        QCOMPARE(m_fake->counters().refreshRequests, refreshes);
+
+        const TokenSet fresh = signInThroughDeviceFlow(*m_fake, m_nam);
+        bool done = false;
+        next->signIn(Credentials::fromTokens(fresh), [&](bool ok, const QString &) { done = ok; });
+        QTRY_VERIFY(done);
+        QVERIFY(!stored().signInRequired);
+        auto third = makeSession();
+        third->load();
+        QTRY_COMPARE(third->state(), SessionState::SignedIn);
+    }
+
+    // Another process stored a new sign-in (a `qwen-bridge login` in a terminal) while this
+    // one learns that its old refresh token is dead: the new sign-in is not marked.
+    void refusalLeavesANewerSignInAlone()
+    {
+        auto session = makeSession();
+        storeExpiredTokensAndLoad(*session);
+        QVERIFY(waitAuth(*session, this).ok());
+        TokenSet other = signInThroughDeviceFlow(*m_fake, m_nam);
+        other.expiresAt = m_clock.nowUtc().addSecs(3600); // no renewal of its own meanwhile
+        CredentialStore elsewhere(*m_settings);
+        bool saved = false;
+        elsewhere.save(Credentials::fromTokens(other),
+                       [&](const KeychainResult &r) { saved = r.ok(); });
+        QTRY_VERIFY(saved);
+        m_fake->rejectNextRefreshes(1);
+        m_clock.ms = session->expiresAt().toMSecsSinceEpoch() + 1;
+        QCOMPARE(waitAuth(*session, this).error, SessionError::SignInRequired);
+        session->load(); // what the terminal's "reload" does
+        QTRY_COMPARE(session->state(), SessionState::SignedIn);
+        const Credentials now = stored();
+        QVERIFY(!now.signInRequired);
+        QCOMPARE(now.refreshToken, other.refreshToken);
+    }
+
+    // What stored credentials mean, decided once for the tray, `serve` and `status`.
+    void interpretStored()
+    {
+        const QDateTime now = QDateTime::fromMSecsSinceEpoch(1'800'000'000'000, Qt::UTC);
+        auto oauth = [&](qint64 secondsLeft, const QString &refresh, bool mark) {
+            CredentialStore::LoadResult r;
+            r.credentials.method = AuthMethod::OAuth;
+            r.credentials.accessToken = QStringLiteral("a");
+            r.credentials.refreshToken = refresh;
+            r.credentials.expiresAt = now.addSecs(secondsLeft);
+            r.credentials.signInRequired = mark;
+            return r;
+        };
+        const QString live = QStringLiteral("r");
+        CredentialStore::LoadResult notFound;
+        notFound.keychain.error = KeychainError::NotFound;
+        CredentialStore::LoadResult noKeychain;
+        noKeychain.keychain.error = KeychainError::NoService;
+        noKeychain.keychain.message = QStringLiteral("No keychain.");
+        CredentialStore::LoadResult unreadable;
+        unreadable.parseError = QStringLiteral("The stored credentials are incomplete.");
+        CredentialStore::LoadResult apiKey;
+        apiKey.credentials.method = AuthMethod::ApiKey;
+        apiKey.credentials.apiKey = QStringLiteral("k");
+        apiKey.credentials.baseUrl = QUrl(QStringLiteral("https://example.test/v1"));
+
+        struct Row
+        {
+            const char *name;
+            CredentialStore::LoadResult loaded;
+            SessionState state;
+            bool renews;
+            const char *reason; // in the reason, when not empty
+        };
+        const Row rows[] = {
+            {"nothing stored", notFound, SessionState::SignedOut, false, ""},
+            {"no keychain", noKeychain, SessionState::KeychainUnavailable, false, "No keychain."},
+            {"unreadable", unreadable, SessionState::SignInRequired, false, "incomplete"},
+            {"valid token", oauth(3600, live, false), SessionState::SignedIn, false, ""},
+            {"expired token, live refresh", oauth(-60, live, false), SessionState::SignedIn, true,
+             ""},
+            {"expired token, no refresh", oauth(-60, {}, false), SessionState::SignInRequired,
+             false, "cannot be renewed"},
+            {"valid token, no refresh", oauth(3600, {}, false), SessionState::SignedIn, false, ""},
+            {"refused, token still valid", oauth(3600, {}, true), SessionState::SignInRequired,
+             false, "session has ended"},
+            {"refused, token expired", oauth(-60, {}, true), SessionState::SignInRequired, false,
+             "session has ended"},
+            {"api key", apiKey, SessionState::SignedIn, false, ""},
+        };
+        for (const Row &row : rows) {
+            const StoredSession s = SessionManager::interpret(row.loaded, now);
+            QVERIFY2(s.state == row.state,
+                     qPrintable(QStringLiteral("%1: %2").arg(QLatin1String(row.name),
+                                                             SessionManager::stateName(s.state))));
+            QVERIFY2(s.renewsOnNextUse == row.renews, row.name);
+            QVERIFY2(s.reason.contains(QLatin1String(row.reason)),
+                     qPrintable(QStringLiteral("%1: %2").arg(QLatin1String(row.name), s.reason)));
+            if (row.state == SessionState::SignInRequired)
+                QVERIFY2(s.reason.contains(QLatin1String("qwen-bridge login")) ||
+                             s.reason.contains(QLatin1String("Sign in again")),
+                         qPrintable(s.reason));
+        }
+    }
+
     void unauthorizedRefreshesOnce()
     {
         auto session = makeSession();

@@ -1,7 +1,10 @@
 #include "settings/settings.h"
 #include "testhome.h"
 
+#include <QDir>
 #include <QTest>
+
+#include <unistd.h>
 
 class TestSettings : public QObject
 {
@@ -69,6 +72,26 @@ private Q_SLOTS:
         QVERIFY(Settings::stateDir().startsWith(m_home.stateDir()));
         QVERIFY(Settings::runtimeDir().startsWith(m_home.runtimeDir()));
         QVERIFY(Settings::requestLogDir().startsWith(Settings::stateDir()));
+    }
+
+    // Without XDG_RUNTIME_DIR: a folder in the temp folder named by the numeric uid, not by
+    // USER (which may be unset, shared or someone else's name); the demo has its own.
+    void runtimeDirWithoutXdg()
+    {
+        const QByteArray saved = qgetenv("XDG_RUNTIME_DIR");
+        const QByteArray savedUser = qgetenv("USER");
+        qunsetenv("XDG_RUNTIME_DIR");
+        qputenv("USER", "alice");
+        const QString uid = QString::number(::geteuid());
+        QCOMPARE(Settings::runtimeDir(), QDir::tempPath() + QStringLiteral("/qwen-bridge-") + uid);
+        Settings::setDemoMode(true);
+        QCOMPARE(Settings::runtimeDir(),
+                 QDir::tempPath() + QStringLiteral("/qwen-bridge-demo-") + uid);
+        Settings::setDemoMode(false);
+        qunsetenv("USER");
+        QCOMPARE(Settings::runtimeDir(), QDir::tempPath() + QStringLiteral("/qwen-bridge-") + uid);
+        qputenv("XDG_RUNTIME_DIR", saved);
+        qputenv("USER", savedUser);
     }
 
     void parseBool_data()

@@ -46,9 +46,16 @@ BridgeService::~BridgeService()
 
 void BridgeService::start()
 {
-    if (!m_lock->tryLock()) {
+    switch (m_lock->tryLock()) {
+    case InstanceLock::Result::Locked:
+        break;
+    case InstanceLock::Result::HeldByOther:
         qCInfo(lcBridge) << "another Qwen Bridge owns the session, pid" << m_lock->ownerPid();
         Q_EMIT alreadyRunning(m_lock->ownerPid());
+        return;
+    case InstanceLock::Result::Failed:
+        qCWarning(lcBridge) << "cannot own the session:" << m_lock->errorString();
+        Q_EMIT lockFailed(m_lock->errorString());
         return;
     }
     m_control = new ControlServer([this](const QJsonObject &r) { return handleControl(r); });

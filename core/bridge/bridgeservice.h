@@ -29,7 +29,8 @@ public:
 
     // Takes the one-owner lock, loads the credentials and the local key, then starts the
     // proxy on the configured port. Progress arrives through the signals below; when
-    // another Qwen Bridge already owns the session, only alreadyRunning() is emitted.
+    // another Qwen Bridge already owns the session, only alreadyRunning() is emitted, and
+    // when the lock cannot be taken at all (an unsafe runtime folder), only lockFailed().
     void start();
     // Stops the proxy and starts it again on the (possibly changed) configured port.
     void restartProxy();
@@ -62,6 +63,7 @@ Q_SIGNALS:
     // Once per sign-in, however many requests hit the empty quota.
     void quotaExhausted(const QString &message);
     void alreadyRunning(qint64 pid);
+    void lockFailed(const QString &message);
     void showRequested(); // a second start handed over to us
 
 private:

@@ -64,6 +64,8 @@ QByteArray Credentials::toJson() const
         o.insert(QStringLiteral("token_type"), tokenType);
         o.insert(QStringLiteral("expiry_date"), expiresAt.toMSecsSinceEpoch());
         o.insert(QStringLiteral("resource_url"), resourceUrl);
+        if (signInRequired)
+            o.insert(QStringLiteral("sign_in_required"), true);
     } else if (method == AuthMethod::ApiKey) {
         o.insert(QStringLiteral("api_key"), apiKey);
         o.insert(QStringLiteral("preset"), preset);
@@ -99,6 +101,8 @@ Credentials Credentials::fromJson(const QByteArray &json, QString *error)
             expiry.toDouble() < kInt64Bound)
             c.expiresAt = QDateTime::fromMSecsSinceEpoch(qint64(expiry.toDouble()), Qt::UTC);
         c.resourceUrl = o.value(QStringLiteral("resource_url")).toString();
+        // Absent in what earlier versions stored.
+        c.signInRequired = o.value(QStringLiteral("sign_in_required")).toBool(false);
     } else if (method == QLatin1String("api_key")) {
         c.method = AuthMethod::ApiKey;
         c.apiKey = o.value(QStringLiteral("api_key")).toString();

@@ -18,6 +18,9 @@ struct Credentials
     QString tokenType;
     QDateTime expiresAt;
     QString resourceUrl;
+    // The server refused the refresh token (invalid_grant), which is then no longer kept:
+    // only a new sign-in helps. Stored, so that every later process knows.
+    bool signInRequired = false;
     // API key
     QString apiKey;
     QString preset; // a named Model Studio base, or "custom"

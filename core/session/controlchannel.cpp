@@ -1,9 +1,8 @@
 #include "session/controlchannel.h"
 
+#include "settings/runtimedir.h"
 #include "settings/settings.h"
 
-#include <QDir>
-#include <QFile>
 #include <QJsonDocument>
 #include <QLocalServer>
 #include <QLocalSocket>
@@ -52,9 +51,11 @@ QString ControlServer::socketPath()
 
 bool ControlServer::listen()
 {
-    const QString dir = Settings::runtimeDir();
-    QDir().mkpath(dir);
-    QFile::setPermissions(dir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    m_error = RuntimeDir::makePrivate(Settings::runtimeDir());
+    if (!m_error.isEmpty()) {
+        qCWarning(lcSession) << "control channel unavailable:" << m_error;
+        return false;
+    }
     // Only the lock holder calls this, so a socket file left here is from a dead process.
     QLocalServer::removeServer(socketPath());
     if (!m_server->listen(socketPath())) {
@@ -67,6 +68,9 @@ bool ControlServer::listen()
 
 std::optional<QJsonObject> ControlClient::send(const QString &command, int timeoutMs)
 {
+    // Whoever controls the folder controls what answers there: never ask a stranger.
+    if (!RuntimeDir::isPrivate(Settings::runtimeDir()))
+        return std::nullopt;
     QLocalSocket socket;
     socket.connectToServer(ControlServer::socketPath());
     if (!socket.waitForConnected(timeoutMs))

@@ -16,6 +16,21 @@ namespace {
 constexpr qint64 kHandOutSlackMs = 5000;
 constexpr int kWatchdogMs = 15000;
 constexpr qint64 kClockJumpMs = 10000;
+
+QString signInHint()
+{
+    return SessionManager::tr("Sign in from the Qwen Bridge tray menu or run `qwen-bridge login`.");
+}
+
+QString sessionEndedMessage()
+{
+    return SessionManager::tr("Your Qwen session has ended. %1").arg(signInHint());
+}
+
+QString cannotRenewMessage()
+{
+    return SessionManager::tr("The stored sign-in cannot be renewed. Sign in again.");
+}
 } // namespace
 
 SessionManager::SessionManager(Settings *settings, CredentialStore *store,
@@ -92,6 +107,33 @@ QString SessionManager::stateName(SessionState state)
     return {};
 }
 
+StoredSession SessionManager::interpret(const CredentialStore::LoadResult &loaded,
+                                        const QDateTime &nowUtc)
+{
+    StoredSession s;
+    const Credentials &c = loaded.credentials;
+    const bool oauth = c.method == AuthMethod::OAuth;
+    if (loaded.keychain.error == KeychainError::NotFound) {
+        s.state = SessionState::SignedOut;
+    } else if (!loaded.keychain.ok()) {
+        s.state = SessionState::KeychainUnavailable;
+        s.reason = loaded.keychain.message;
+    } else if (!c.isValid()) {
+        s.state = SessionState::SignInRequired;
+        s.reason = loaded.parseError + QLatin1Char(' ') + signInHint();
+    } else if (oauth && c.signInRequired) {
+        s.state = SessionState::SignInRequired;
+        s.reason = sessionEndedMessage();
+    } else if (oauth && nowUtc >= c.expiresAt && c.refreshToken.isEmpty()) {
+        s.state = SessionState::SignInRequired;
+        s.reason = cannotRenewMessage();
+    } else {
+        s.state = SessionState::SignedIn;
+        s.renewsOnNextUse = oauth && nowUtc >= c.expiresAt;
+    }
+    return s;
+}
+
 QUrl SessionManager::apiBase() const
 {
     if (m_credentials.method == AuthMethod::ApiKey)
@@ -126,19 +168,17 @@ void SessionManager::load()
     m_refresher->abort();
     m_retryTimer.stop();
     m_unsaved.reset();
+    ++m_generation;
     setState(SessionState::Starting);
     m_store->load([this](const CredentialStore::LoadResult &r) {
-        if (r.keychain.error == KeychainError::NotFound) {
-            setState(SessionState::SignedOut);
-        } else if (!r.keychain.ok()) {
-            setState(SessionState::KeychainUnavailable, r.keychain.message);
-        } else if (!r.credentials.isValid()) {
-            setState(SessionState::SignInRequired, r.parseError);
-        } else {
+        const StoredSession stored = interpret(r, m_clock->nowUtc());
+        // Credentials marked "sign in again" are kept too: their access token serves
+        // until it expires, as it would have in the process that saw the refusal.
+        if (r.keychain.ok() && r.credentials.isValid())
             adopt(r.credentials);
-            setState(SessionState::SignedIn);
+        setState(stored.state, stored.reason);
+        if (stored.state == SessionState::SignedIn)
             checkNow();
-        }
         answerWaiters();
     });
 }
@@ -193,6 +233,7 @@ void SessionManager::setSigningIn(bool on)
 
 void SessionManager::signIn(const Credentials &credentials, std::function<void(bool, QString)> done)
 {
+    ++m_generation;
     m_store->save(credentials, [this, credentials, done](const KeychainResult &r) {
         if (!r.ok()) {
             if (m_state == SessionState::SigningIn)
@@ -224,6 +265,7 @@ void SessionManager::signOut(std::function<void(bool, QString)> done)
 
 void SessionManager::forget(const QString &reason)
 {
+    ++m_generation;
     m_refresher->abort();
     m_refreshTimer.stop();
     m_retryTimer.stop();
@@ -257,19 +299,16 @@ UpstreamAuth SessionManager::failure(SessionError error, const QString &message)
 
 UpstreamAuth SessionManager::currentAuth() const
 {
-    const QString signInHint =
-        tr("Sign in from the Qwen Bridge tray menu or run `qwen-bridge login`.");
     switch (m_state) {
     case SessionState::Starting:
     case SessionState::SignedOut:
         return failure(SessionError::SignedOut,
-                       tr("Qwen Bridge is not signed in. %1").arg(signInHint));
+                       tr("Qwen Bridge is not signed in. %1").arg(signInHint()));
     case SessionState::KeychainUnavailable:
         return failure(SessionError::Keychain, m_reason);
     case SessionState::SignInRequired:
         if (!tokenUsable(kHandOutSlackMs))
-            return failure(SessionError::SignInRequired,
-                           tr("Your Qwen session has ended. %1").arg(signInHint));
+            return failure(SessionError::SignInRequired, sessionEndedMessage());
         break;
     case SessionState::OfflineRetrying:
         if (!tokenUsable(kHandOutSlackMs) && m_credentials.method == AuthMethod::OAuth)
@@ -283,7 +322,7 @@ UpstreamAuth SessionManager::currentAuth() const
     case SessionState::Refreshing:
         if (!m_credentials.isValid())
             return failure(SessionError::SignedOut,
-                           tr("Qwen Bridge is not signed in. %1").arg(signInHint));
+                           tr("Qwen Bridge is not signed in. %1").arg(signInHint()));
         break;
     }
     if (m_credentials.method == AuthMethod::ApiKey && m_forced)
@@ -340,8 +379,10 @@ void SessionManager::startRefresh()
         m_unsaved)
         return;
     if (m_credentials.refreshToken.isEmpty()) {
-        setState(SessionState::SignInRequired,
-                 tr("The stored sign-in cannot be renewed. Sign in again."));
+        // Already required (the server refused the token): keep the reason it gave.
+        if (m_state != SessionState::SignInRequired)
+            setState(SessionState::SignInRequired,
+                     m_credentials.signInRequired ? sessionEndedMessage() : cannotRenewMessage());
         answerWaiters();
         return;
     }
@@ -369,6 +410,7 @@ void SessionManager::onRefreshFinished(const TokenRefresher::Result &result)
     case TokenRefresher::Outcome::SignInRequired:
         m_refreshTimer.stop();
         m_retryTimer.stop();
+        storeSignInRequired();
         setState(SessionState::SignInRequired, result.message);
         answerWaiters();
         return;
@@ -404,6 +446,29 @@ void SessionManager::saveRenewed(const Credentials &next)
         adopt(next, false);
         setState(SessionState::SignedIn);
         answerWaiters();
+    });
+}
+
+void SessionManager::storeSignInRequired()
+{
+    // The refresh token is dead: it goes, and the keychain says so too, so that `status`,
+    // the tray and `serve` started later agree without asking the server again.
+    const QString refused = std::exchange(m_credentials.refreshToken, QString());
+    m_credentials.signInRequired = true;
+    const int generation = m_generation;
+    m_store->load([this, refused, generation](const CredentialStore::LoadResult &r) {
+        // Only the sign-in whose token was refused: never one made since, in this process
+        // or in another (a `qwen-bridge login` in a terminal).
+        if (generation != m_generation || !r.keychain.ok() ||
+            r.credentials.method != AuthMethod::OAuth || r.credentials.refreshToken != refused)
+            return;
+        Credentials marked = r.credentials;
+        marked.refreshToken.clear();
+        marked.signInRequired = true;
+        m_store->save(marked, [](const KeychainResult &w) {
+            if (!w.ok())
+                qCWarning(lcSession) << "could not store that sign-in is required:" << w.message;
+        });
     });
 }
 

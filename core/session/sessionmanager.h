@@ -1,6 +1,7 @@
 #pragma once
 
 #include "credentials/credentials.h"
+#include "credentials/credentialstore.h"
 #include "oauth/tokenrefresher.h"
 
 #include <QElapsedTimer>
@@ -12,7 +13,6 @@
 #include <optional>
 
 class Clock;
-class CredentialStore;
 class QNetworkAccessManager;
 class Settings;
 
@@ -43,6 +43,16 @@ struct UpstreamAuth
     bool ok() const { return error == SessionError::None; }
 };
 
+// What stored credentials mean before this process renews anything: the state the tray
+// and `serve` start in, and what `status` says when no Qwen Bridge runs.
+struct StoredSession
+{
+    SessionState state = SessionState::SignedOut;
+    QString reason; // a sentence a person can act on, for SignInRequired and the keychain
+    // Signed in, with an expired access token and a refresh token that may still be good.
+    bool renewsOnNextUse = false;
+};
+
 // Owns the signed-in state: loads credentials, keeps the access token fresh on a timer,
 // refreshes once however many callers wait (single flight), stores a rotated refresh token
 // before the new access token is handed out, backs off on passing failures, and says
@@ -58,6 +68,9 @@ public:
     ~SessionManager() override;
 
     static QString stateName(SessionState state); // the `status` words: signed_in, …
+    // The one reading of what the keychain holds (see StoredSession).
+    static StoredSession interpret(const CredentialStore::LoadResult &loaded,
+                                   const QDateTime &nowUtc);
 
     SessionState state() const { return m_state; }
     QString reason() const { return m_reason; }
@@ -114,6 +127,7 @@ private:
     void startRefresh();
     void onRefreshFinished(const TokenRefresher::Result &result);
     void saveRenewed(const Credentials &next);
+    void storeSignInRequired();
     void scheduleRetry();
     void answerWaiters();
     UpstreamAuth currentAuth() const;
@@ -140,6 +154,7 @@ private:
     int m_backoffMaxMs = 60000;
     int m_backoffMs = 0;
     int m_refreshCount = 0;
+    int m_generation = 0; // counts sign-ins, loads and sign-outs: which credentials are ours
     bool m_forced = false;
     bool m_saving = false;
     std::optional<Credentials> m_unsaved; // renewed but not yet in the keychain

@@ -3,6 +3,8 @@
 #include <QDir>
 #include <QStandardPaths>
 
+#include <unistd.h>
+
 namespace {
 bool s_demo = false;
 
@@ -44,17 +46,17 @@ QString Settings::stateDir()
 QString Settings::runtimeDir()
 {
     // Without XDG_RUNTIME_DIR (ssh sessions, containers) a private folder of our own in
-    // the temp folder, named for the user; QStandardPaths would warn on every call.
-    // The demo has its own lock and control socket: it may run beside the real one.
+    // the temp folder, named by the numeric uid: USER may be unset or name someone else.
+    // QStandardPaths would warn on every call. RuntimeDir refuses the folder when another
+    // user got there first. The demo has its own lock and control socket: it may run
+    // beside the real one.
     const QString name =
         s_demo ? QStringLiteral("qwen-bridge-demo") : QStringLiteral("qwen-bridge");
     const QString xdg = envString("XDG_RUNTIME_DIR");
     if (!xdg.isEmpty() && !QDir::isRelativePath(xdg))
         return xdg + QLatin1Char('/') + name;
-    QString user = QString::fromLocal8Bit(qgetenv("USER"));
-    if (user.isEmpty())
-        user = QStringLiteral("user");
-    return QDir::tempPath() + QLatin1Char('/') + name + QLatin1Char('-') + user;
+    return QDir::tempPath() + QLatin1Char('/') + name + QLatin1Char('-') +
+           QString::number(::geteuid());
 }
 
 QString Settings::requestLogDir()

@@ -25,7 +25,7 @@ public:
 
     static QString configFilePath();
     static QString stateDir();   // logs and request logs live below it
-    static QString runtimeDir(); // lock file and control socket
+    static QString runtimeDir(); // lock file and control socket; see RuntimeDir
     static QString requestLogDir();
 
     QUrl oauthBaseUrl() const;

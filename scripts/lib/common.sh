@@ -18,10 +18,24 @@ BUILD_PACKAGES=(
 # What the tests need besides: a private keyring, a display with a tray host, a QR
 # decoder, the npm client for OpenCode, and tools to validate packaging; clang with its
 # libFuzzer and sanitizer runtimes for the fuzz targets, llvm-symbolizer for their stacks.
+# Each tool a test runs is named here, even when another package happens to pull it in:
+# CI starts from a fresh Debian 12 machine.
 TEST_PACKAGES=(
+    # dbus-run-session, for the private session bus of the keyring
+    dbus-daemon
     xvfb xauth trayer x11-utils xdotool imagemagick zbar-tools
     clang libclang-rt-14-dev llvm
+    # packaging/test-deb.sh: desktop-file-validate, appstreamcli, dpkg-shlibdeps and
+    # dpkg-parsechangelog, file, readelf, groff, systemd-analyze, awk
+    desktop-file-utils appstream dpkg-dev file binutils groff-base systemd mawk
+    # A forward proxy for the HTTP proxy tests, which start their own; the executable only,
+    # without the system service the tinyproxy package would start.
+    tinyproxy-bin
 )
+# What bench/run and bench/soak need besides the build packages (nginx, which bench/lib.sh
+# picks by release, aside): dbus-run-session, jq to read the local key, pgrep to find
+# nginx's workers.
+BENCH_PACKAGES=(dbus-daemon jq procps)
 # npm installs the pinned OpenCode CLI. A machine may already have Node.js from elsewhere
 # (whose nodejs package bundles npm and conflicts with Debian's npm): only add Debian's
 # when there is no npm at all.

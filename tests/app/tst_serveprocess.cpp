@@ -247,6 +247,73 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(wait(chat(false)).status, 200, 20000);
     }
 
+    // The refresh token is refused while `serve` runs. Once it has gone, a new process
+    // still knows: `status` (JSON and text) and the next `serve` say "sign in again", not
+    // "Signed in." with an expiry in the past, and nobody asks the server again. Before
+    // that, an expired access token with a live refresh token is "renewed on the next use";
+    // a new sign-in ends it all.
+    void deadSessionStaysDeadAcrossProcesses()
+    {
+        QVERIFY(storeExpiredSignIn());
+        QJsonObject status = statusJson();
+        QCOMPARE(status.value(QStringLiteral("state")).toString(), QStringLiteral("signed_in"));
+        QVERIFY(status.value(QStringLiteral("renews_on_next_use")).toBool());
+        QVERIFY2(status.value(QStringLiteral("message"))
+                     .toString()
+                     .contains(QLatin1String("renews it on the next use")),
+                 qPrintable(status.value(QStringLiteral("message")).toString()));
+
+        m_fake->rejectNextRefreshes(1);
+        {
+            TestProcess serve(m_env);
+            serve.startBridge({QStringLiteral("serve")});
+            QVERIFY2(serve.waitForOutput("session has ended"), serve.output().constData());
+            QTRY_VERIFY_WITH_TIMEOUT(storedCredentials().signInRequired, 20000);
+            serve.terminate();
+            QCOMPARE(serve.finish(30000), 0);
+        }
+        const Credentials marked = storedCredentials();
+        QVERIFY(marked.refreshToken.isEmpty()); // the dead token is not kept
+        const int refreshes = m_fake->counters().refreshRequests;
+
+        status = statusJson();
+        QCOMPARE(status.value(QStringLiteral("state")).toString(),
+                 QStringLiteral("sign_in_required"));
+        QVERIFY(!status.value(QStringLiteral("app_running")).toBool());
+        QVERIFY(!status.value(QStringLiteral("renews_on_next_use")).toBool());
+        QVERIFY(status.value(QStringLiteral("message"))
+                    .toString()
+                    .contains(QLatin1String("qwen-bridge login")));
+        TestProcess text(m_env);
+        text.startBridge({QStringLiteral("status")});
+        QCOMPARE(text.finish(30000), 0);
+        QVERIFY2(text.output().contains("sign_in_required"), text.output().constData());
+        QVERIFY2(!text.output().contains("Signed in."), text.output().constData());
+
+        {
+            TestProcess serve(m_env);
+            serve.startBridge({QStringLiteral("serve")});
+            QVERIFY2(serve.waitForOutput("listening on"), serve.output().constData());
+            QVERIFY2(serve.waitForOutput("session has ended"), serve.output().constData());
+            const Answer refused = wait(chat(false));
+            QCOMPARE(refused.status, 401);
+            QVERIFY(refused.body.contains("qwen-bridge login"));
+            QCOMPARE(statusJson().value(QStringLiteral("state")).toString(),
+                     QStringLiteral("sign_in_required"));
+        }
+        QCOMPARE(m_fake->counters().refreshRequests, refreshes);
+
+        m_fake->setAutoApproveAfterPolls(0);
+        m_fake->setPollInterval(1);
+        TestProcess login(m_env);
+        login.startBridge({QStringLiteral("login"), QStringLiteral("--no-browser")});
+        QCOMPARE(login.finish(60000), 0);
+        QVERIFY(!storedCredentials().signInRequired);
+        status = statusJson();
+        QCOMPARE(status.value(QStringLiteral("state")).toString(), QStringLiteral("signed_in"));
+        QVERIFY(!status.value(QStringLiteral("renews_on_next_use")).toBool());
+    }
+
     void importBothFormats()
     {
         // The plugin's file: what the original plugin left behind.

@@ -445,6 +445,25 @@ private Q_SLOTS:
         QCOMPARE(action("signInAction")->text(), QStringLiteral("Sign in again…"));
         QVERIFY(action("signOutAction")->isVisible());
         QCOMPARE(action("stateLine")->text(), QStringLiteral("Sign in again"));
+
+        // The next start of the tray begins there, from what the keychain now says,
+        // without asking the service again.
+        bool found = false;
+        QTRY_VERIFY_WITH_TIMEOUT(storedCredentials(&found).signInRequired, 30000);
+        const int refreshes = m_fake->counters().refreshRequests;
+        delete m_tray;
+        m_tray = nullptr;
+        delete m_service;
+        m_service = nullptr;
+        m_notes.clear();
+        makeBridge(false);
+        waitUntilReady();
+        QCOMPARE(m_service->session()->state(), SessionState::SignInRequired);
+        QCOMPARE(m_tray->status(), TrayStatus::Attention);
+        QVERIFY(notifiedAbout(QStringLiteral("Sign in to Qwen again")));
+        m_tray->refresh();
+        QCOMPARE(action("stateLine")->text(), QStringLiteral("Sign in again"));
+        QCOMPARE(m_fake->counters().refreshRequests, refreshes);
     }
 
     void portTakenAsksForAttention()
