@@ -1,7 +1,7 @@
 #pragma once
 
-#include "http/chunkeddecoder.h"
 #include "http/httprequest.h"
+#include "http/httpresponseparser.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -75,8 +75,6 @@ Q_SIGNALS:
 private:
     friend class HttpClient;
     enum class Phase { Connecting, Head, Body, Done };
-    enum class Framing { None, Length, Chunked, UntilClose };
-    enum class HeadStep { NeedMore, Interim, Final, Failed };
 
     HttpClientReply(HttpClient *client, const HttpClientRequest &request, QObject *parent);
     void start();
@@ -87,8 +85,7 @@ private:
     void pump();
     void schedulePump();
     bool pull();
-    HeadStep parseHead(QString *failure);
-    bool consumeBody(bool *grew, QString *failure);
+    QString parserFailure() const;
     void onEndOfInput();
     void onSocketError();
     void complete();
@@ -104,18 +101,13 @@ private:
     bool m_reused = false;
     bool m_resent = false;
     Phase m_phase = Phase::Connecting;
-    Framing m_framing = Framing::None;
-    QByteArray m_in;          // raw bytes from the socket not yet parsed
-    QByteArray m_body;        // decoded body bytes for the caller
-    qsizetype m_headScan = 0; // where parseHead() goes on looking for the blank line
-    qint64 m_remaining = 0;
+    HttpResponseParser m_parser;
+    QByteArray m_in;   // raw bytes from the socket the parser has not taken yet
+    QByteArray m_body; // decoded body bytes for the caller
     qint64 m_readBufferSize = 0;
     qint64 m_requestBytes = 0;
     qint64 m_bytesSent = 0;
-    ChunkedDecoder m_chunked;
     int m_status = 0;
-    int m_minorVersion = 1;
-    bool m_keepAlive = true;
     bool m_gotBytes = false; // any response byte on this connection
     bool m_eof = false;      // the socket has ended; what is buffered is all there is
     bool m_pumpQueued = false;
