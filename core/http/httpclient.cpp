@@ -35,6 +35,9 @@ HttpClientReply::HttpClientReply(HttpClient *client, const HttpClientRequest &re
     , m_parser(kMaxHeadBytes)
 {
     m_parser.reset(request.method == "HEAD");
+    m_connectTimer.setSingleShot(true);
+    m_connectTimer.setInterval(client->connectTimeoutMs());
+    connect(&m_connectTimer, &QTimer::timeout, this, &HttpClientReply::onConnectTimeout);
 }
 
 HttpClientReply::~HttpClientReply()
@@ -201,6 +204,7 @@ void HttpClientReply::openConnection()
     attach(socket, false);
     if (m_client)
         ++m_client->m_opened;
+    m_connectTimer.start();
     if (https)
         static_cast<QSslSocket *>(socket)->connectToHostEncrypted(url.host(), port);
     else
@@ -211,6 +215,7 @@ void HttpClientReply::writeRequest()
 {
     if (!m_socket || m_phase == Phase::Done)
         return;
+    m_connectTimer.stop();
     if (!m_reused) // a pooled connection has it already
         m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     const QUrl &url = m_request.url;
@@ -434,6 +439,18 @@ void HttpClientReply::onSocketError()
     pump();
 }
 
+void HttpClientReply::onConnectTimeout()
+{
+    if (m_phase != Phase::Connecting)
+        return;
+    const QUrl &url = m_request.url;
+    const QString where =
+        url.host() + QLatin1Char(':') + QString::number(url.port(isHttps(url) ? 443 : 80));
+    const int seconds = qMax(1, (m_connectTimer.interval() + 999) / 1000);
+    failWith(Error::ConnectTimeout,
+             tr("No connection to %1 could be set up within %2 seconds.").arg(where).arg(seconds));
+}
+
 void HttpClientReply::complete()
 {
     if (m_phase == Phase::Done)
@@ -473,6 +490,7 @@ void HttpClientReply::emitFinished()
 
 void HttpClientReply::detachSocket(bool reusable)
 {
+    m_connectTimer.stop();
     if (!m_socket)
         return;
     QTcpSocket *socket = m_socket;

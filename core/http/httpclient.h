@@ -35,6 +35,7 @@ public:
         HostNotFound,      // the name did not resolve
         ConnectionRefused, // nobody listens there
         Tls,               // the TLS handshake failed (certificate, protocol)
+        ConnectTimeout,    // no connection within the connect timeout (TCP, proxy, TLS)
         RemoteClosed,      // the connection ended before the answer was complete
         Protocol,          // the server's answer is not HTTP/1.x we can read
         Canceled,          // abort()
@@ -88,6 +89,7 @@ private:
     QString parserFailure() const;
     void onEndOfInput();
     void onSocketError();
+    void onConnectTimeout();
     void complete();
     void emitFinished();
     void failWith(Error error, const QString &message);
@@ -98,6 +100,7 @@ private:
     HttpClientRequest m_request;
     QString m_poolKey;
     QTcpSocket *m_socket = nullptr;
+    QTimer m_connectTimer; // from connectToHost() until the request can be written
     bool m_reused = false;
     bool m_resent = false;
     Phase m_phase = Phase::Connecting;
@@ -136,6 +139,11 @@ public:
     // Starts the request; the reply is a child of parent (or of nobody).
     HttpClientReply *send(const HttpClientRequest &request, QObject *parent = nullptr);
 
+    // A new connection that is not ready for the request after this long fails with
+    // ConnectTimeout (default 15 s). It covers the TCP connect, an HTTP proxy's CONNECT
+    // and the TLS handshake; once the request is out, the caller's own timers apply.
+    void setConnectTimeoutMs(int ms) { m_connectTimeoutMs = qMax(1, ms); }
+    int connectTimeoutMs() const { return m_connectTimeoutMs; }
     // Idle keep-alive connections are closed after this long (default 30 s).
     void setIdleTimeoutMs(int ms);
     int idleTimeoutMs() const { return m_idleTimeoutMs; }
@@ -163,6 +171,7 @@ private:
     QHash<QString, QList<Idle>> m_idle;
     QTimer m_sweepTimer;
     QElapsedTimer m_clock;
+    int m_connectTimeoutMs = 15000;
     int m_idleTimeoutMs = 30000;
     int m_maxIdlePerHost = 512;
     quint64 m_opened = 0;
