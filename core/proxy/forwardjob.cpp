@@ -480,6 +480,14 @@ void ForwardJob::onFinished()
         case Error::ConnectionRefused:
             message = tr("%1 refused the connection. Check the API address.").arg(host);
             break;
+        case Error::ConnectTimeout:
+            status = 504;
+            code = QStringLiteral("upstream_connect_timeout");
+            message = tr("No connection to the Qwen API at %1 could be set up within %2 seconds. "
+                         "Check your network connection, firewall and proxy settings.")
+                          .arg(host)
+                          .arg(qMax(1, (m_forwarder->client()->connectTimeoutMs() + 999) / 1000));
+            break;
         default:
             message = tr("Could not reach the Qwen API at %1: %2").arg(host, errorText);
             break;
