@@ -2,6 +2,7 @@
 
 #include "http/directsend.h"
 #include "http/httplog.h"
+#include "http/networkproxy.h"
 
 #include <QSslSocket>
 #include <QTcpSocket>
@@ -201,6 +202,10 @@ void HttpClientReply::openConnection()
         socket = new QTcpSocket(this);
         connect(socket, &QTcpSocket::connected, this, &HttpClientReply::writeRequest);
     }
+    // Asked for every new connection, so a change of the proxy choice or of no_proxy
+    // applies to the next one.
+    m_proxy = NetworkProxy::forUrl(url);
+    socket->setProxy(m_proxy);
     attach(socket, false);
     if (m_client)
         ++m_client->m_opened;
@@ -415,7 +420,10 @@ void HttpClientReply::onSocketError()
     const QAbstractSocket::SocketError e = m_socket->error();
     Error mapped = Error::Network;
     QString text = m_socket->errorString();
-    if (e == QAbstractSocket::HostNotFoundError) {
+    if (const auto proxyFailure = NetworkProxy::failureOf(e, m_proxy)) {
+        mapped = Error::Proxy;
+        text = NetworkProxy::failureMessage(*proxyFailure, m_proxy);
+    } else if (e == QAbstractSocket::HostNotFoundError) {
         mapped = Error::HostNotFound;
     } else if (e == QAbstractSocket::ConnectionRefusedError) {
         mapped = Error::ConnectionRefused;
@@ -447,8 +455,14 @@ void HttpClientReply::onConnectTimeout()
     const QString where =
         url.host() + QLatin1Char(':') + QString::number(url.port(isHttps(url) ? 443 : 80));
     const int seconds = qMax(1, (m_connectTimer.interval() + 999) / 1000);
-    failWith(Error::ConnectTimeout,
-             tr("No connection to %1 could be set up within %2 seconds.").arg(where).arg(seconds));
+    failWith(
+        Error::ConnectTimeout,
+        m_proxy.type() == QNetworkProxy::NoProxy
+            ? tr("No connection to %1 could be set up within %2 seconds.").arg(where).arg(seconds)
+            : tr("No connection to %1 through the HTTP proxy %2 could be set up within %3 "
+                 "seconds.")
+                  .arg(where, NetworkProxy::describe(m_proxy))
+                  .arg(seconds));
 }
 
 void HttpClientReply::complete()

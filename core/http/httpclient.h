@@ -6,6 +6,7 @@
 #include <QElapsedTimer>
 #include <QHash>
 #include <QList>
+#include <QNetworkProxy>
 #include <QObject>
 #include <QPointer>
 #include <QTimer>
@@ -36,6 +37,7 @@ public:
         ConnectionRefused, // nobody listens there
         Tls,               // the TLS handshake failed (certificate, protocol)
         ConnectTimeout,    // no connection within the connect timeout (TCP, proxy, TLS)
+        Proxy,             // the HTTP proxy is down, refused, or wants authentication
         RemoteClosed,      // the connection ended before the answer was complete
         Protocol,          // the server's answer is not HTTP/1.x we can read
         Canceled,          // abort()
@@ -100,6 +102,7 @@ private:
     HttpClientRequest m_request;
     QString m_poolKey;
     QTcpSocket *m_socket = nullptr;
+    QNetworkProxy m_proxy; // of the connection this reply opened
     QTimer m_connectTimer; // from connectToHost() until the request can be written
     bool m_reused = false;
     bool m_resent = false;
@@ -129,6 +132,10 @@ private:
 // lasts minutes), and each request crosses to a worker thread and back, which costs more
 // CPU per request than everything else the proxy does. Here every request gets a
 // connection of its own at once; finished connections wait in a keep-alive pool.
+//
+// Each new connection goes through the proxy NetworkProxy::forUrl() names for its URL (the
+// application's proxy choice, https_proxy / no_proxy by default): an HTTP proxy is asked
+// for a CONNECT tunnel. Pooled connections keep the proxy they were opened with.
 class HttpClient : public QObject
 {
     Q_OBJECT
