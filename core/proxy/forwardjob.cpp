@@ -480,6 +480,10 @@ void ForwardJob::onFinished()
         case Error::ConnectionRefused:
             message = tr("%1 refused the connection. Check the API address.").arg(host);
             break;
+        case Error::Proxy:
+            message = errorText; // names the proxy and what to check
+            code = QStringLiteral("upstream_proxy");
+            break;
         case Error::ConnectTimeout:
             status = 504;
             code = QStringLiteral("upstream_connect_timeout");
