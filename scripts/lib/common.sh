@@ -17,10 +17,12 @@ BUILD_PACKAGES=(
 )
 # What the tests need besides: a private keyring, a display with a tray host, a QR
 # decoder, the npm client for OpenCode, and tools to validate packaging; clang with its
-# libFuzzer and sanitizer runtimes for the fuzz targets, llvm-symbolizer for their stacks.
+# libFuzzer and sanitizer runtimes for the fuzz targets, llvm-symbolizer for their stacks;
+# a forward HTTP proxy (tinyproxy) for the tests that reach the fake upstream through one.
 TEST_PACKAGES=(
     xvfb xauth trayer x11-utils xdotool imagemagick zbar-tools
     clang libclang-rt-14-dev llvm
+    tinyproxy
 )
 # npm installs the pinned OpenCode CLI. A machine may already have Node.js from elsewhere
 # (whose nodejs package bundles npm and conflicts with Debian's npm): only add Debian's
