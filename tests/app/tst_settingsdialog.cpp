@@ -288,6 +288,7 @@ private Q_SLOTS:
     {
         Settings settings;
         SettingsDialog dialog(&settings, false);
+        dialog.show();
         auto *combo = dialog.findChild<QComboBox *>(QStringLiteral("networkProxyCombo"));
         QVERIFY(combo);
         QCOMPARE(combo->currentData().toInt(), int(NetworkProxy::Mode::System)); // the default
