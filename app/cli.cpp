@@ -16,6 +16,7 @@
 #include "qr/qrcode.h"
 #include "session/controlchannel.h"
 #include "session/sessionmanager.h"
+#include "settings/proxysettings.h"
 #include "settings/runtimedir.h"
 #include "settings/settings.h"
 #include "unixsignals.h"
@@ -227,6 +228,7 @@ int runApiKeyLogin(const QCommandLineParser &parser)
 
     Settings settings;
     QNetworkAccessManager nam;
+    NetworkProxy::applyTo(&nam);
     CredentialStore store(settings);
     ApiKeyCheck check(&nam);
     int exitCode = ExitOther;
@@ -270,9 +272,13 @@ int runApiKeyLogin(const QCommandLineParser &parser)
             finish(exitCodeFor(r.keychain.error));
             return;
         }
-        out() << Cli::tr("Checking the key with %1…").arg(presetName) << "\n";
-        out().flush();
-        check.check(baseUrl, key, presetName);
+        ProxySettings::apply(settings, store.keychain(), [&](const QString &problem) {
+            if (!problem.isEmpty())
+                err() << problem << "\n";
+            out() << Cli::tr("Checking the key with %1…").arg(presetName) << "\n";
+            out().flush();
+            check.check(baseUrl, key, presetName);
+        });
     });
     QCoreApplication::exec();
     return exitCode;
@@ -311,6 +317,7 @@ int runLogin(const QStringList &args)
         settings.sync();
     }
     QNetworkAccessManager nam;
+    NetworkProxy::applyTo(&nam);
     CredentialStore store(settings);
     DeviceAuthorization auth(&nam, OAuthConfig::fromSettings(settings));
     UnixSignals signalsWatcher;
@@ -428,9 +435,13 @@ int runLogin(const QStringList &args)
             out() << Cli::tr("No keychain service: credentials will be kept in %1.")
                          .arg(Settings::fileStoragePath())
                   << "\n";
-        out() << Cli::tr("Contacting %1…").arg(settings.oauthBaseUrl().toString()) << "\n";
-        out().flush();
-        auth.start();
+        ProxySettings::apply(settings, store.keychain(), [&](const QString &problem) {
+            if (!problem.isEmpty())
+                err() << problem << "\n";
+            out() << Cli::tr("Contacting %1…").arg(settings.oauthBaseUrl().toString()) << "\n";
+            out().flush();
+            auth.start();
+        });
     });
     QCoreApplication::exec();
     return exitCode;
@@ -501,6 +512,7 @@ int runStatus(const QStringList &args)
         const QwenMode mode = QwenMode::resolveFromSystem();
         o.insert(QStringLiteral("qwen_mode"), mode.enabled);
         o.insert(QStringLiteral("qwen_mode_source"), QwenMode::sourceKey(mode.source));
+        o.insert(QStringLiteral("network_proxy"), ProxySettings::describe(settings));
         o.insert(QStringLiteral("request_logging"), settings.requestLogging());
         o.insert(QStringLiteral("request_log_dir"), Settings::requestLogDir());
         if (c.method == AuthMethod::OAuth) {
@@ -546,6 +558,7 @@ int runStatus(const QStringList &args)
                                             ? Cli::tr("running")
                                             : Cli::tr("not running"))
                   << "\n";
+            out() << Cli::tr("HTTP proxy: %1").arg(ProxySettings::describe(settings)) << "\n";
             out() << Cli::tr("QWEN_MODE: %1 (%2)")
                          .arg(mode.enabled ? Cli::tr("on") : Cli::tr("off"),
                               QwenMode::sourceDescription(mode.source))

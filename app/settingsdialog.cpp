@@ -2,6 +2,7 @@
 
 #include "proxy/qwenmode.h"
 #include "qwenmodesetting.h"
+#include "settings/proxysettings.h"
 #include "settings/settings.h"
 #include "uilog.h"
 
@@ -109,6 +110,34 @@ SettingsDialog::SettingsDialog(Settings *settings, bool demo, QWidget *parent)
     }
     layout->addWidget(loggingBox);
 
+    auto *networkBox = new QGroupBox(tr("Network"), this);
+    auto *networkForm = new QFormLayout(networkBox);
+    m_networkProxy = new QComboBox(networkBox);
+    m_networkProxy->setObjectName(QStringLiteral("networkProxyCombo"));
+    m_networkProxy->addItem(tr("As the system says (https_proxy, no_proxy)"),
+                            int(NetworkProxy::Mode::System));
+    m_networkProxy->addItem(tr("None: connect directly"), int(NetworkProxy::Mode::None));
+    m_networkProxy->addItem(tr("This HTTP proxy:"), int(NetworkProxy::Mode::Manual));
+    networkForm->addRow(tr("HTTP pro&xy:"), m_networkProxy);
+    m_networkProxyUrl = new QLineEdit(networkBox);
+    m_networkProxyUrl->setObjectName(QStringLiteral("networkProxyUrlEdit"));
+    m_networkProxyUrl->setPlaceholderText(QStringLiteral("http://user@proxy.example:3128"));
+    networkForm->addRow(tr("Proxy add&ress:"), m_networkProxyUrl);
+    m_networkProxyPassword = new QLineEdit(networkBox);
+    m_networkProxyPassword->setObjectName(QStringLiteral("networkProxyPasswordEdit"));
+    m_networkProxyPassword->setEchoMode(QLineEdit::Password);
+    m_networkProxyPassword->setPlaceholderText(tr("unchanged"));
+    networkForm->addRow(tr("Proxy pass&word:"), m_networkProxyPassword);
+    networkForm->addRow(QString(), makeNote(tr("The password is kept in the keychain.")));
+    auto manualFields = [this] {
+        const bool manual =
+            m_networkProxy->currentData().toInt() == int(NetworkProxy::Mode::Manual);
+        m_networkProxyUrl->setEnabled(manual);
+        m_networkProxyPassword->setEnabled(manual);
+    };
+    connect(m_networkProxy, &QComboBox::currentIndexChanged, this, manualFields);
+    layout->addWidget(networkBox);
+
     auto *advanced = new QGroupBox(tr("Advanced: Qwen sign-in"), this);
     advanced->setObjectName(QStringLiteral("advancedBox"));
     auto *advancedForm = new QFormLayout(advanced);
@@ -193,6 +222,13 @@ void SettingsDialog::load()
     m_requestLogging->setChecked(m_settings->requestLogging());
     m_oauthBaseUrl->setText(m_settings->oauthBaseUrl().toString());
     m_clientId->setText(m_settings->clientId());
+    m_networkProxy->setCurrentIndex(
+        m_networkProxy->findData(int(ProxySettings::mode(*m_settings))));
+    m_networkProxyUrl->setText(m_settings->proxyUrl());
+    m_networkProxyPassword->clear();
+    const bool manual = m_networkProxy->currentData().toInt() == int(NetworkProxy::Mode::Manual);
+    m_networkProxyUrl->setEnabled(manual);
+    m_networkProxyPassword->setEnabled(manual);
 }
 
 void SettingsDialog::restoreDefaults()
@@ -209,6 +245,7 @@ void SettingsDialog::restoreDefaults()
     if (m_oauthBaseUrl->isEnabled())
         m_oauthBaseUrl->setText(QLatin1String(Settings::kDefaultOAuthBase));
     m_clientId->setText(QLatin1String(Settings::kDefaultClientId));
+    m_networkProxy->setCurrentIndex(m_networkProxy->findData(int(NetworkProxy::Mode::System)));
 }
 
 QString SettingsDialog::checkPort(const QString &text, quint16 *port)
@@ -261,6 +298,13 @@ QString SettingsDialog::checkClientId(const QString &text)
     return {};
 }
 
+QString SettingsDialog::checkNetworkProxyUrl(const QString &text)
+{
+    QString error;
+    NetworkProxy::parseManual(text, &error);
+    return error;
+}
+
 void SettingsDialog::markInvalid(QWidget *field, bool invalid)
 {
     field->setStyleSheet(invalid ? QStringLiteral("QLineEdit { border: 2px solid #dc2626; }")
@@ -290,6 +334,7 @@ bool SettingsDialog::apply()
     check(m_providerId, checkProviderId(m_providerId->text()));
     check(m_oauthBaseUrl, checkOAuthBaseUrl(m_oauthBaseUrl->text()));
     check(m_clientId, checkClientId(m_clientId->text()));
+    check(m_networkProxyUrl, checkNetworkProxyUrl(m_networkProxyUrl->text()));
     if (!problems.isEmpty()) {
         m_errors->setText(problems.join(QLatin1Char('\n')));
         m_errors->setVisible(true);
@@ -338,9 +383,17 @@ bool SettingsDialog::apply()
         m_settings->setClientId(clientId);
         signInMoved = true;
     }
+    const auto proxyMode = NetworkProxy::Mode(m_networkProxy->currentData().toInt());
+    const QString proxyUrl =
+        proxyMode == NetworkProxy::Mode::Manual ? m_networkProxyUrl->text().trimmed() : QString();
+    const QString proxyPassword =
+        proxyMode == NetworkProxy::Mode::Manual ? m_networkProxyPassword->text() : QString();
+    const bool networkProxyMoved = proxyMode != ProxySettings::mode(*m_settings) ||
+                                   proxyUrl != m_settings->proxyUrl() || !proxyPassword.isEmpty();
+    m_networkProxyPassword->clear();
     m_settings->sync();
     qCInfo(lcUi) << "settings saved; port moved:" << portMoved << "logging:" << loggingMoved
-                 << "sign-in:" << signInMoved;
+                 << "sign-in:" << signInMoved << "network proxy:" << networkProxyMoved;
 
     if (qwenModeMoved)
         Q_EMIT qwenModeChanged();
@@ -352,6 +405,8 @@ bool SettingsDialog::apply()
         Q_EMIT openCodeSettingsChanged();
     if (signInMoved)
         Q_EMIT signInSettingsChanged();
+    if (networkProxyMoved)
+        Q_EMIT networkProxyChanged(proxyMode, proxyUrl, proxyPassword);
     return true;
 }
 

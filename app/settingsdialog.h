@@ -1,5 +1,7 @@
 #pragma once
 
+#include "http/networkproxy.h"
+
 #include <QDialog>
 
 class QCheckBox;
@@ -23,6 +25,7 @@ public:
     static QString checkOAuthBaseUrl(const QString &text);
     static QString checkProviderId(const QString &text);
     static QString checkClientId(const QString &text);
+    static QString checkNetworkProxyUrl(const QString &text);
 
     // Checks every field, saves when all are good; false (with the reasons on screen) when not.
     bool apply();
@@ -38,6 +41,10 @@ Q_SIGNALS:
     void loggingChanged();          // debug or request logging switched
     void openCodeSettingsChanged(); // port or provider id: OpenCode's file is stale
     void signInSettingsChanged();   // OAuth base URL or client id
+    // The HTTP proxy choice changed, or a new password was typed (empty: keep the stored
+    // one). The receiver saves it with ProxySettings::save(): the password goes to the
+    // keychain, never to the settings file.
+    void networkProxyChanged(NetworkProxy::Mode mode, const QString &url, const QString &password);
 
 private:
     void load();
@@ -52,5 +59,8 @@ private:
     QCheckBox *m_requestLogging;
     QLineEdit *m_oauthBaseUrl;
     QLineEdit *m_clientId;
+    QComboBox *m_networkProxy;
+    QLineEdit *m_networkProxyUrl;
+    QLineEdit *m_networkProxyPassword;
     QLabel *m_errors;
 };

@@ -6,6 +6,7 @@
 #include "configureopencodedialog.h"
 #include "credentials/apikeycheck.h"
 #include "credentials/apikeypresets.h"
+#include "credentials/credentialstore.h"
 #include "credentials/legacyimport.h"
 #include "gui.h"
 #include "importofferdialog.h"
@@ -13,6 +14,7 @@
 #include "opencode/opencodeconfig.h"
 #include "proxy/localkey.h"
 #include "proxy/proxyserver.h"
+#include "settings/proxysettings.h"
 #include "settings/settings.h"
 #include "settingsdialog.h"
 #include "signindialog.h"
@@ -784,6 +786,16 @@ void TrayController::showSettings()
                tr("Use Configure OpenCode… so that OpenCode follows."));
     });
     connect(m_settingsDialog, &SettingsDialog::loggingChanged, this, [] { setUpLogging(false); });
+    connect(m_settingsDialog, &SettingsDialog::networkProxyChanged, this,
+            [this](NetworkProxy::Mode mode, const QString &url, const QString &password) {
+                ProxySettings::save(*m_service->settings(),
+                                    m_service->credentialStore()->keychain(), mode, url, password,
+                                    [this](const QString &problem) {
+                                        if (!problem.isEmpty())
+                                            notify(tr("The HTTP proxy setting was not saved"),
+                                                   problem, QSystemTrayIcon::Warning);
+                                    });
+            });
     showDialog(m_settingsDialog);
 }
 

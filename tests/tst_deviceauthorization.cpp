@@ -5,6 +5,7 @@
 
 #include "fakeqwenservice.h"
 #include "http/httpserver.h"
+#include "http/networkproxy.h"
 #include "oauth/deviceauthorization.h"
 #include "oauth/pkce.h"
 
@@ -14,6 +15,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
+#include <QNetworkProxy>
 #include <QPointer>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -849,6 +851,28 @@ private Q_SLOTS:
         QVERIFY(!auth->isRunning());
         QCOMPARE(m_fake->counters().tokenPolls, 0);
         QCOMPARE(stub.requestsTo("/api/v1/oauth2/token").size(), 0);
+    }
+
+    void proxyDownIsNamed()
+    {
+        // What the sign-in dialog and `login` show when the HTTP proxy is down.
+        const quint16 down = closedPort();
+        NetworkProxy::install(
+            NetworkProxy::Mode::Manual,
+            QNetworkProxy(QNetworkProxy::HttpProxy, QStringLiteral("127.0.0.1"), down));
+        NetworkProxy::applyTo(m_nam.get());
+        auto auth = makeAuth();
+        Recorder rec(auth.get());
+        auth->start();
+        QTRY_VERIFY_WITH_TIMEOUT(rec.finished(), kTimeout);
+        NetworkProxy::install(NetworkProxy::Mode::System);
+        QCOMPARE(rec.failures.size(), 1);
+        QCOMPARE(rec.failures.first().error, AuthError::Network);
+        QVERIFY2(
+            rec.failures.first().message.startsWith(
+                QStringLiteral("The HTTP proxy 127.0.0.1:%1 refused the connection").arg(down)),
+            qPrintable(rec.failures.first().message));
+        QCOMPARE(m_fake->counters().deviceCodeRequests, 0);
     }
 
     // --- cancel and countdown ---------------------------------------------------------------

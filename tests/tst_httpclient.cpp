@@ -11,10 +11,16 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
+#include <QTimer>
 
 #include <algorithm>
 #include <functional>
 #include <memory>
+#include <vector>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 namespace {
 
@@ -138,6 +144,45 @@ QByteArray headerOf(const QByteArray &head, const QByteArray &name)
     return {};
 }
 
+// A loopback listener whose accept queue is full: it never accepts, so a further connection
+// attempt is never answered (the kernel drops its SYN) and stays pending.
+class FullBacklog
+{
+public:
+    FullBacklog()
+    {
+        m_fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t len = sizeof addr;
+        if (m_fd < 0 || ::bind(m_fd, reinterpret_cast<sockaddr *>(&addr), len) != 0 ||
+            ::listen(m_fd, 0) != 0 ||
+            ::getsockname(m_fd, reinterpret_cast<sockaddr *>(&addr), &len) != 0)
+            return;
+        m_port = ntohs(addr.sin_port);
+        // A backlog of 0 holds one connection; fill it, and one more for good measure.
+        for (int i = 0; i < 2; ++i) {
+            auto *filler = new QTcpSocket;
+            filler->connectToHost(QHostAddress::LocalHost, m_port);
+            m_fillers.emplace_back(filler);
+        }
+        m_fillers.front()->waitForConnected(WaitMs);
+    }
+    ~FullBacklog()
+    {
+        if (m_fd >= 0)
+            ::close(m_fd);
+    }
+    quint16 port() const { return m_port; }
+    bool filled() const { return m_fillers.front()->state() == QAbstractSocket::ConnectedState; }
+
+private:
+    int m_fd = -1;
+    quint16 m_port = 0;
+    std::vector<std::unique_ptr<QTcpSocket>> m_fillers;
+};
+
 } // namespace
 
 class TestHttpClient : public QObject
@@ -163,6 +208,9 @@ private Q_SLOTS:
     void tlsSelfSigned();
     void backpressure();
     void abortEndsAtOnce();
+    void connectTimeoutWhenNobodyAccepts();
+    void connectTimeoutWhenTlsHandshakeHangs();
+    void slowAnswerIsNotAConnectTimeout();
     void idleConnectionsExpire();
     void serverClosingIdleConnectionDropsIt();
     void notHttp();
@@ -531,6 +579,69 @@ void TestHttpClient::abortEndsAtOnce()
     // The server sees the connection go.
     QTRY_COMPARE_WITH_TIMEOUT(server.sockets().first()->state(), QAbstractSocket::UnconnectedState,
                               WaitMs);
+}
+
+void TestHttpClient::connectTimeoutWhenNobodyAccepts()
+{
+    FullBacklog listener;
+    QVERIFY(listener.port() != 0);
+    QVERIFY(listener.filled());
+    HttpClient client;
+    QCOMPARE(client.connectTimeoutMs(), 15000);
+    client.setConnectTimeoutMs(300);
+    auto reply =
+        fetch(client, get(QUrl(QStringLiteral("http://127.0.0.1:%1/").arg(listener.port()))));
+    QVERIFY(reply->isFinished());
+    QCOMPARE(reply->error(), HttpClientReply::Error::ConnectTimeout);
+    QVERIFY2(reply->errorString().contains(QStringLiteral("127.0.0.1:%1").arg(listener.port())),
+             qPrintable(reply->errorString()));
+}
+
+void TestHttpClient::connectTimeoutWhenTlsHandshakeHangs()
+{
+    // TCP connects, but the server never answers the TLS ClientHello.
+    QTcpServer silent;
+    QVERIFY(silent.listen(QHostAddress::LocalHost, 0));
+    QList<QTcpSocket *> accepted;
+    connect(&silent, &QTcpServer::pendingConnectionAvailable, this, [&] {
+        while (QTcpSocket *s = silent.nextPendingConnection()) {
+            accepted << s;
+            connect(s, &QTcpSocket::readyRead, s, [s] { s->readAll(); });
+        }
+    });
+    HttpClient client;
+    client.setConnectTimeoutMs(300);
+    auto reply =
+        fetch(client, get(QUrl(QStringLiteral("https://127.0.0.1:%1/").arg(silent.serverPort()))));
+    QVERIFY(reply->isFinished());
+    QCOMPARE(reply->error(), HttpClientReply::Error::ConnectTimeout);
+    QCOMPARE(accepted.size(), 1);
+    // The half-open connection is closed, not left behind.
+    QTRY_COMPARE_WITH_TIMEOUT(accepted.first()->state(), QAbstractSocket::UnconnectedState, WaitMs);
+}
+
+void TestHttpClient::slowAnswerIsNotAConnectTimeout()
+{
+    // Once the request is out, a server that thinks for longer than the connect timeout
+    // is still waited for: that is the caller's idle timeout, not this one.
+    QTcpSocket *pending = nullptr;
+    ScriptedServer server([&](const SeenRequest &, QTcpSocket *s) {
+        pending = s;
+        return ScriptedServer::Answer{};
+    });
+    HttpClient client;
+    client.setConnectTimeoutMs(100);
+    std::unique_ptr<HttpClientReply> reply(client.send(get(server.url())));
+    QSignalSpy finished(reply.get(), &HttpClientReply::finished);
+    QTRY_VERIFY_WITH_TIMEOUT(pending, WaitMs);
+    // Three connect timeouts pass with the request unanswered.
+    QTimer answerLater;
+    answerLater.setSingleShot(true);
+    connect(&answerLater, &QTimer::timeout, this, [&] { pending->write(ok("late").bytes); });
+    answerLater.start(300);
+    QVERIFY(finished.wait(WaitMs));
+    QCOMPARE(reply->error(), HttpClientReply::Error::None);
+    QCOMPARE(reply->readAll(), QByteArray("late"));
 }
 
 void TestHttpClient::idleConnectionsExpire()

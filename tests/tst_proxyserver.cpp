@@ -4,6 +4,7 @@
 // issue 4 items 3 and 5 is exercised here against the running server.
 #include "bridge/bridgeservice.h"
 #include "fakeqwenservice.h"
+#include "http/httpclient.h"
 #include "http/httpserver.h"
 #include "oauth/deviceauthorization.h"
 #include "proxy/localkey.h"
@@ -484,6 +485,7 @@ private Q_SLOTS:
     void tlsFailure();
     void tlsSelfSignedUpstream();
     void connectionRefused();
+    void connectTimeout();
 };
 
 void TestProxyServer::initTestCase()
@@ -1872,6 +1874,27 @@ void TestProxyServer::connectionRefused()
     QCOMPARE(r.code(), QStringLiteral("upstream_unreachable"));
     QVERIFY2(r.message().contains(QStringLiteral("refused the connection")),
              qPrintable(r.message()));
+}
+
+void TestProxyServer::connectTimeout()
+{
+    // TCP connects, but the TLS handshake never completes.
+    QTcpServer silent;
+    QVERIFY(silent.listen(QHostAddress::LocalHost, 0));
+    connect(&silent, &QTcpServer::pendingConnectionAvailable, this, [&silent] {
+        while (QTcpSocket *s = silent.nextPendingConnection())
+            connect(s, &QTcpSocket::readyRead, s, [s] { s->readAll(); });
+    });
+    signInWithDeviceFlow(QStringLiteral("https://127.0.0.1:%1").arg(silent.serverPort()));
+    m_bridge->proxy()->forwarder()->client()->setConnectTimeoutMs(300);
+    for (bool stream : {false, true}) {
+        const RawResponse r = postChat(chatBody(stream));
+        QVERIFY(r.complete);
+        QCOMPARE(r.status, 504);
+        QCOMPARE(r.code(), QStringLiteral("upstream_connect_timeout"));
+        QVERIFY2(r.message().contains(QStringLiteral("No connection to the Qwen API at 127.0.0.1")),
+                 qPrintable(r.message()));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestProxyServer)

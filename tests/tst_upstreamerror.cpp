@@ -140,6 +140,11 @@ private Q_SLOTS:
         QTest::newRow("refused") << E::ConnectionRefused << false << 502
                                  << QStringLiteral("upstream_unreachable")
                                  << QStringLiteral("refused the connection");
+        QTest::newRow("proxy") << E::Proxy << false << 502 << QStringLiteral("upstream_proxy")
+                               << QStringLiteral("boom");
+        QTest::newRow("connect timeout")
+            << E::ConnectTimeout << false << 504 << QStringLiteral("upstream_connect_timeout")
+            << QStringLiteral("could be set up within 15 seconds");
         QTest::newRow("other") << E::Network << false << 502
                                << QStringLiteral("upstream_unreachable")
                                << QStringLiteral(
@@ -154,7 +159,7 @@ private Q_SLOTS:
         QFETCH(QString, code);
         QFETCH(QString, messagePart);
         const UpstreamVerdict v = UpstreamError::forTransport(
-            error, QStringLiteral("boom"), QStringLiteral("api.example"), timedOut, 9);
+            error, QStringLiteral("boom"), QStringLiteral("api.example"), timedOut, 9, 15);
         QCOMPARE(v.action, Action::Fail);
         QCOMPARE(v.status, status);
         QCOMPARE(v.code, code);

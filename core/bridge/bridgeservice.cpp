@@ -6,6 +6,7 @@
 #include "proxy/proxyserver.h"
 #include "session/controlchannel.h"
 #include "session/instancelock.h"
+#include "settings/proxysettings.h"
 #include "settings/settings.h"
 
 #include <QCoreApplication>
@@ -25,6 +26,7 @@ BridgeService::BridgeService(QObject *parent)
     , m_proxy(new ProxyServer(m_settings, m_session, m_localKey, this))
     , m_lock(new InstanceLock)
 {
+    NetworkProxy::applyTo(m_nam);
     connect(m_proxy, &ProxyServer::quotaExhausted, this, [this](const QString &message) {
         if (!m_quotaMessage.isEmpty())
             return;
@@ -60,15 +62,20 @@ void BridgeService::start()
     }
     m_control = new ControlServer([this](const QJsonObject &r) { return handleControl(r); });
     m_control->listen();
-    m_session->load();
-    m_localKey->load([this](bool ok, const QString &error) {
-        if (!ok) {
-            qCWarning(lcBridge) << "no local key:" << error;
-            Q_EMIT localKeyFailed(error);
-            return;
-        }
-        Q_EMIT localKeyReady();
-        startProxy();
+    // The proxy choice first: loading the session may refresh the token over the network.
+    ProxySettings::apply(*m_settings, m_store->keychain(), [this](const QString &problem) {
+        if (!problem.isEmpty())
+            qCWarning(lcBridge) << problem;
+        m_session->load();
+        m_localKey->load([this](bool ok, const QString &error) {
+            if (!ok) {
+                qCWarning(lcBridge) << "no local key:" << error;
+                Q_EMIT localKeyFailed(error);
+                return;
+            }
+            Q_EMIT localKeyReady();
+            startProxy();
+        });
     });
 }
 

@@ -1,5 +1,7 @@
 #include "credentials/apikeycheck.h"
 
+#include "http/networkproxy.h"
+
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 
@@ -45,7 +47,10 @@ void ApiKeyCheck::check(const QUrl &baseUrl, const QString &key, const QString &
             return;
         m_reply.clear();
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        if (status >= 200 && status < 300) {
+        const QNetworkProxy proxy = NetworkProxy::forUrl(url);
+        if (const auto failure = NetworkProxy::failureOf(reply->error(), proxy)) {
+            Q_EMIT finished(Outcome::Network, NetworkProxy::failureMessage(*failure, proxy));
+        } else if (status >= 200 && status < 300) {
             Q_EMIT finished(Outcome::Accepted, {});
         } else if (status == 401 || status == 403) {
             Q_EMIT finished(Outcome::Refused,

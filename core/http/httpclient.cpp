@@ -2,6 +2,7 @@
 
 #include "http/directsend.h"
 #include "http/httplog.h"
+#include "http/networkproxy.h"
 
 #include <QSslSocket>
 #include <QTcpSocket>
@@ -23,30 +24,6 @@ bool isTlsError(QAbstractSocket::SocketError e)
            e == QAbstractSocket::SslInternalError || e == QAbstractSocket::SslInvalidUserDataError;
 }
 
-bool parseLength(QByteArrayView text, qint64 *out)
-{
-    const QByteArrayView t = text.trimmed();
-    if (t.isEmpty() || t.size() > 18)
-        return false;
-    qint64 n = 0;
-    for (char c : t) {
-        if (c < '0' || c > '9')
-            return false;
-        n = n * 10 + (c - '0');
-    }
-    *out = n;
-    return true;
-}
-
-// A comma-separated header value contains token (case-insensitive).
-bool listContains(QByteArrayView value, QByteArrayView token)
-{
-    for (QByteArrayView part : QByteArray(value.toByteArray()).split(',')) {
-        if (part.trimmed().compare(token, Qt::CaseInsensitive) == 0)
-            return true;
-    }
-    return false;
-}
 } // namespace
 
 // --- HttpClientReply ---------------------------------------------------------------
@@ -56,8 +33,13 @@ HttpClientReply::HttpClientReply(HttpClient *client, const HttpClientRequest &re
     : QObject(parent)
     , m_client(client)
     , m_request(request)
-    , m_chunked(std::numeric_limits<qint64>::max())
-{}
+    , m_parser(kMaxHeadBytes)
+{
+    m_parser.reset(request.method == "HEAD");
+    m_connectTimer.setSingleShot(true);
+    m_connectTimer.setInterval(client->connectTimeoutMs());
+    connect(&m_connectTimer, &QTimer::timeout, this, &HttpClientReply::onConnectTimeout);
+}
 
 HttpClientReply::~HttpClientReply()
 {
@@ -220,9 +202,14 @@ void HttpClientReply::openConnection()
         socket = new QTcpSocket(this);
         connect(socket, &QTcpSocket::connected, this, &HttpClientReply::writeRequest);
     }
+    // Asked for every new connection, so a change of the proxy choice or of no_proxy
+    // applies to the next one.
+    m_proxy = NetworkProxy::forUrl(url);
+    socket->setProxy(m_proxy);
     attach(socket, false);
     if (m_client)
         ++m_client->m_opened;
+    m_connectTimer.start();
     if (https)
         static_cast<QSslSocket *>(socket)->connectToHostEncrypted(url.host(), port);
     else
@@ -233,6 +220,7 @@ void HttpClientReply::writeRequest()
 {
     if (!m_socket || m_phase == Phase::Done)
         return;
+    m_connectTimer.stop();
     if (!m_reused) // a pooled connection has it already
         m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     const QUrl &url = m_request.url;
@@ -321,38 +309,31 @@ void HttpClientReply::pump()
     m_inPump = true;
     bool meta = false;
     bool grew = false;
-    bool done = false;
     bool atEnd = false;
-    QString failure;
-    while (!done && failure.isEmpty()) {
-        if (m_phase == Phase::Head) {
-            switch (parseHead(&failure)) {
-            case HeadStep::Final:
-                meta = true;
-                done = m_framing == Framing::None;
-                continue;
-            case HeadStep::Interim:
-            case HeadStep::Failed:
-                continue;
-            case HeadStep::NeedMore:
-                break;
-            }
-            if (!pull()) {
-                atEnd = m_eof;
-                break;
-            }
-            continue;
-        }
-        // The body: read only while the caller keeps up.
-        if (room() <= 0)
+    using State = HttpResponseParser::State;
+    for (;;) {
+        const State state = m_parser.state();
+        if (state == State::Done || state == State::Failed)
             break;
-        if (!m_in.isEmpty()) {
-            done = consumeBody(&grew, &failure);
-            continue;
-        }
-        if (!pull()) {
+        // The body: read only while the caller keeps up.
+        if (state == State::Body && room() <= 0)
+            break;
+        if (m_in.isEmpty() && !pull()) {
             atEnd = m_eof;
             break;
+        }
+        const qsizetype bodyBefore = m_body.size();
+        const qsizetype used = m_parser.feed(m_in, &m_body, room());
+        if (used == m_in.size())
+            m_in.clear();
+        else
+            m_in.remove(0, used);
+        grew = grew || m_body.size() > bodyBefore;
+        if (state == State::Head && m_parser.headComplete()) {
+            meta = true;
+            m_phase = Phase::Body;
+            m_status = m_parser.status();
+            m_headers = m_parser.headers();
         }
     }
     m_inPump = false;
@@ -368,206 +349,43 @@ void HttpClientReply::pump()
         if (!self || m_phase == Phase::Done)
             return;
     }
-    if (!failure.isEmpty())
-        failWith(Error::Protocol, failure);
-    else if (done)
+    if (m_parser.state() == State::Failed)
+        failWith(Error::Protocol, parserFailure());
+    else if (m_parser.state() == State::Done)
         complete();
     else if (atEnd)
         onEndOfInput();
 }
 
-// Parses the status line and header fields once the blank line has arrived.
-HttpClientReply::HeadStep HttpClientReply::parseHead(QString *failure)
+QString HttpClientReply::parserFailure() const
 {
-    // Lines already seen are not scanned again when the head arrives in pieces.
-    qsizetype end = -1;
-    qsizetype pos = m_headScan;
-    for (;;) {
-        const qsizetype nl = m_in.indexOf('\n', pos);
-        if (nl < 0)
-            break;
-        if (pos > 0 && (nl == pos || (nl == pos + 1 && m_in.at(pos) == '\r'))) {
-            end = nl + 1;
-            break;
-        }
-        pos = nl + 1;
-    }
-    m_headScan = pos;
-    if (end < 0) {
-        if (m_in.size() > kMaxHeadBytes) {
-            *failure = tr("The server's answer has a header larger than %1 KiB.")
-                           .arg(kMaxHeadBytes / 1024);
-            return HeadStep::Failed;
-        }
-        return HeadStep::NeedMore;
-    }
-    if (end > kMaxHeadBytes) {
-        *failure =
-            tr("The server's answer has a header larger than %1 KiB.").arg(kMaxHeadBytes / 1024);
-        return HeadStep::Failed;
-    }
-
-    const QList<QByteArray> lines = m_in.left(end).split('\n');
-    m_in.remove(0, end);
-    m_headScan = 0;
-    auto chopCR = [](QByteArray line) {
-        if (line.endsWith('\r'))
-            line.chop(1);
-        return line;
-    };
-
-    const QByteArray statusLine = chopCR(lines.first());
-    // HTTP/1.x SP 3DIGIT [SP reason]
-    if (statusLine.size() < 12 || !statusLine.startsWith("HTTP/1.") || statusLine.at(8) != ' ' ||
-        (statusLine.at(7) != '0' && statusLine.at(7) != '1') ||
-        (statusLine.size() > 12 && statusLine.at(12) != ' ')) {
-        *failure = tr("The server did not answer with HTTP/1.x.");
-        return HeadStep::Failed;
-    }
-    int status = 0;
-    for (int i = 9; i < 12; ++i) {
-        const char c = statusLine.at(i);
-        if (c < '0' || c > '9') {
-            *failure = tr("The server's answer has no valid status code.");
-            return HeadStep::Failed;
-        }
-        status = status * 10 + (c - '0');
-    }
-    if (status < 100) {
-        *failure = tr("The server's answer has no valid status code.");
-        return HeadStep::Failed;
-    }
-
-    HttpHeaders headers;
-    for (qsizetype i = 1; i < lines.size(); ++i) {
-        const QByteArray line = chopCR(lines.at(i));
-        if (line.isEmpty())
-            break;
-        if (line.front() == ' ' || line.front() == '\t') {
-            // Obsolete line folding: part of the previous value.
-            if (headers.isEmpty()) {
-                *failure = tr("The server's answer has a malformed header.");
-                return HeadStep::Failed;
-            }
-            headers.last().second += ' ' + line.trimmed();
-            continue;
-        }
-        const qsizetype colon = line.indexOf(':');
-        if (colon <= 0 || line.left(colon).contains(' ') || line.left(colon).contains('\t')) {
-            *failure = tr("The server's answer has a malformed header.");
-            return HeadStep::Failed;
-        }
-        headers.append({line.left(colon).toLower(), line.mid(colon + 1).trimmed()});
-    }
-
-    if (status < 200) {
-        if (status == 101) {
-            *failure = tr("The server switched protocols, which this request did not ask for.");
-            return HeadStep::Failed;
-        }
-        return HeadStep::Interim; // 100 Continue, 103 Early Hints…: the final answer follows
-    }
-
-    m_status = status;
-    m_minorVersion = statusLine.at(7) - '0';
-    m_headers = std::move(headers);
-
-    const QByteArray connection = rawHeader("connection");
-    m_keepAlive = m_minorVersion >= 1 ? !listContains(connection, "close")
-                                      : listContains(connection, "keep-alive");
-
-    m_phase = Phase::Body;
-    if (m_request.method == "HEAD" || status == 204 || status == 304) {
-        m_framing = Framing::None;
-        return HeadStep::Final;
-    }
-    if (hasRawHeader("transfer-encoding")) {
-        const QList<QByteArray> codings = rawHeader("transfer-encoding").split(',');
-        if (codings.last().trimmed().compare("chunked", Qt::CaseInsensitive) == 0) {
-            m_framing = Framing::Chunked;
-            m_chunked.reset();
-        } else {
-            m_framing = Framing::UntilClose;
-            m_keepAlive = false;
-        }
-        return HeadStep::Final;
-    }
-    if (hasRawHeader("content-length")) {
-        qint64 length = -1;
-        for (const auto &h : std::as_const(m_headers)) {
-            if (h.first != "content-length")
-                continue;
-            qint64 n = 0;
-            if (!parseLength(h.second, &n) || (length >= 0 && n != length)) {
-                *failure = tr("The server's answer has an invalid Content-Length.");
-                return HeadStep::Failed;
-            }
-            length = n;
-        }
-        m_remaining = length;
-        m_framing = length == 0 ? Framing::None : Framing::Length;
-        return HeadStep::Final;
-    }
-    m_framing = Framing::UntilClose;
-    m_keepAlive = false;
-    return HeadStep::Final;
-}
-
-// Moves body bytes from m_in to m_body. Returns true at the end of the body; sets
-// *failure on a malformed chunked body.
-bool HttpClientReply::consumeBody(bool *grew, QString *failure)
-{
-    switch (m_framing) {
-    case Framing::Length: {
-        const qint64 take = qMin<qint64>(m_in.size(), m_remaining);
-        if (take == m_in.size() && m_body.isEmpty()) {
-            m_body = std::exchange(m_in, QByteArray());
-        } else {
-            m_body += QByteArrayView(m_in).first(take);
-            m_in.remove(0, take);
-        }
-        m_remaining -= take;
-        *grew = *grew || take > 0;
-        if (m_remaining > 0)
-            return false;
-        if (!m_in.isEmpty())
-            m_keepAlive = false; // more than the server announced
-        return true;
-    }
-    case Framing::Chunked: {
-        const qsizetype before = m_body.size();
-        qsizetype consumed = 0;
-        const ChunkedDecoder::Result r = m_chunked.feed(m_in, &m_body, &consumed);
-        m_in.remove(0, consumed);
-        *grew = *grew || m_body.size() > before;
-        if (r == ChunkedDecoder::Result::Error) {
-            *failure = tr("The server sent a malformed chunked body.");
-            return false;
-        }
-        if (r != ChunkedDecoder::Result::Done)
-            return false;
-        if (!m_in.isEmpty())
-            m_keepAlive = false;
-        return true;
-    }
-    case Framing::UntilClose:
-        if (m_body.isEmpty())
-            m_body = std::exchange(m_in, QByteArray());
-        else
-            m_body += std::exchange(m_in, QByteArray());
-        *grew = true;
-        return false;
-    case Framing::None:
+    using E = HttpResponseParser::Error;
+    switch (m_parser.error()) {
+    case E::HeadTooLarge:
+        return tr("The server's answer has a header larger than %1 KiB.").arg(kMaxHeadBytes / 1024);
+    case E::NotHttp:
+        return tr("The server did not answer with HTTP/1.x.");
+    case E::BadStatus:
+        return tr("The server's answer has no valid status code.");
+    case E::MalformedHeader:
+        return tr("The server's answer has a malformed header.");
+    case E::SwitchedProtocols:
+        return tr("The server switched protocols, which this request did not ask for.");
+    case E::BadContentLength:
+        return tr("The server's answer has an invalid Content-Length.");
+    case E::MalformedChunkedBody:
+        return tr("The server sent a malformed chunked body.");
+    case E::None:
         break;
     }
-    return true;
+    return tr("The server did not answer with HTTP/1.x.");
 }
 
 void HttpClientReply::onEndOfInput()
 {
     if (m_phase == Phase::Done)
         return;
-    if (m_phase == Phase::Body && m_framing == Framing::UntilClose && m_error == Error::None) {
+    if (m_phase == Phase::Body && m_error == Error::None && m_parser.finishInput()) {
         complete();
         return;
     }
@@ -578,7 +396,7 @@ void HttpClientReply::onEndOfInput()
         m_resent = true;
         m_reused = false;
         m_in.clear();
-        m_headScan = 0;
+        m_parser.reset(m_request.method == "HEAD");
         m_error = Error::None;
         m_errorString.clear();
         m_phase = Phase::Connecting;
@@ -602,7 +420,10 @@ void HttpClientReply::onSocketError()
     const QAbstractSocket::SocketError e = m_socket->error();
     Error mapped = Error::Network;
     QString text = m_socket->errorString();
-    if (e == QAbstractSocket::HostNotFoundError) {
+    if (const auto proxyFailure = NetworkProxy::failureOf(e, m_proxy)) {
+        mapped = Error::Proxy;
+        text = NetworkProxy::failureMessage(*proxyFailure, m_proxy);
+    } else if (e == QAbstractSocket::HostNotFoundError) {
         mapped = Error::HostNotFound;
     } else if (e == QAbstractSocket::ConnectionRefusedError) {
         mapped = Error::ConnectionRefused;
@@ -626,11 +447,29 @@ void HttpClientReply::onSocketError()
     pump();
 }
 
+void HttpClientReply::onConnectTimeout()
+{
+    if (m_phase != Phase::Connecting)
+        return;
+    const QUrl &url = m_request.url;
+    const QString where =
+        url.host() + QLatin1Char(':') + QString::number(url.port(isHttps(url) ? 443 : 80));
+    const int seconds = qMax(1, (m_connectTimer.interval() + 999) / 1000);
+    failWith(
+        Error::ConnectTimeout,
+        m_proxy.type() == QNetworkProxy::NoProxy
+            ? tr("No connection to %1 could be set up within %2 seconds.").arg(where).arg(seconds)
+            : tr("No connection to %1 through the HTTP proxy %2 could be set up within %3 "
+                 "seconds.")
+                  .arg(where, NetworkProxy::describe(m_proxy))
+                  .arg(seconds));
+}
+
 void HttpClientReply::complete()
 {
     if (m_phase == Phase::Done)
         return;
-    const bool reusable = m_keepAlive && m_in.isEmpty() && !m_eof && m_socket &&
+    const bool reusable = m_parser.keepAlive() && m_in.isEmpty() && !m_eof && m_socket &&
                           m_socket->bytesAvailable() == 0 &&
                           m_socket->state() == QAbstractSocket::ConnectedState;
     m_phase = Phase::Done;
@@ -665,6 +504,7 @@ void HttpClientReply::emitFinished()
 
 void HttpClientReply::detachSocket(bool reusable)
 {
+    m_connectTimer.stop();
     if (!m_socket)
         return;
     QTcpSocket *socket = m_socket;

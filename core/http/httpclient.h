@@ -1,11 +1,12 @@
 #pragma once
 
-#include "http/chunkeddecoder.h"
 #include "http/httprequest.h"
+#include "http/httpresponseparser.h"
 
 #include <QElapsedTimer>
 #include <QHash>
 #include <QList>
+#include <QNetworkProxy>
 #include <QObject>
 #include <QPointer>
 #include <QTimer>
@@ -35,6 +36,8 @@ public:
         HostNotFound,      // the name did not resolve
         ConnectionRefused, // nobody listens there
         Tls,               // the TLS handshake failed (certificate, protocol)
+        ConnectTimeout,    // no connection within the connect timeout (TCP, proxy, TLS)
+        Proxy,             // the HTTP proxy is down, refused, or wants authentication
         RemoteClosed,      // the connection ended before the answer was complete
         Protocol,          // the server's answer is not HTTP/1.x we can read
         Canceled,          // abort()
@@ -75,8 +78,6 @@ Q_SIGNALS:
 private:
     friend class HttpClient;
     enum class Phase { Connecting, Head, Body, Done };
-    enum class Framing { None, Length, Chunked, UntilClose };
-    enum class HeadStep { NeedMore, Interim, Final, Failed };
 
     HttpClientReply(HttpClient *client, const HttpClientRequest &request, QObject *parent);
     void start();
@@ -87,10 +88,10 @@ private:
     void pump();
     void schedulePump();
     bool pull();
-    HeadStep parseHead(QString *failure);
-    bool consumeBody(bool *grew, QString *failure);
+    QString parserFailure() const;
     void onEndOfInput();
     void onSocketError();
+    void onConnectTimeout();
     void complete();
     void emitFinished();
     void failWith(Error error, const QString &message);
@@ -101,21 +102,18 @@ private:
     HttpClientRequest m_request;
     QString m_poolKey;
     QTcpSocket *m_socket = nullptr;
+    QNetworkProxy m_proxy; // of the connection this reply opened
+    QTimer m_connectTimer; // from connectToHost() until the request can be written
     bool m_reused = false;
     bool m_resent = false;
     Phase m_phase = Phase::Connecting;
-    Framing m_framing = Framing::None;
-    QByteArray m_in;          // raw bytes from the socket not yet parsed
-    QByteArray m_body;        // decoded body bytes for the caller
-    qsizetype m_headScan = 0; // where parseHead() goes on looking for the blank line
-    qint64 m_remaining = 0;
+    HttpResponseParser m_parser;
+    QByteArray m_in;   // raw bytes from the socket the parser has not taken yet
+    QByteArray m_body; // decoded body bytes for the caller
     qint64 m_readBufferSize = 0;
     qint64 m_requestBytes = 0;
     qint64 m_bytesSent = 0;
-    ChunkedDecoder m_chunked;
     int m_status = 0;
-    int m_minorVersion = 1;
-    bool m_keepAlive = true;
     bool m_gotBytes = false; // any response byte on this connection
     bool m_eof = false;      // the socket has ended; what is buffered is all there is
     bool m_pumpQueued = false;
@@ -134,6 +132,10 @@ private:
 // lasts minutes), and each request crosses to a worker thread and back, which costs more
 // CPU per request than everything else the proxy does. Here every request gets a
 // connection of its own at once; finished connections wait in a keep-alive pool.
+//
+// Each new connection goes through the proxy NetworkProxy::forUrl() names for its URL (the
+// application's proxy choice, https_proxy / no_proxy by default): an HTTP proxy is asked
+// for a CONNECT tunnel. Pooled connections keep the proxy they were opened with.
 class HttpClient : public QObject
 {
     Q_OBJECT
@@ -144,6 +146,11 @@ public:
     // Starts the request; the reply is a child of parent (or of nobody).
     HttpClientReply *send(const HttpClientRequest &request, QObject *parent = nullptr);
 
+    // A new connection that is not ready for the request after this long fails with
+    // ConnectTimeout (default 15 s). It covers the TCP connect, an HTTP proxy's CONNECT
+    // and the TLS handshake; once the request is out, the caller's own timers apply.
+    void setConnectTimeoutMs(int ms) { m_connectTimeoutMs = qMax(1, ms); }
+    int connectTimeoutMs() const { return m_connectTimeoutMs; }
     // Idle keep-alive connections are closed after this long (default 30 s).
     void setIdleTimeoutMs(int ms);
     int idleTimeoutMs() const { return m_idleTimeoutMs; }
@@ -171,6 +178,7 @@ private:
     QHash<QString, QList<Idle>> m_idle;
     QTimer m_sweepTimer;
     QElapsedTimer m_clock;
+    int m_connectTimeoutMs = 15000;
     int m_idleTimeoutMs = 30000;
     int m_maxIdlePerHost = 512;
     quint64 m_opened = 0;

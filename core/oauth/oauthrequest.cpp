@@ -1,5 +1,7 @@
 #include "oauth/oauthrequest.h"
 
+#include "http/networkproxy.h"
+
 #include <QCoreApplication>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
@@ -26,6 +28,12 @@ OAuthReply OAuthReply::read(QNetworkReply *reply)
     r.networkError = reply->error();
     r.networkErrorText = reply->errorString();
     r.transportFailed = r.httpStatus == 0;
+    const QNetworkProxy proxy = NetworkProxy::forUrl(reply->request().url());
+    if (const auto failure = NetworkProxy::failureOf(r.networkError, proxy)) {
+        // The proxy answered (407 has a status too), but the server was never reached.
+        r.transportFailed = true;
+        r.proxyFailure = NetworkProxy::failureMessage(*failure, proxy);
+    }
     const QJsonDocument doc = QJsonDocument::fromJson(reply->readAll());
     if (doc.isObject()) {
         r.body = doc.object();
@@ -37,6 +45,8 @@ OAuthReply OAuthReply::read(QNetworkReply *reply)
 
 QString OAuthReply::describeTransportFailure() const
 {
+    if (!proxyFailure.isEmpty())
+        return proxyFailure;
     switch (networkError) {
     case QNetworkReply::OperationCanceledError:
     case QNetworkReply::TimeoutError:

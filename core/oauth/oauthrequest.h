@@ -17,6 +17,7 @@ struct OAuthReply
     bool transportFailed = false; // no HTTP answer at all (refused, DNS, TLS, timeout)
     QNetworkReply::NetworkError networkError = QNetworkReply::NoError;
     QString networkErrorText;
+    QString proxyFailure; // names the HTTP proxy when it was the one that failed
     int httpStatus = 0;
     QJsonObject body; // empty when the body was not a JSON object
     QString error;    // the OAuth "error" member, if any

@@ -380,8 +380,10 @@ void ForwardJob::conclude(bool timedOut)
         logUpstreamResponse(timedOut);
         const HttpClientReply::Error error =
             m_reply ? m_reply->error() : HttpClientReply::Error::Canceled;
-        fail(UpstreamError::forTransport(error, m_reply ? m_reply->errorString() : QString(),
-                                         m_auth.apiBase.host(), timedOut, idleTimeoutSeconds()));
+        fail(UpstreamError::forTransport(
+            error, m_reply ? m_reply->errorString() : QString(), m_auth.apiBase.host(), timedOut,
+            idleTimeoutSeconds(),
+            qMax(1, (m_forwarder->client()->connectTimeoutMs() + 999) / 1000)));
         break;
     }
     case State::Streaming:

@@ -114,7 +114,8 @@ UpstreamVerdict UpstreamError::forAnswer(const Answer &answer, const Context &co
 }
 
 UpstreamVerdict UpstreamError::forTransport(HttpClientReply::Error error, const QString &errorText,
-                                            const QString &host, bool timedOut, int idleSeconds)
+                                            const QString &host, bool timedOut, int idleSeconds,
+                                            int connectTimeoutSeconds)
 {
     using Error = HttpClientReply::Error;
     const QString type = QStringLiteral("upstream_error");
@@ -140,6 +141,15 @@ UpstreamVerdict UpstreamError::forTransport(HttpClientReply::Error error, const 
     case Error::ConnectionRefused:
         return failure(502, tr("%1 refused the connection. Check the API address.").arg(host), type,
                        QStringLiteral("upstream_unreachable"));
+    case Error::Proxy:
+        return failure(502, errorText, type, QStringLiteral("upstream_proxy"));
+    case Error::ConnectTimeout:
+        return failure(504,
+                       tr("No connection to the Qwen API at %1 could be set up within %2 "
+                          "seconds. Check your network connection, firewall and proxy settings.")
+                           .arg(host)
+                           .arg(connectTimeoutSeconds),
+                       type, QStringLiteral("upstream_connect_timeout"));
     default:
         return failure(502, tr("Could not reach the Qwen API at %1: %2").arg(host, errorText), type,
                        QStringLiteral("upstream_unreachable"));

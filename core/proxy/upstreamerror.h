@@ -51,8 +51,10 @@ public:
     static UpstreamVerdict forAnswer(const Answer &answer, const Context &context);
 
     // No HTTP answer at all: the request never got a status line.
+    // errorText for Error::Proxy names the proxy and what to check.
     static UpstreamVerdict forTransport(HttpClientReply::Error error, const QString &errorText,
-                                        const QString &host, bool timedOut, int idleSeconds);
+                                        const QString &host, bool timedOut, int idleSeconds,
+                                        int connectTimeoutSeconds);
 
     // Headers came, then the connection failed before a non-streaming body was complete.
     static UpstreamVerdict forCutOffBody(const QString &errorText, bool timedOut, int idleSeconds);

@@ -172,6 +172,26 @@ void Settings::setProviderId(const QString &id)
     m_settings.setValue(QStringLiteral("opencode/providerId"), id);
 }
 
+QString Settings::proxyMode() const
+{
+    return m_settings.value(QStringLiteral("proxy/mode"), QStringLiteral("system")).toString();
+}
+
+void Settings::setProxyMode(const QString &mode)
+{
+    m_settings.setValue(QStringLiteral("proxy/mode"), mode);
+}
+
+QString Settings::proxyUrl() const
+{
+    return m_settings.value(QStringLiteral("proxy/url")).toString();
+}
+
+void Settings::setProxyUrl(const QString &url)
+{
+    m_settings.setValue(QStringLiteral("proxy/url"), url);
+}
+
 bool Settings::debugLogging() const
 {
     const QByteArray env = qgetenv("DEBUG_QWEN_PLUGIN");

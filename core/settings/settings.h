@@ -48,6 +48,13 @@ public:
     QString providerId() const;
     void setProviderId(const QString &id);
 
+    // The HTTP proxy for connections to Qwen and Model Studio (ProxySettings applies it):
+    // "system" (default), "none" or "manual" with proxyUrl() http://[user@]host:port.
+    QString proxyMode() const;
+    void setProxyMode(const QString &mode);
+    QString proxyUrl() const;
+    void setProxyUrl(const QString &url);
+
     bool debugLogging() const;
     void setDebugLogging(bool on);
     bool requestLogging() const;

@@ -284,6 +284,46 @@ private Q_SLOTS:
         QCOMPARE(Settings().port(), Settings::kDefaultPort);
     }
 
+    void networkProxyChoice()
+    {
+        Settings settings;
+        SettingsDialog dialog(&settings, false);
+        dialog.show();
+        auto *combo = dialog.findChild<QComboBox *>(QStringLiteral("networkProxyCombo"));
+        QVERIFY(combo);
+        QCOMPARE(combo->currentData().toInt(), int(NetworkProxy::Mode::System)); // the default
+        QLineEdit *url = edit(dialog, "networkProxyUrlEdit");
+        QLineEdit *password = edit(dialog, "networkProxyPasswordEdit");
+        QVERIFY(!url->isEnabled() && !password->isEnabled());
+        QCOMPARE(password->echoMode(), QLineEdit::Password);
+        QSignalSpy changed(&dialog, &SettingsDialog::networkProxyChanged);
+
+        combo->setCurrentIndex(combo->findData(int(NetworkProxy::Mode::Manual)));
+        QVERIFY(url->isEnabled() && password->isEnabled());
+        for (const char *bad : {"proxy.example:3128", "https://proxy.example:3128",
+                                "http://proxy.example", "http://u:pw@proxy.example:3128"}) {
+            setText(url, QLatin1String(bad));
+            QVERIFY2(!dialog.apply(), bad);
+            QVERIFY(dialog.errorText().contains(QStringLiteral("proxy")));
+        }
+        QCOMPARE(changed.size(), 0);
+
+        setText(url, QStringLiteral("http://me@proxy.example:3128"));
+        setText(password, QStringLiteral("pw-in-keychain-only"));
+        QVERIFY(dialog.apply());
+        QCOMPARE(changed.size(), 1);
+        QCOMPARE(changed.first().at(0).value<NetworkProxy::Mode>(), NetworkProxy::Mode::Manual);
+        QCOMPARE(changed.first().at(1).toString(), QStringLiteral("http://me@proxy.example:3128"));
+        QCOMPARE(changed.first().at(2).toString(), QStringLiteral("pw-in-keychain-only"));
+        QVERIFY(password->text().isEmpty());
+        QVERIFY(m_home.filesContaining("pw-in-keychain-only").isEmpty());
+
+        combo->setCurrentIndex(combo->findData(int(NetworkProxy::Mode::None)));
+        QVERIFY(dialog.apply());
+        QCOMPARE(changed.size(), 2);
+        QCOMPARE(changed.last().at(0).value<NetworkProxy::Mode>(), NetworkProxy::Mode::None);
+    }
+
     void demoIsLabelled()
     {
         Settings settings;

@@ -19,12 +19,12 @@ FUZZ_SRC="$(cd "$(dirname "$0")" && pwd)"
 BUILD_DIR="$(cd "${1:?usage: run.sh BUILD_DIR}" && pwd)"
 OUT="$BUILD_DIR/tests/fuzz"
 SECONDS_EACH="${FUZZ_SECONDS:-20}"
-TARGETS=(${FUZZ_TARGETS:-fuzz_httprequestparser fuzz_chunkeddecoder fuzz_sseparser
-    fuzz_requestrewriter fuzz_credentials})
+TARGETS=(${FUZZ_TARGETS:-fuzz_httprequestparser fuzz_httpresponseparser fuzz_chunkeddecoder
+    fuzz_sseparser fuzz_requestrewriter fuzz_credentials})
 
 dict_for() {
     case "$1" in
-    fuzz_httprequestparser | fuzz_chunkeddecoder) echo "$FUZZ_SRC/http.dict" ;;
+    fuzz_httprequestparser | fuzz_httpresponseparser | fuzz_chunkeddecoder) echo "$FUZZ_SRC/http.dict" ;;
     fuzz_sseparser) echo "$FUZZ_SRC/sse.dict" ;;
     *) echo "$FUZZ_SRC/json.dict" ;;
     esac

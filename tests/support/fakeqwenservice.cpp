@@ -700,6 +700,14 @@ void FakeQwenService::route(const HttpRequest &request, HttpResponse *response)
     const bool post = request.method == "POST";
     const bool get = request.method == "GET";
 
+    if (!m_onlyFrom.isNull() && !request.peerAddress.isEqual(m_onlyFrom)) {
+        ++m_counters.refusedPeers;
+        sendJson(response, 403,
+                 apiError(QStringLiteral("this fake serves only connections through the proxy"),
+                          QStringLiteral("invalid_request_error"),
+                          QStringLiteral("not_through_proxy")));
+        return;
+    }
     if (path == "/api/v1/oauth2/device/code" && post)
         handleDeviceCode(request, response);
     else if (path == "/api/v1/oauth2/token" && post)

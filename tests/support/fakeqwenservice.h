@@ -4,6 +4,7 @@
 
 #include <QByteArray>
 #include <QHash>
+#include <QHostAddress>
 #include <QJsonObject>
 #include <QList>
 #include <QLoggingCategory>
@@ -83,6 +84,7 @@ struct FakeQwenCounters
     int activeStreams = 0;
     int maxActiveStreams = 0;
     int backpressurePauses = 0; // times a stream waited for drained()
+    int refusedPeers = 0;       // requests from an address other than setOnlyFrom()'s
 };
 
 // Ways to spoil the next chat requests (PROTOCOL.md §4), see failNextChats(). A negative
@@ -145,6 +147,10 @@ public:
     // headers. Default off: one event per write.
     void setStreamBurst(bool burst);
     void setAutoApproveAfterPolls(int polls); // approve once a grant was polled N times; -1 off
+    // Serve only requests whose connection comes from this address (a test's forward proxy
+    // binds its outgoing connections to it), answering the rest 403: a request that went
+    // around the proxy fails. A null address (the default) serves everyone.
+    void setOnlyFrom(const QHostAddress &peer) { m_onlyFrom = peer; }
     // Benchmarks: each streamed JSON chunk gets "x_sent_us", CLOCK_MONOTONIC microseconds
     // taken as it is written, so a client on this machine can time each event. Default off.
     void setStampEvents(bool stamp);
@@ -269,6 +275,7 @@ private:
     int m_streamEvents = 5;
     int m_streamDelayMs = 0;
     int m_autoApproveAfter = -1;
+    QHostAddress m_onlyFrom;
     bool m_stampEvents = false;
     bool m_streamBurst = false;
     int m_chatRecordLimit = -1;
