@@ -81,6 +81,7 @@ private slots:
     void replacesAFileThatIsNotADatabase();
     void replacesADamagedDatabase();
     void readerNeverCreatesTheFile();
+    void remembersTheUpstreamsExhaustion();
     void keepsCommittedRecordsAfterKill();
 };
 
@@ -286,6 +287,35 @@ void TestUsageStore::readerNeverCreatesTheFile()
     store.record(makeRecord(QDateTime::currentMSecsSinceEpoch(), QStringLiteral("a"), 1, 1));
     store.flush();
     QVERIFY(!QFile::exists(path));
+}
+
+void TestUsageStore::remembersTheUpstreamsExhaustion()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("usage.sqlite"));
+    const QString plan = QStringLiteral("coding-plan-global");
+    const QDateTime until = QDateTime::currentDateTime().addDays(2);
+    {
+        UsageStore store(path);
+        QVERIFY(store.open());
+        QVERIFY(!store.exhaustedUntil(plan, PlanWindows::Window::Week).isValid());
+        store.markExhausted(plan, PlanWindows::Window::Week, until);
+        store.markExhausted(plan, PlanWindows::Window::FiveHours,
+                            QDateTime::currentDateTime().addSecs(-1));
+        store.flush();
+        QCOMPARE(store.exhaustedUntil(plan, PlanWindows::Window::Week).toMSecsSinceEpoch(),
+                 until.toMSecsSinceEpoch());
+        // Over already: nothing to show.
+        QVERIFY(!store.exhaustedUntil(plan, PlanWindows::Window::FiveHours).isValid());
+        QVERIFY(
+            !store.exhaustedUntil(QStringLiteral("token-plan-singapore"), PlanWindows::Window::Week)
+                 .isValid());
+    }
+    // Another process (the command line) reads it from the file.
+    UsageStore reader(path);
+    QVERIFY(reader.openForReading());
+    QCOMPARE(reader.exhaustedUntil(plan, PlanWindows::Window::Week).toMSecsSinceEpoch(),
+             until.toMSecsSinceEpoch());
 }
 
 void TestUsageStore::keepsCommittedRecordsAfterKill()

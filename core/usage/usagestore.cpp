@@ -144,9 +144,11 @@ void UsageStore::flush()
 {
     QMutexLocker lock(&m_mutex);
     const quint64 target = m_recordedCount;
+    const quint64 cycle = m_cycles;
     m_flushRequested = true;
     m_wake.wakeAll();
-    while (m_writerRunning && (m_writtenCount < target || m_flushRequested))
+    // Done when a round of the writer that took the request has ended.
+    while (m_writerRunning && (m_writtenCount < target || m_flushRequested || m_cycles == cycle))
         m_written.wait(&m_mutex);
 }
 
@@ -181,13 +183,14 @@ void UsageStore::writerLoop()
         if (!m_stop && !m_flushRequested && !m_compactRequest.isValid())
             m_wake.wait(&m_mutex, kFlushIntervalMs);
         const QList<UsageRecord> batch = std::exchange(m_pending, {});
+        const QList<ExhaustionMark> marks = std::exchange(m_pendingMarks, {});
         m_flushRequested = false;
         const QDateTime compactAt = m_compactRequest;
         const bool stopping = m_stop;
         lock.unlock();
 
-        if (!batch.isEmpty())
-            writeBatch(batch);
+        if (!batch.isEmpty() || !marks.isEmpty())
+            writeBatch(batch, marks);
         const bool compactDue = sinceCompact.elapsed() > kCompactEveryMs;
         if (compactAt.isValid() || compactDue) {
             compactNow(compactAt.isValid() ? compactAt : QDateTime::currentDateTime());
@@ -196,6 +199,7 @@ void UsageStore::writerLoop()
 
         lock.relock();
         m_writtenCount += quint64(batch.size());
+        ++m_cycles;
         if (compactAt.isValid())
             m_compactRequest = {};
         if (stopping && m_pending.isEmpty())
@@ -265,6 +269,12 @@ bool UsageStore::openWriterConnection()
                                         " cached_tokens INTEGER NOT NULL,"
                                         " reasoning_tokens INTEGER NOT NULL,"
                                         " PRIMARY KEY (day, plan_id, model))"),
+                         &error) &&
+                    exec(db,
+                         QStringLiteral("CREATE TABLE IF NOT EXISTS exhausted ("
+                                        " plan_id TEXT NOT NULL, window TEXT NOT NULL,"
+                                        " until_ms INTEGER NOT NULL,"
+                                        " PRIMARY KEY (plan_id, window))"),
                          &error);
         }
         if (sound)
@@ -305,7 +315,7 @@ void UsageStore::replaceCorruptFile()
     emit databaseReplaced(notice);
 }
 
-bool UsageStore::writeBatch(const QList<UsageRecord> &batch)
+bool UsageStore::writeBatch(const QList<UsageRecord> &batch, const QList<ExhaustionMark> &marks)
 {
     QSqlDatabase db = QSqlDatabase::database(m_connectionPrefix + QStringLiteral("-w"), false);
     bool ok = db.transaction();
@@ -338,6 +348,19 @@ bool UsageStore::writeBatch(const QList<UsageRecord> &batch)
         }
         if (!ok)
             error = q.lastError();
+        QSqlQuery m(db);
+        if (ok && !marks.isEmpty()) {
+            ok = m.prepare(QStringLiteral("INSERT OR REPLACE INTO exhausted (plan_id, window,"
+                                          " until_ms) VALUES (?, ?, ?)"));
+            for (int i = 0; ok && i < marks.size(); ++i) {
+                m.bindValue(0, marks.at(i).planId);
+                m.bindValue(1, marks.at(i).window);
+                m.bindValue(2, marks.at(i).untilMs);
+                ok = m.exec();
+            }
+            if (!ok)
+                error = m.lastError();
+        }
         ok = ok && db.commit();
         if (!ok) {
             if (!error.isValid())
@@ -507,4 +530,46 @@ QString UsageStore::latestPlanId() const
         q.next())
         return q.value(0).toString();
     return {};
+}
+
+QDateTime UsageStore::firstRequestSince(const QDateTime &from, const QString &planId) const
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connectionPrefix + QStringLiteral("-r"), false);
+    if (!db.isOpen())
+        return {};
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("SELECT MIN(time_ms) FROM requests WHERE time_ms >= ?%1")
+                  .arg(planId.isEmpty() ? QString() : QStringLiteral(" AND plan_id = ?")));
+    q.addBindValue(from.toMSecsSinceEpoch());
+    if (!planId.isEmpty())
+        q.addBindValue(planId);
+    if (q.exec() && q.next() && !q.value(0).isNull())
+        return QDateTime::fromMSecsSinceEpoch(q.value(0).toLongLong());
+    return {};
+}
+
+void UsageStore::markExhausted(const QString &planId, PlanWindows::Window window,
+                               const QDateTime &until)
+{
+    QMutexLocker lock(&m_mutex);
+    if (!m_writerRunning)
+        return;
+    m_pendingMarks.append({planId.isNull() ? QString(QLatin1String("")) : planId,
+                           PlanWindows::windowKey(window), until.toMSecsSinceEpoch()});
+    m_wake.wakeAll();
+}
+
+QDateTime UsageStore::exhaustedUntil(const QString &planId, PlanWindows::Window window) const
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connectionPrefix + QStringLiteral("-r"), false);
+    if (!db.isOpen())
+        return {};
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("SELECT until_ms FROM exhausted WHERE plan_id = ? AND window = ?"));
+    q.addBindValue(planId.isNull() ? QString(QLatin1String("")) : planId);
+    q.addBindValue(PlanWindows::windowKey(window));
+    if (!q.exec() || !q.next())
+        return {};
+    const QDateTime until = QDateTime::fromMSecsSinceEpoch(q.value(0).toLongLong());
+    return until > QDateTime::currentDateTime() ? until : QDateTime();
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "usage/planwindows.h"
+
 #include <QDate>
 #include <QDateTime>
 #include <QList>
@@ -119,16 +121,31 @@ public:
                        const QString &planId = {}) const;
     // The plan id of the latest request, empty when there is none.
     QString latestPlanId() const;
+    // The time of the first request at or after from, invalid when there is none.
+    QDateTime firstRequestSince(const QDateTime &from, const QString &planId = {}) const;
+
+    // The upstream said that window of the plan is used up until then (a 429 "week
+    // allocated quota exceeded"). Written by the writer like a record, so that the command
+    // line sees it too; cheap and never blocking.
+    void markExhausted(const QString &planId, PlanWindows::Window window, const QDateTime &until);
+    // Invalid when the upstream said nothing, or what it said is over.
+    QDateTime exhaustedUntil(const QString &planId, PlanWindows::Window window) const;
 
 signals:
     // The database was unreadable and was moved aside; notice says where to.
     void databaseReplaced(const QString &notice);
 
 private:
+    struct ExhaustionMark
+    {
+        QString planId;
+        QString window;
+        qint64 untilMs;
+    };
     void writerLoop();
     bool openWriterConnection();
     void replaceCorruptFile();
-    bool writeBatch(const QList<UsageRecord> &batch);
+    bool writeBatch(const QList<UsageRecord> &batch, const QList<ExhaustionMark> &marks);
     void compactNow(const QDateTime &now);
     QList<QPair<QString, UsageTotals>> aggregate(const QString &groupBy, const QDateTime &from,
                                                  const QDateTime &to, const QString &planId) const;
@@ -140,8 +157,10 @@ private:
     QWaitCondition m_wake;
     QWaitCondition m_written;
     QList<UsageRecord> m_pending;
-    quint64 m_recordedCount = 0;   // under m_mutex
+    QList<ExhaustionMark> m_pendingMarks; // under m_mutex
+    quint64 m_recordedCount = 0;          // under m_mutex
     quint64 m_writtenCount = 0;    // under m_mutex: recorded and handled (written or dropped)
+    quint64 m_cycles = 0;          // under m_mutex: rounds the writer finished
     bool m_stop = false;           // under m_mutex
     bool m_flushRequested = false; // under m_mutex
     QDateTime m_compactRequest;    // under m_mutex

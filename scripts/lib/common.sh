@@ -25,6 +25,8 @@ BUILD_PACKAGES=(
 TEST_PACKAGES=(
     xvfb xauth trayer x11-utils xdotool imagemagick zbar-tools
     clang libclang-rt-14-dev llvm
+    # Named time zones for the usage meter's window arithmetic across zones and DST
+    tzdata
 )
 # npm installs the pinned OpenCode CLI. A machine may already have Node.js from elsewhere
 # (whose nodejs package bundles npm and conflicts with Debian's npm): only add Debian's
