@@ -85,9 +85,10 @@ QString formatCountdown(int seconds)
     return QStringLiteral("%1:%2").arg(seconds / 60).arg(seconds % 60, 2, 10, QLatin1Char('0'));
 }
 
-const QStringList kCommands = {QStringLiteral("login"),           QStringLiteral("status"),
-                               QStringLiteral("logout"),          QStringLiteral("serve"),
-                               QStringLiteral("opencode-config"), QStringLiteral("import")};
+const QStringList kCommands = {
+    QStringLiteral("login"), QStringLiteral("status"),          QStringLiteral("logout"),
+    QStringLiteral("serve"), QStringLiteral("opencode-config"), QStringLiteral("import"),
+    QStringLiteral("usage")};
 
 QString usageText()
 {
@@ -115,6 +116,8 @@ QString usageText()
         "                              print the OpenCode provider block, or merge it\n"
         "                              into FILE (default: the global OpenCode config)\n"
         "                              keeping comments and other keys, with a backup\n"
+        "  usage [--json] [--days N]   requests and tokens per day (default 7 days) and the\n"
+        "                              plan's windows, counted on this computer\n"
         "\n"
         "Options:\n"
         "  --demo                      the tray application against a built-in fake Qwen\n"
@@ -875,6 +878,8 @@ int runCli(const QStringList &arguments)
         return runOpenCodeConfig(rest);
     if (command == QLatin1String("import"))
         return runImport(rest);
+    if (command == QLatin1String("usage"))
+        return runUsage(rest);
     err() << Cli::tr("Unknown command: %1").arg(command) << "\n\n" << usageText();
     return ExitUsage;
 }

@@ -205,7 +205,7 @@ QString UsageReport::statusLine(const QLocale &locale) const
     const QString tokens = compactNumber(today.totalTokens(), locale);
     if (todayCost)
         return tr("today: %1 tokens, ≈ %2").arg(tokens, usd(todayCost->usd, locale));
-    return tr("today: %n request(s), %1 tokens", nullptr, int(today.requests)).arg(tokens);
+    return tr("today: %1 requests, %2 tokens").arg(locale.toString(today.requests), tokens);
 }
 
 QJsonObject UsageReport::toJson() const
@@ -258,7 +258,9 @@ QJsonObject UsageReport::toJson() const
 QString UsageReport::toText(const QLocale &locale) const
 {
     QStringList lines;
-    lines << tr("Usage over %n day(s), counted on this computer", nullptr, int(days.size()));
+    lines << (days.size() == 1
+                  ? tr("Usage today, counted on this computer")
+                  : tr("Usage over the last %1 days, counted on this computer").arg(days.size()));
     lines << QString();
     lines << tr("date        requests  prompt tok  completion tok  cached tok  reasoning tok");
     const auto row = [&](const QString &label, const UsageTotals &t) {
@@ -276,9 +278,12 @@ QString UsageReport::toText(const QLocale &locale) const
     if (!models.isEmpty()) {
         lines << QString() << tr("By model:");
         for (const ModelUsage &m : models)
-            lines << tr("  %1: %n request(s), %2 tokens", nullptr, int(m.totals.requests))
-                         .arg(m.model, compactNumber(m.totals.totalTokens(), locale));
+            lines << tr("  %1: %2 requests, %3 tokens")
+                         .arg(m.model, locale.toString(m.totals.requests),
+                              compactNumber(m.totals.totalTokens(), locale));
     }
+    if (total.requests == 0)
+        lines << QString() << tr("Nothing was counted in these days.");
     lines << QString() << tr("Plan: %1").arg(plan.planName);
     for (const WindowState &w : windows)
         lines << tr("  %1: %2").arg(windowName(w.window), windowText(w, locale));
