@@ -158,7 +158,7 @@ QString UsageReport::resetText(const QDateTime &at, const QLocale &locale) const
     if (today.daysTo(local.date()) < 7)
         return locale.dayName(local.date().dayOfWeek(), QLocale::ShortFormat) + QLatin1Char(' ') +
                time;
-    return locale.toString(local.date(), QStringLiteral("d MMM"));
+    return locale.toString(local.date(), QStringLiteral("d MMM")) + QLatin1Char(' ') + time;
 }
 
 QString UsageReport::windowText(const WindowState &s, const QLocale &locale) const

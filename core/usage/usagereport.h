@@ -59,7 +59,7 @@ public:
                        const QLocale &locale = QLocale()) const;
     // "1.2 M", "34.5 k", "812".
     static QString compactNumber(qint64 n, const QLocale &locale = QLocale());
-    // "14:20" today, "Mon 00:00" within a week, else "15 Jan".
+    // "14:20" today, "Mon 00:00" within a week, else "15 Jan 16:00".
     QString resetText(const QDateTime &at, const QLocale &locale = QLocale()) const;
     static QString countedHere() { return tr("counted on this computer"); }
 
