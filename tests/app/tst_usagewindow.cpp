@@ -1,6 +1,7 @@
 // The Usage window over a seeded database: its gauges, charts and model table show the
 // report's numbers, the range changes them, CSV export writes them; and pictures of the
-// window land in the build folder for a person to look at.
+// window land in build-test/artifacts for a person to look at. The pictures come from a
+// real X server, as a desktop draws them: the test runs itself again on a private Xvfb.
 
 #include "settings/settings.h"
 #include "testhome.h"
@@ -15,7 +16,9 @@
 #include <QComboBox>
 #include <QDir>
 #include <QLabel>
+#include <QProcess>
 #include <QProgressBar>
+#include <QStandardPaths>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -84,6 +87,7 @@ private:
 
 void TestUsageWindow::initTestCase()
 {
+    QCOMPARE(QGuiApplication::platformName(), QStringLiteral("xcb"));
     m_home = std::make_unique<TestHome>();
     QVERIFY(m_home->isValid());
 }
@@ -166,5 +170,53 @@ void TestUsageWindow::payAsYouGo()
     window.grab().save(artifacts() + QStringLiteral("/usage-payg-30days.png"));
 }
 
-QTEST_MAIN(TestUsageWindow)
+namespace {
+// Starts Xvfb on a display of its choosing, runs this test again on it, and returns what
+// that run returned.
+int runUnderXvfb(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    if (QStandardPaths::findExecutable(QStringLiteral("Xvfb")).isEmpty()) {
+        qCritical("Xvfb is required (Debian package xvfb); ./scripts/test installs it");
+        return 1;
+    }
+    QProcess xvfb;
+    xvfb.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    xvfb.start(QStringLiteral("Xvfb"),
+               {QStringLiteral("-displayfd"), QStringLiteral("1"), QStringLiteral("-screen"),
+                QStringLiteral("0"), QStringLiteral("1280x1024x24"), QStringLiteral("-nolisten"),
+                QStringLiteral("tcp")});
+    // It prints the display's number once it accepts clients.
+    while (!xvfb.canReadLine() && xvfb.waitForReadyRead(60000)) {
+    }
+    const QByteArray number = xvfb.readLine().trimmed();
+    if (number.isEmpty()) {
+        qCritical("Xvfb did not start");
+        return 1;
+    }
+    QProcess test;
+    test.setProcessChannelMode(QProcess::ForwardedChannels);
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("xcb"));
+    env.insert(QStringLiteral("DISPLAY"), QLatin1Char(':') + QString::fromLatin1(number));
+    test.setProcessEnvironment(env);
+    test.start(QCoreApplication::applicationFilePath(), app.arguments().mid(1));
+    const bool finished = test.waitForFinished(500000);
+    if (!finished)
+        test.kill();
+    xvfb.terminate();
+    xvfb.waitForFinished();
+    return finished && test.exitStatus() == QProcess::NormalExit ? test.exitCode() : 1;
+}
+} // namespace
+
+int main(int argc, char **argv)
+{
+    if (qgetenv("QT_QPA_PLATFORM") != "xcb")
+        return runUnderXvfb(argc, argv);
+    QApplication app(argc, argv);
+    TestUsageWindow test;
+    return QTest::qExec(&test, argc, argv);
+}
+
 #include "tst_usagewindow.moc"
