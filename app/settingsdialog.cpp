@@ -4,6 +4,7 @@
 #include "qwenmodesetting.h"
 #include "settings/settings.h"
 #include "uilog.h"
+#include "usagesettingsgroup.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -109,6 +110,9 @@ SettingsDialog::SettingsDialog(Settings *settings, bool demo, QWidget *parent)
     }
     layout->addWidget(loggingBox);
 
+    m_usage = new UsageSettingsGroup(this);
+    layout->addWidget(m_usage);
+
     auto *advanced = new QGroupBox(tr("Advanced: Qwen sign-in"), this);
     advanced->setObjectName(QStringLiteral("advancedBox"));
     auto *advancedForm = new QFormLayout(advanced);
@@ -193,6 +197,7 @@ void SettingsDialog::load()
     m_requestLogging->setChecked(m_settings->requestLogging());
     m_oauthBaseUrl->setText(m_settings->oauthBaseUrl().toString());
     m_clientId->setText(m_settings->clientId());
+    m_usage->load(*m_settings);
 }
 
 void SettingsDialog::restoreDefaults()
@@ -209,6 +214,7 @@ void SettingsDialog::restoreDefaults()
     if (m_oauthBaseUrl->isEnabled())
         m_oauthBaseUrl->setText(QLatin1String(Settings::kDefaultOAuthBase));
     m_clientId->setText(QLatin1String(Settings::kDefaultClientId));
+    m_usage->restoreDefaults();
 }
 
 QString SettingsDialog::checkPort(const QString &text, quint16 *port)
@@ -338,6 +344,7 @@ bool SettingsDialog::apply()
         m_settings->setClientId(clientId);
         signInMoved = true;
     }
+    m_usage->save(*m_settings);
     m_settings->sync();
     qCInfo(lcUi) << "settings saved; port moved:" << portMoved << "logging:" << loggingMoved
                  << "sign-in:" << signInMoved;

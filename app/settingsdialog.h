@@ -7,6 +7,7 @@ class QComboBox;
 class QLabel;
 class QLineEdit;
 class Settings;
+class UsageSettingsGroup;
 
 // The settings a person may want to change, checked before anything is saved. Values
 // that the environment overrides are shown but cannot be edited here.
@@ -52,5 +53,6 @@ private:
     QCheckBox *m_requestLogging;
     QLineEdit *m_oauthBaseUrl;
     QLineEdit *m_clientId;
+    UsageSettingsGroup *m_usage;
     QLabel *m_errors;
 };
