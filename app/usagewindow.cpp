@@ -11,7 +11,6 @@
 #include <QComboBox>
 #include <QDir>
 #include <QFileDialog>
-#include <QFrame>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>

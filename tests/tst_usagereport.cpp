@@ -78,6 +78,9 @@ void TestUsageReport::codingPlanWindowsAndStatusLine()
         store.record(
             makeRecord(succeeded.last(), m_coding, QStringLiteral("qwen3-coder-plus"), 1000, 100));
     }
+    // A refused request before the first answered one does not decide when the window rolls.
+    store.record(
+        makeRecord(first.addSecs(-600), m_coding, QStringLiteral("qwen3-coder-plus"), 0, 0, 429));
     for (int i = 0; i < 3; ++i)
         store.record(
             makeRecord(now.addSecs(-60), m_coding, QStringLiteral("qwen3-coder-plus"), 0, 0, 429));
@@ -127,8 +130,8 @@ void TestUsageReport::codingPlanWindowsAndStatusLine()
 
     QCOMPARE(report.days.size(), 7);
     QCOMPARE(report.days.last().day, now.date());
-    QCOMPARE(report.today.requests, qint64(312 + 3 + 1));
-    QCOMPARE(report.total.requests, qint64(312 + 3 + 1 + 3));
+    QCOMPARE(report.today.requests, qint64(312 + 4 + 1));
+    QCOMPARE(report.total.requests, qint64(312 + 4 + 1 + 3));
     QCOMPARE(report.models.first().model, QStringLiteral("qwen3-coder-plus"));
 
     const QJsonObject json = report.toJson();
@@ -136,7 +139,7 @@ void TestUsageReport::codingPlanWindowsAndStatusLine()
              QStringLiteral("counted on this computer"));
     QCOMPARE(json.value(QLatin1String("days")).toArray().size(), 7);
     const QJsonObject total = json.value(QLatin1String("total")).toObject();
-    QCOMPARE(total.value(QLatin1String("requests")).toInteger(), 319);
+    QCOMPARE(total.value(QLatin1String("requests")).toInteger(), 320);
     QCOMPARE(total.value(QLatin1String("prompt_tokens")).toInteger(), 312 * 1000 + 3 * 10 + 10);
     QCOMPARE(total.value(QLatin1String("completion_tokens")).toInteger(), 312 * 100 + 40);
     QCOMPARE(total.value(QLatin1String("cached_tokens")).toInteger(), 312 * 250 + 4 * 2);

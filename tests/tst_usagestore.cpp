@@ -3,6 +3,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -81,6 +82,7 @@ private slots:
     void replacesAFileThatIsNotADatabase();
     void replacesADamagedDatabase();
     void readerNeverCreatesTheFile();
+    void dropsRecordsWhileTheFileIsLocked();
     void remembersTheUpstreamsExhaustion();
     void keepsCommittedRecordsAfterKill();
 };
@@ -287,6 +289,44 @@ void TestUsageStore::readerNeverCreatesTheFile()
     store.record(makeRecord(QDateTime::currentMSecsSinceEpoch(), QStringLiteral("a"), 1, 1));
     store.flush();
     QVERIFY(!QFile::exists(path));
+}
+
+void TestUsageStore::dropsRecordsWhileTheFileIsLocked()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("usage.sqlite"));
+    UsageStore store(path);
+    QVERIFY(store.open());
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    {
+        // Another program holds the write lock.
+        QSqlDatabase other =
+            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("locker"));
+        other.setDatabaseName(path);
+        QVERIFY(other.open());
+        QSqlQuery lock(other);
+        QVERIFY(lock.exec(QStringLiteral("BEGIN IMMEDIATE")));
+
+        QTest::ignoreMessage(QtWarningMsg,
+                             QRegularExpression(QStringLiteral("usage records were dropped")));
+        QTest::failOnWarning(QRegularExpression(QStringLiteral("usage records were dropped")));
+        store.record(makeRecord(now, QStringLiteral("a"), 1, 1));
+        store.flush();
+        // One warning, however many batches fail.
+        store.record(makeRecord(now + 1, QStringLiteral("a"), 1, 1));
+        store.flush();
+        QVERIFY(lock.exec(QStringLiteral("ROLLBACK")));
+        lock.finish();
+        other.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("locker"));
+    // Dropped, not queued: once the lock is gone only new records arrive.
+    store.record(makeRecord(now + 2, QStringLiteral("a"), 1, 1));
+    store.flush();
+    QCOMPARE(
+        store.totals(QDateTime::fromMSecsSinceEpoch(now), QDateTime::fromMSecsSinceEpoch(now + 3))
+            .requests,
+        qint64(1));
 }
 
 void TestUsageStore::remembersTheUpstreamsExhaustion()

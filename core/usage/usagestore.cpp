@@ -538,7 +538,8 @@ QDateTime UsageStore::firstRequestSince(const QDateTime &from, const QString &pl
     if (!db.isOpen())
         return {};
     QSqlQuery q(db);
-    q.prepare(QStringLiteral("SELECT MIN(time_ms) FROM requests WHERE time_ms >= ?%1")
+    q.prepare(QStringLiteral("SELECT MIN(time_ms) FROM requests WHERE time_ms >= ? AND status"
+                             " BETWEEN 200 AND 299 AND error_kind = ''%1")
                   .arg(planId.isEmpty() ? QString() : QStringLiteral(" AND plan_id = ?")));
     q.addBindValue(from.toMSecsSinceEpoch());
     if (!planId.isEmpty())

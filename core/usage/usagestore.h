@@ -121,7 +121,8 @@ public:
                        const QString &planId = {}) const;
     // The plan id of the latest request, empty when there is none.
     QString latestPlanId() const;
-    // The time of the first request at or after from, invalid when there is none.
+    // The time of the first succeeded request (what the quotas count) at or after from,
+    // invalid when there is none.
     QDateTime firstRequestSince(const QDateTime &from, const QString &planId = {}) const;
 
     // The upstream said that window of the plan is used up until then (a 429 "week
