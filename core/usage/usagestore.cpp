@@ -102,7 +102,10 @@ bool UsageStore::open()
     }
     m_writer->start();
     flush();
-    return openForReading();
+    QMutexLocker lock(&m_mutex);
+    const bool writing = m_writerRunning;
+    lock.unlock();
+    return writing && openForReading();
 }
 
 bool UsageStore::openForReading()
@@ -135,8 +138,9 @@ void UsageStore::record(const UsageRecord &record)
     }
     m_pending.append(record);
     ++m_recordedCount;
-    // A burst wakes the writer early, so that the cap above only bites when it is stuck.
-    if (m_pending.size() % kEarlyWriteBatch == 0)
+    // The first record starts the writer's interval; a burst wakes it early, so that the
+    // cap above only bites when it is stuck.
+    if (m_pending.size() == 1 || m_pending.size() % kEarlyWriteBatch == 0)
         m_wake.wakeAll();
 }
 
@@ -179,8 +183,15 @@ void UsageStore::writerLoop()
         m_written.wakeAll();
         return;
     }
+    const auto asked = [this] { return m_stop || m_flushRequested || m_compactRequest.isValid(); };
     for (;;) {
-        if (!m_stop && !m_flushRequested && !m_compactRequest.isValid())
+        // Idle, the writer sleeps until the first record of a batch (or the next
+        // compaction) instead of waking twice a second for nothing.
+        if (!asked() && m_pending.isEmpty() && m_pendingMarks.isEmpty())
+            m_wake.wait(&m_mutex, ulong(qMax<qint64>(0, kCompactEveryMs - sinceCompact.elapsed())));
+        // Then it lets the batch gather for one interval: what was recorded is written
+        // within kFlushIntervalMs.
+        if (!asked() && m_pending.size() < kEarlyWriteBatch)
             m_wake.wait(&m_mutex, kFlushIntervalMs);
         const QList<UsageRecord> batch = std::exchange(m_pending, {});
         const QList<ExhaustionMark> marks = std::exchange(m_pendingMarks, {});

@@ -65,8 +65,8 @@ struct ModelUsage
 // Settings::usageDatabasePath().
 //
 // record() only appends to a list under a mutex: it never touches the database and never
-// blocks on it. A writer thread with its own connection writes what has gathered every
-// kFlushIntervalMs in one transaction. A committed transaction is in the WAL file, which the
+// blocks on it. A writer thread with its own connection writes what has gathered within
+// kFlushIntervalMs of its first record in one transaction (and sleeps while idle). A committed transaction is in the WAL file, which the
 // kernel keeps when the process is killed, so kill -9 loses at most the records of the last
 // interval (plus the write in progress): under a second. The writer keeps the bounds: rows
 // older than kDetailDays local days are folded into daily totals (per day, plan and model)
