@@ -322,6 +322,7 @@ void UsageStore::replaceCorruptFile()
               : tr("The usage database %1 is damaged and could not be moved aside; usage is "
                    "not recorded.")
                     .arg(QDir::toNativeSeparators(m_path));
+    m_readerStale = true;
     qCWarning(lcUsage).noquote() << notice;
     emit databaseReplaced(notice);
 }
@@ -441,12 +442,24 @@ void UsageStore::compactNow(const QDateTime &now)
     db.rollback();
 }
 
+QSqlDatabase UsageStore::reader() const
+{
+    const QString name = m_connectionPrefix + QStringLiteral("-r");
+    QSqlDatabase db = QSqlDatabase::database(name, false);
+    // The writer moved a damaged file aside: this connection still reads the old one.
+    if (m_readerStale.exchange(false) && db.isOpen()) {
+        db.close();
+        db.open();
+    }
+    return db;
+}
+
 QList<QPair<QString, UsageTotals>> UsageStore::aggregate(const QString &groupBy,
                                                          const QDateTime &from, const QDateTime &to,
                                                          const QString &planId) const
 {
     QList<QPair<QString, UsageTotals>> result;
-    QSqlDatabase db = QSqlDatabase::database(m_connectionPrefix + QStringLiteral("-r"), false);
+    QSqlDatabase db = reader();
     if (!db.isOpen() || !(from < to))
         return result;
     const QString planFilter = planId.isEmpty() ? QString() : QStringLiteral(" AND plan_id = ?");
@@ -533,7 +546,7 @@ UsageTotals UsageStore::totals(const QDateTime &from, const QDateTime &to,
 
 QString UsageStore::latestPlanId() const
 {
-    QSqlDatabase db = QSqlDatabase::database(m_connectionPrefix + QStringLiteral("-r"), false);
+    QSqlDatabase db = reader();
     if (!db.isOpen())
         return {};
     QSqlQuery q(db);
@@ -545,7 +558,7 @@ QString UsageStore::latestPlanId() const
 
 QDateTime UsageStore::firstRequestSince(const QDateTime &from, const QString &planId) const
 {
-    QSqlDatabase db = QSqlDatabase::database(m_connectionPrefix + QStringLiteral("-r"), false);
+    QSqlDatabase db = reader();
     if (!db.isOpen())
         return {};
     QSqlQuery q(db);
@@ -573,7 +586,7 @@ void UsageStore::markExhausted(const QString &planId, PlanWindows::Window window
 
 QDateTime UsageStore::exhaustedUntil(const QString &planId, PlanWindows::Window window) const
 {
-    QSqlDatabase db = QSqlDatabase::database(m_connectionPrefix + QStringLiteral("-r"), false);
+    QSqlDatabase db = reader();
     if (!db.isOpen())
         return {};
     QSqlQuery q(db);

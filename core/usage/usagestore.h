@@ -13,6 +13,7 @@
 #include <atomic>
 #include <memory>
 
+class QSqlDatabase;
 class QThread;
 
 // One proxied request, never its content: who asked which model, how it ended, and the
@@ -66,11 +67,11 @@ struct ModelUsage
 //
 // record() only appends to a list under a mutex: it never touches the database and never
 // blocks on it. A writer thread with its own connection writes what has gathered within
-// kFlushIntervalMs of its first record in one transaction (and sleeps while idle). A committed transaction is in the WAL file, which the
-// kernel keeps when the process is killed, so kill -9 loses at most the records of the last
-// interval (plus the write in progress): under a second. The writer keeps the bounds: rows
-// older than kDetailDays local days are folded into daily totals (per day, plan and model)
-// and daily totals older than kDailyDays are dropped.
+// kFlushIntervalMs of its first record in one transaction (and sleeps while idle). A committed
+// transaction is in the WAL file, which the kernel keeps when the process is killed, so kill -9
+// loses at most the records of the last interval (plus the write in progress): under a second. The
+// writer keeps the bounds: rows older than kDetailDays local days are folded into daily totals (per
+// day, plan and model) and daily totals older than kDailyDays are dropped.
 //
 // When the database is locked or broken, records are dropped with one warning instead of
 // piling up: the meter must never hold back the proxy. A file that is not a sound SQLite
@@ -133,7 +134,8 @@ public:
     QDateTime exhaustedUntil(const QString &planId, PlanWindows::Window window) const;
 
 signals:
-    // The database was unreadable and was moved aside; notice says where to.
+    // The database was unreadable and was moved aside; notice says where to. Sent from the
+    // writer thread, also during open(): connect before.
     void databaseReplaced(const QString &notice);
 
 private:
@@ -148,6 +150,7 @@ private:
     void replaceCorruptFile();
     bool writeBatch(const QList<UsageRecord> &batch, const QList<ExhaustionMark> &marks);
     void compactNow(const QDateTime &now);
+    QSqlDatabase reader() const; // the connection of the queries, reopened after a replacement
     QList<QPair<QString, UsageTotals>> aggregate(const QString &groupBy, const QDateTime &from,
                                                  const QDateTime &to, const QString &planId) const;
 
@@ -167,5 +170,6 @@ private:
     QDateTime m_compactRequest;    // under m_mutex
     bool m_writerRunning = false;  // under m_mutex
     std::atomic_bool m_overflowWarned{false};
+    mutable std::atomic_bool m_readerStale{false};
     bool m_writeFailureWarned = false; // writer thread only
 };
