@@ -18,3 +18,6 @@ bool isCliInvocation(const QStringList &arguments);
 
 // Runs a terminal command to the end; a QCoreApplication must exist.
 int runCli(const QStringList &arguments);
+
+// `usage [--json] [--days N]` (cli_usage.cpp).
+int runUsage(const QStringList &args);

@@ -5,6 +5,7 @@
 #include "settings/proxysettings.h"
 #include "settings/settings.h"
 #include "uilog.h"
+#include "usagesettingsgroup.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -137,6 +138,8 @@ SettingsDialog::SettingsDialog(Settings *settings, bool demo, QWidget *parent)
     };
     connect(m_networkProxy, &QComboBox::currentIndexChanged, this, manualFields);
     layout->addWidget(networkBox);
+    m_usage = new UsageSettingsGroup(this);
+    layout->addWidget(m_usage);
 
     auto *advanced = new QGroupBox(tr("Advanced: Qwen sign-in"), this);
     advanced->setObjectName(QStringLiteral("advancedBox"));
@@ -229,6 +232,7 @@ void SettingsDialog::load()
     const bool manual = m_networkProxy->currentData().toInt() == int(NetworkProxy::Mode::Manual);
     m_networkProxyUrl->setEnabled(manual);
     m_networkProxyPassword->setEnabled(manual);
+    m_usage->load(*m_settings);
 }
 
 void SettingsDialog::restoreDefaults()
@@ -246,6 +250,7 @@ void SettingsDialog::restoreDefaults()
         m_oauthBaseUrl->setText(QLatin1String(Settings::kDefaultOAuthBase));
     m_clientId->setText(QLatin1String(Settings::kDefaultClientId));
     m_networkProxy->setCurrentIndex(m_networkProxy->findData(int(NetworkProxy::Mode::System)));
+    m_usage->restoreDefaults();
 }
 
 QString SettingsDialog::checkPort(const QString &text, quint16 *port)
@@ -391,6 +396,7 @@ bool SettingsDialog::apply()
     const bool networkProxyMoved = proxyMode != ProxySettings::mode(*m_settings) ||
                                    proxyUrl != m_settings->proxyUrl() || !proxyPassword.isEmpty();
     m_networkProxyPassword->clear();
+    m_usage->save(*m_settings);
     m_settings->sync();
     qCInfo(lcUi) << "settings saved; port moved:" << portMoved << "logging:" << loggingMoved
                  << "sign-in:" << signInMoved << "network proxy:" << networkProxyMoved;

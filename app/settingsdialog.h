@@ -9,6 +9,7 @@ class QComboBox;
 class QLabel;
 class QLineEdit;
 class Settings;
+class UsageSettingsGroup;
 
 // The settings a person may want to change, checked before anything is saved. Values
 // that the environment overrides are shown but cannot be edited here.
@@ -62,5 +63,6 @@ private:
     QComboBox *m_networkProxy;
     QLineEdit *m_networkProxyUrl;
     QLineEdit *m_networkProxyPassword;
+    UsageSettingsGroup *m_usage;
     QLabel *m_errors;
 };

@@ -161,6 +161,46 @@ QString Settings::fileStoragePath()
            QStringLiteral("/qwen-bridge/credentials.json");
 }
 
+QString Settings::usageDatabasePath()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
+           (s_demo ? QStringLiteral("/qwen-bridge/usage-demo.sqlite")
+                   : QStringLiteral("/qwen-bridge/usage.sqlite"));
+}
+
+QString Settings::codingPlanTier() const
+{
+    const QString tier = m_settings.value(QStringLiteral("usage/codingPlanTier")).toString();
+    return tier == QLatin1String("pro") ? tier : QStringLiteral("lite");
+}
+
+void Settings::setCodingPlanTier(const QString &tier)
+{
+    m_settings.setValue(QStringLiteral("usage/codingPlanTier"), tier);
+}
+
+int Settings::subscriptionDay() const
+{
+    const int day = m_settings.value(QStringLiteral("usage/subscriptionDay"), 1).toInt();
+    return day >= 1 && day <= 31 ? day : 1;
+}
+
+void Settings::setSubscriptionDay(int day)
+{
+    m_settings.setValue(QStringLiteral("usage/subscriptionDay"), day);
+}
+
+qint64 Settings::tokenPlanMonthlyTokens() const
+{
+    return qMax<qint64>(
+        0, m_settings.value(QStringLiteral("usage/tokenPlanMonthlyTokens"), 0).toLongLong());
+}
+
+void Settings::setTokenPlanMonthlyTokens(qint64 tokens)
+{
+    m_settings.setValue(QStringLiteral("usage/tokenPlanMonthlyTokens"), tokens);
+}
+
 QString Settings::providerId() const
 {
     return m_settings.value(QStringLiteral("opencode/providerId"), QStringLiteral("alibaba"))

@@ -45,6 +45,8 @@ public:
     bool allowFileStorage() const;
     void setAllowFileStorage(bool on);
     static QString fileStoragePath();
+    // The usage meter's SQLite file in the XDG data folder (the demo has its own).
+    static QString usageDatabasePath();
     QString providerId() const;
     void setProviderId(const QString &id);
 
@@ -59,6 +61,18 @@ public:
     void setDebugLogging(bool on);
     bool requestLogging() const;
     void setRequestLogging(bool on);
+
+    // The plan windows of the usage meter (core/usage/planwindows.h). The Coding Plan's
+    // tier: "lite" (the default) or "pro". The day of the month the subscription started,
+    // 1-31, when the monthly windows reset. The Token Plan's monthly limit in tokens: 0
+    // (the default) when the person has not set it, since the plan publishes its quota in
+    // credits, whose worth in tokens depends on the model.
+    QString codingPlanTier() const;
+    void setCodingPlanTier(const QString &tier);
+    int subscriptionDay() const;
+    void setSubscriptionDay(int day);
+    qint64 tokenPlanMonthlyTokens() const;
+    void setTokenPlanMonthlyTokens(qint64 tokens);
 
     // Raw access for rarely used keys.
     QVariant value(const QString &key, const QVariant &fallback = {}) const;

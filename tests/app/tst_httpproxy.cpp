@@ -5,10 +5,10 @@
 // fails here. Covered: the device sign-in and the API-key check of the CLI, streaming chat
 // through `serve`, no_proxy, the manual proxy of the settings with its password in the
 // keychain, and the messages when the proxy is down or asks for authentication.
-#include "credentials/apikeypresets.h"
 #include "credentials/credentialstore.h"
 #include "credentials/keychainstore.h"
 #include "fakeqwenservice.h"
+#include "plans/plancatalog.h"
 #include "proxy/localkey.h"
 #include "settings/proxysettings.h"
 #include "settings/settings.h"
@@ -198,7 +198,7 @@ class TestHttpProxy : public QObject
         Credentials c;
         c.method = AuthMethod::ApiKey;
         c.apiKey = QStringLiteral("sk-good-key");
-        c.preset = ApiKeyPresets::customId();
+        c.preset = PlanCatalog::customPlanId();
         c.baseUrl = m_fake->apiBaseUrl();
         Settings settings;
         CredentialStore store(settings);

@@ -1,0 +1,600 @@
+#include "usage/usagestore.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QLoggingCategory>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QThread>
+#include <QVariant>
+
+Q_LOGGING_CATEGORY(lcUsage, "qwenbridge.usage")
+
+namespace {
+constexpr int kCompactEveryMs = 60 * 60 * 1000;
+constexpr int kEarlyWriteBatch = 1000;
+// A writer that finds the file locked gives up on the batch after this long instead of
+// letting records pile up behind it.
+constexpr const char *kConnectOptions = "QSQLITE_BUSY_TIMEOUT=250";
+
+// The local date of a row, as SQLite computes it from the TZ the process runs in (the same
+// rule QDateTime follows).
+constexpr const char *kLocalDay = "date(time_ms / 1000, 'unixepoch', 'localtime')";
+
+bool isCorruption(const QSqlError &error)
+{
+    // SQLITE_CORRUPT and SQLITE_NOTADB, also as extended codes.
+    const int code = error.nativeErrorCode().toInt() & 0xff;
+    return code == 11 || code == 26;
+}
+
+bool exec(QSqlDatabase &db, const QString &sql, QSqlError *error = nullptr)
+{
+    QSqlQuery q(db);
+    if (q.exec(sql))
+        return true;
+    if (error)
+        *error = q.lastError();
+    qCWarning(lcUsage) << "usage database:" << q.lastError().text();
+    return false;
+}
+
+qint64 localDayStartMs(const QDate &day)
+{
+    return day.startOfDay().toMSecsSinceEpoch();
+}
+} // namespace
+
+UsageTotals &UsageTotals::operator+=(const UsageTotals &o)
+{
+    requests += o.requests;
+    succeeded += o.succeeded;
+    promptTokens += o.promptTokens;
+    completionTokens += o.completionTokens;
+    cachedTokens += o.cachedTokens;
+    reasoningTokens += o.reasoningTokens;
+    return *this;
+}
+
+UsageStore::UsageStore(const QString &path, QObject *parent)
+    : QObject(parent)
+    , m_path(path)
+    , m_connectionPrefix(
+          QStringLiteral("qwenbridge-usage-%1").arg(reinterpret_cast<quintptr>(this), 0, 16))
+{}
+
+UsageStore::~UsageStore()
+{
+    if (m_writer) {
+        {
+            QMutexLocker lock(&m_mutex);
+            m_stop = true;
+            m_wake.wakeAll();
+        }
+        m_writer->wait();
+        delete m_writer;
+    }
+    const QString reader = m_connectionPrefix + QStringLiteral("-r");
+    if (QSqlDatabase::contains(reader)) {
+        QSqlDatabase::database(reader, false).close();
+        QSqlDatabase::removeDatabase(reader);
+    }
+}
+
+bool UsageStore::open()
+{
+    if (m_writer)
+        return true;
+    if (!QDir().mkpath(QFileInfo(m_path).absolutePath())) {
+        qCWarning(lcUsage) << "cannot create the folder of" << m_path << "- usage is not recorded";
+        return false;
+    }
+    // The writer opens the file first (and replaces it when corrupt) so that the reader
+    // below sees tables; the caller waits for that once, at start-up.
+    m_writer = QThread::create([this] { writerLoop(); });
+    m_writer->setObjectName(QStringLiteral("usage-writer"));
+    {
+        QMutexLocker lock(&m_mutex);
+        m_writerRunning = true;
+    }
+    m_writer->start();
+    flush();
+    QMutexLocker lock(&m_mutex);
+    const bool writing = m_writerRunning;
+    lock.unlock();
+    return writing && openForReading();
+}
+
+bool UsageStore::openForReading()
+{
+    if (!QFileInfo::exists(m_path))
+        return false;
+    const QString name = m_connectionPrefix + QStringLiteral("-r");
+    QSqlDatabase db = QSqlDatabase::contains(name)
+                          ? QSqlDatabase::database(name, false)
+                          : QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+    if (db.isOpen())
+        return true;
+    db.setDatabaseName(m_path);
+    db.setConnectOptions(QLatin1String(kConnectOptions));
+    if (!db.open()) {
+        qCWarning(lcUsage) << "cannot read the usage database:" << db.lastError().text();
+        return false;
+    }
+    return true;
+}
+
+void UsageStore::record(const UsageRecord &record)
+{
+    QMutexLocker lock(&m_mutex);
+    if (!m_writerRunning || m_pending.size() >= kMaxPending) {
+        if (!m_overflowWarned.exchange(true))
+            qCWarning(lcUsage) << "the usage database is not keeping up or not open;"
+                                  " requests are not counted until it is";
+        return;
+    }
+    m_pending.append(record);
+    ++m_recordedCount;
+    // The first record starts the writer's interval; a burst wakes it early, so that the
+    // cap above only bites when it is stuck.
+    if (m_pending.size() == 1 || m_pending.size() % kEarlyWriteBatch == 0)
+        m_wake.wakeAll();
+}
+
+void UsageStore::flush()
+{
+    QMutexLocker lock(&m_mutex);
+    const quint64 target = m_recordedCount;
+    const quint64 cycle = m_cycles;
+    m_flushRequested = true;
+    m_wake.wakeAll();
+    // Done when a round of the writer that took the request has ended.
+    while (m_writerRunning && (m_writtenCount < target || m_flushRequested || m_cycles == cycle))
+        m_written.wait(&m_mutex);
+}
+
+void UsageStore::compact(const QDateTime &now)
+{
+    QMutexLocker lock(&m_mutex);
+    if (!m_writerRunning)
+        return;
+    m_compactRequest = now;
+    m_wake.wakeAll();
+    while (m_writerRunning && m_compactRequest.isValid())
+        m_written.wait(&m_mutex);
+}
+
+void UsageStore::writerLoop()
+{
+    const bool opened = openWriterConnection();
+    QElapsedTimer sinceCompact;
+    if (opened)
+        compactNow(QDateTime::currentDateTime());
+    sinceCompact.start();
+
+    QMutexLocker lock(&m_mutex);
+    if (!opened) {
+        // Nothing will be written: record() drops from now on, with its one warning.
+        m_writerRunning = false;
+        m_pending.clear();
+        m_written.wakeAll();
+        return;
+    }
+    const auto asked = [this] { return m_stop || m_flushRequested || m_compactRequest.isValid(); };
+    for (;;) {
+        // Idle, the writer sleeps until the first record of a batch (or the next
+        // compaction) instead of waking twice a second for nothing.
+        if (!asked() && m_pending.isEmpty() && m_pendingMarks.isEmpty())
+            m_wake.wait(&m_mutex, ulong(qMax<qint64>(0, kCompactEveryMs - sinceCompact.elapsed())));
+        // Then it lets the batch gather for one interval: what was recorded is written
+        // within kFlushIntervalMs.
+        if (!asked() && m_pending.size() < kEarlyWriteBatch)
+            m_wake.wait(&m_mutex, kFlushIntervalMs);
+        const QList<UsageRecord> batch = std::exchange(m_pending, {});
+        const QList<ExhaustionMark> marks = std::exchange(m_pendingMarks, {});
+        m_flushRequested = false;
+        const QDateTime compactAt = m_compactRequest;
+        const bool stopping = m_stop;
+        lock.unlock();
+
+        if (!batch.isEmpty() || !marks.isEmpty())
+            writeBatch(batch, marks);
+        const bool compactDue = sinceCompact.elapsed() > kCompactEveryMs;
+        if (compactAt.isValid() || compactDue) {
+            compactNow(compactAt.isValid() ? compactAt : QDateTime::currentDateTime());
+            sinceCompact.restart();
+        }
+
+        lock.relock();
+        m_writtenCount += quint64(batch.size());
+        ++m_cycles;
+        if (compactAt.isValid())
+            m_compactRequest = {};
+        if (stopping && m_pending.isEmpty())
+            break;
+        m_written.wakeAll();
+    }
+    m_writerRunning = false;
+    m_written.wakeAll();
+    lock.unlock();
+    const QString name = m_connectionPrefix + QStringLiteral("-w");
+    QSqlDatabase::database(name, false).close();
+    QSqlDatabase::removeDatabase(name);
+}
+
+bool UsageStore::openWriterConnection()
+{
+    const QString name = m_connectionPrefix + QStringLiteral("-w");
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(m_path);
+        db.setConnectOptions(QLatin1String(kConnectOptions));
+        if (!db.open()) {
+            qCWarning(lcUsage) << "cannot open the usage database:" << db.lastError().text()
+                               << "- usage is not recorded";
+            db = {};
+            QSqlDatabase::removeDatabase(name);
+            return false;
+        }
+        QSqlError error;
+        bool sound = false;
+        {
+            QSqlQuery check(db);
+            if (check.exec(QStringLiteral("PRAGMA quick_check")) && check.next())
+                sound = check.value(0).toString() == QLatin1String("ok");
+            else
+                error = check.lastError();
+        }
+        if (sound) {
+            // In WAL mode with synchronous=NORMAL a commit is a write to the WAL file:
+            // it survives the process being killed, and readers never wait for it.
+            sound = exec(db, QStringLiteral("PRAGMA journal_mode=WAL"), &error) &&
+                    exec(db, QStringLiteral("PRAGMA synchronous=NORMAL"), &error) &&
+                    exec(db,
+                         QStringLiteral("CREATE TABLE IF NOT EXISTS requests ("
+                                        " time_ms INTEGER NOT NULL, method TEXT NOT NULL,"
+                                        " plan_id TEXT NOT NULL, credential TEXT NOT NULL,"
+                                        " model TEXT NOT NULL, status INTEGER NOT NULL,"
+                                        " error_kind TEXT NOT NULL,"
+                                        " prompt_tokens INTEGER NOT NULL,"
+                                        " completion_tokens INTEGER NOT NULL,"
+                                        " cached_tokens INTEGER NOT NULL,"
+                                        " reasoning_tokens INTEGER NOT NULL,"
+                                        " first_byte_ms INTEGER NOT NULL,"
+                                        " duration_ms INTEGER NOT NULL)"),
+                         &error) &&
+                    exec(db,
+                         QStringLiteral("CREATE INDEX IF NOT EXISTS requests_time"
+                                        " ON requests(time_ms)"),
+                         &error) &&
+                    exec(db,
+                         QStringLiteral("CREATE TABLE IF NOT EXISTS daily ("
+                                        " day TEXT NOT NULL, plan_id TEXT NOT NULL,"
+                                        " model TEXT NOT NULL, requests INTEGER NOT NULL,"
+                                        " succeeded INTEGER NOT NULL,"
+                                        " prompt_tokens INTEGER NOT NULL,"
+                                        " completion_tokens INTEGER NOT NULL,"
+                                        " cached_tokens INTEGER NOT NULL,"
+                                        " reasoning_tokens INTEGER NOT NULL,"
+                                        " PRIMARY KEY (day, plan_id, model))"),
+                         &error) &&
+                    exec(db,
+                         QStringLiteral("CREATE TABLE IF NOT EXISTS exhausted ("
+                                        " plan_id TEXT NOT NULL, window TEXT NOT NULL,"
+                                        " until_ms INTEGER NOT NULL,"
+                                        " PRIMARY KEY (plan_id, window))"),
+                         &error);
+        }
+        if (sound)
+            return true;
+        const bool corrupt = isCorruption(error) || !error.isValid();
+        db.close();
+        db = {};
+        QSqlDatabase::removeDatabase(name);
+        if (!corrupt || attempt > 0) {
+            qCWarning(lcUsage) << "the usage database cannot be used:" << error.text()
+                               << "- usage is not recorded";
+            return false;
+        }
+        replaceCorruptFile();
+    }
+    return false;
+}
+
+void UsageStore::replaceCorruptFile()
+{
+    const QString aside = m_path + QStringLiteral(".corrupt-") +
+                          QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"));
+    // The WAL and shared-memory files belong to the old database: they go with it.
+    const bool moved = QFile::rename(m_path, aside);
+    for (const char *suffix : {"-wal", "-shm"}) {
+        const QString part = m_path + QLatin1String(suffix);
+        if (QFile::exists(part) && !QFile::rename(part, aside + QLatin1String(suffix)))
+            QFile::remove(part);
+    }
+    const QString notice =
+        moved ? tr("The usage database was damaged. It was moved to %1 and a new one was "
+                   "started; earlier usage is not shown.")
+                    .arg(QDir::toNativeSeparators(aside))
+              : tr("The usage database %1 is damaged and could not be moved aside; usage is "
+                   "not recorded.")
+                    .arg(QDir::toNativeSeparators(m_path));
+    m_readerStale = true;
+    qCWarning(lcUsage).noquote() << notice;
+    emit databaseReplaced(notice);
+}
+
+bool UsageStore::writeBatch(const QList<UsageRecord> &batch, const QList<ExhaustionMark> &marks)
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connectionPrefix + QStringLiteral("-w"), false);
+    bool ok = db.transaction();
+    QSqlError error = db.lastError();
+    if (ok) {
+        QSqlQuery q(db);
+        ok = q.prepare(QStringLiteral(
+            "INSERT INTO requests (time_ms, method, plan_id, credential, model, status,"
+            " error_kind, prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens,"
+            " first_byte_ms, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        for (int i = 0; ok && i < batch.size(); ++i) {
+            const UsageRecord &r = batch.at(i);
+            const QVariantList values{
+                r.timeMs,
+                r.method,
+                r.planId.isNull() ? QString(QLatin1String("")) : r.planId,
+                r.credential.isNull() ? QString(QLatin1String("")) : r.credential,
+                r.model.isNull() ? QString(QLatin1String("")) : r.model,
+                r.httpStatus,
+                r.errorKind.isNull() ? QString(QLatin1String("")) : r.errorKind,
+                r.promptTokens,
+                r.completionTokens,
+                r.cachedTokens,
+                r.reasoningTokens,
+                r.firstByteMs,
+                r.durationMs};
+            for (int v = 0; v < values.size(); ++v)
+                q.bindValue(v, values.at(v));
+            ok = q.exec();
+        }
+        if (!ok)
+            error = q.lastError();
+        QSqlQuery m(db);
+        if (ok && !marks.isEmpty()) {
+            ok = m.prepare(QStringLiteral("INSERT OR REPLACE INTO exhausted (plan_id, window,"
+                                          " until_ms) VALUES (?, ?, ?)"));
+            for (int i = 0; ok && i < marks.size(); ++i) {
+                m.bindValue(0, marks.at(i).planId);
+                m.bindValue(1, marks.at(i).window);
+                m.bindValue(2, marks.at(i).untilMs);
+                ok = m.exec();
+            }
+            if (!ok)
+                error = m.lastError();
+        }
+        ok = ok && db.commit();
+        if (!ok) {
+            if (!error.isValid())
+                error = db.lastError();
+            db.rollback();
+        }
+    }
+    if (ok) {
+        m_writeFailureWarned = false;
+        return true;
+    }
+    if (!m_writeFailureWarned) {
+        m_writeFailureWarned = true;
+        qCWarning(lcUsage) << "usage records were dropped:" << error.text();
+    }
+    if (isCorruption(error)) {
+        db = {};
+        QSqlDatabase::database(m_connectionPrefix + QStringLiteral("-w"), false).close();
+        QSqlDatabase::removeDatabase(m_connectionPrefix + QStringLiteral("-w"));
+        replaceCorruptFile();
+        openWriterConnection();
+    }
+    return false;
+}
+
+void UsageStore::compactNow(const QDateTime &now)
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connectionPrefix + QStringLiteral("-w"), false);
+    if (!db.isOpen())
+        return;
+    const qint64 cutoffMs = localDayStartMs(now.date().addDays(-kDetailDays));
+    const QString oldestDay = now.date().addDays(-kDailyDays).toString(Qt::ISODate);
+    if (!db.transaction())
+        return;
+    QSqlQuery fold(db);
+    // Only whole local days are folded, so a day is either in rows or in one total.
+    bool ok = fold.prepare(
+        QStringLiteral("INSERT INTO daily (day, plan_id, model, requests, succeeded,"
+                       " prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens)"
+                       " SELECT %1 AS d, plan_id, model, COUNT(*),"
+                       " SUM(status BETWEEN 200 AND 299 AND error_kind = ''),"
+                       " SUM(prompt_tokens), SUM(completion_tokens), SUM(cached_tokens),"
+                       " SUM(reasoning_tokens) FROM requests WHERE time_ms < ?"
+                       " GROUP BY d, plan_id, model"
+                       " ON CONFLICT (day, plan_id, model) DO UPDATE SET"
+                       " requests = requests + excluded.requests,"
+                       " succeeded = succeeded + excluded.succeeded,"
+                       " prompt_tokens = prompt_tokens + excluded.prompt_tokens,"
+                       " completion_tokens = completion_tokens + excluded.completion_tokens,"
+                       " cached_tokens = cached_tokens + excluded.cached_tokens,"
+                       " reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens")
+            .arg(QLatin1String(kLocalDay)));
+    fold.addBindValue(cutoffMs);
+    ok = ok && fold.exec();
+    QSqlQuery drop(db);
+    ok = ok && drop.prepare(QStringLiteral("DELETE FROM requests WHERE time_ms < ?"));
+    drop.addBindValue(cutoffMs);
+    ok = ok && drop.exec();
+    QSqlQuery dropDays(db);
+    ok = ok && dropDays.prepare(QStringLiteral("DELETE FROM daily WHERE day < ?"));
+    dropDays.addBindValue(oldestDay);
+    ok = ok && dropDays.exec();
+    if (ok && db.commit())
+        return;
+    qCWarning(lcUsage) << "could not fold old usage into daily totals:" << fold.lastError().text()
+                       << drop.lastError().text() << dropDays.lastError().text();
+    db.rollback();
+}
+
+QSqlDatabase UsageStore::reader() const
+{
+    const QString name = m_connectionPrefix + QStringLiteral("-r");
+    QSqlDatabase db = QSqlDatabase::database(name, false);
+    // The writer moved a damaged file aside: this connection still reads the old one.
+    if (m_readerStale.exchange(false) && db.isOpen()) {
+        db.close();
+        db.open();
+    }
+    return db;
+}
+
+QList<QPair<QString, UsageTotals>> UsageStore::aggregate(const QString &groupBy,
+                                                         const QDateTime &from, const QDateTime &to,
+                                                         const QString &planId) const
+{
+    QList<QPair<QString, UsageTotals>> result;
+    QSqlDatabase db = reader();
+    if (!db.isOpen() || !(from < to))
+        return result;
+    const QString planFilter = planId.isEmpty() ? QString() : QStringLiteral(" AND plan_id = ?");
+    const QString sql =
+        QStringLiteral("SELECT %1 AS g, SUM(r), SUM(s), SUM(p), SUM(c), SUM(k), SUM(t) FROM ("
+                       " SELECT %2 AS d, model AS m, 1 AS r,"
+                       " (status BETWEEN 200 AND 299 AND error_kind = '') AS s, prompt_tokens AS p,"
+                       " completion_tokens AS c, cached_tokens AS k, reasoning_tokens AS t"
+                       " FROM requests WHERE time_ms >= ? AND time_ms < ?%3"
+                       " UNION ALL"
+                       " SELECT day, model, requests, succeeded, prompt_tokens, completion_tokens,"
+                       " cached_tokens, reasoning_tokens FROM daily WHERE day >= ? AND day <= ?%3"
+                       ") GROUP BY g ORDER BY g")
+            .arg(groupBy, QLatin1String(kLocalDay), planFilter);
+    QSqlQuery q(db);
+    if (!q.prepare(sql)) {
+        qCWarning(lcUsage) << "usage query:" << q.lastError().text();
+        return result;
+    }
+    q.addBindValue(from.toMSecsSinceEpoch());
+    q.addBindValue(to.toMSecsSinceEpoch());
+    if (!planId.isEmpty())
+        q.addBindValue(planId);
+    q.addBindValue(from.toLocalTime().date().toString(Qt::ISODate));
+    q.addBindValue(to.addMSecs(-1).toLocalTime().date().toString(Qt::ISODate));
+    if (!planId.isEmpty())
+        q.addBindValue(planId);
+    if (!q.exec()) {
+        qCWarning(lcUsage) << "usage query:" << q.lastError().text();
+        return result;
+    }
+    while (q.next()) {
+        if (q.value(1).isNull())
+            continue; // SUM over no rows
+        UsageTotals t;
+        t.requests = q.value(1).toLongLong();
+        t.succeeded = q.value(2).toLongLong();
+        t.promptTokens = q.value(3).toLongLong();
+        t.completionTokens = q.value(4).toLongLong();
+        t.cachedTokens = q.value(5).toLongLong();
+        t.reasoningTokens = q.value(6).toLongLong();
+        result.append({q.value(0).toString(), t});
+    }
+    return result;
+}
+
+QList<DailyUsage> UsageStore::perDay(const QDate &first, const QDate &last) const
+{
+    QList<DailyUsage> days;
+    if (!first.isValid() || !last.isValid() || last < first)
+        return days;
+    const auto rows =
+        aggregate(QStringLiteral("d"), first.startOfDay(), last.addDays(1).startOfDay(), {});
+    for (QDate d = first; d <= last; d = d.addDays(1))
+        days.append({d, {}});
+    for (const auto &row : rows) {
+        const qint64 index = first.daysTo(QDate::fromString(row.first, Qt::ISODate));
+        if (index >= 0 && index < days.size())
+            days[index].totals += row.second;
+    }
+    return days;
+}
+
+QList<ModelUsage> UsageStore::byModel(const QDateTime &from, const QDateTime &to,
+                                      const QString &planId) const
+{
+    QList<ModelUsage> models;
+    for (const auto &row : aggregate(QStringLiteral("m"), from, to, planId))
+        models.append({row.first, row.second});
+    std::stable_sort(models.begin(), models.end(), [](const ModelUsage &a, const ModelUsage &b) {
+        return a.totals.requests > b.totals.requests;
+    });
+    return models;
+}
+
+UsageTotals UsageStore::totals(const QDateTime &from, const QDateTime &to,
+                               const QString &planId) const
+{
+    UsageTotals sum;
+    for (const auto &row : aggregate(QStringLiteral("''"), from, to, planId))
+        sum += row.second;
+    return sum;
+}
+
+QString UsageStore::latestPlanId() const
+{
+    QSqlDatabase db = reader();
+    if (!db.isOpen())
+        return {};
+    QSqlQuery q(db);
+    if (q.exec(QStringLiteral("SELECT plan_id FROM requests ORDER BY time_ms DESC LIMIT 1")) &&
+        q.next())
+        return q.value(0).toString();
+    return {};
+}
+
+QDateTime UsageStore::firstRequestSince(const QDateTime &from, const QString &planId) const
+{
+    QSqlDatabase db = reader();
+    if (!db.isOpen())
+        return {};
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("SELECT MIN(time_ms) FROM requests WHERE time_ms >= ? AND status"
+                             " BETWEEN 200 AND 299 AND error_kind = ''%1")
+                  .arg(planId.isEmpty() ? QString() : QStringLiteral(" AND plan_id = ?")));
+    q.addBindValue(from.toMSecsSinceEpoch());
+    if (!planId.isEmpty())
+        q.addBindValue(planId);
+    if (q.exec() && q.next() && !q.value(0).isNull())
+        return QDateTime::fromMSecsSinceEpoch(q.value(0).toLongLong());
+    return {};
+}
+
+void UsageStore::markExhausted(const QString &planId, PlanWindows::Window window,
+                               const QDateTime &until)
+{
+    QMutexLocker lock(&m_mutex);
+    if (!m_writerRunning)
+        return;
+    m_pendingMarks.append({planId.isNull() ? QString(QLatin1String("")) : planId,
+                           PlanWindows::windowKey(window), until.toMSecsSinceEpoch()});
+    m_wake.wakeAll();
+}
+
+QDateTime UsageStore::exhaustedUntil(const QString &planId, PlanWindows::Window window) const
+{
+    QSqlDatabase db = reader();
+    if (!db.isOpen())
+        return {};
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("SELECT until_ms FROM exhausted WHERE plan_id = ? AND window = ?"));
+    q.addBindValue(planId.isNull() ? QString(QLatin1String("")) : planId);
+    q.addBindValue(PlanWindows::windowKey(window));
+    if (!q.exec() || !q.next())
+        return {};
+    const QDateTime until = QDateTime::fromMSecsSinceEpoch(q.value(0).toLongLong());
+    return until > QDateTime::currentDateTime() ? until : QDateTime();
+}
