@@ -3,12 +3,12 @@
 #include "bridge/bridgeservice.h"
 #include "browser.h"
 #include "credentials/apikeycheck.h"
-#include "credentials/apikeypresets.h"
 #include "credentials/credentialstore.h"
 #include "credentials/legacyimport.h"
 #include "oauth/apibase.h"
 #include "oauth/deviceauthorization.h"
 #include "opencode/opencodeconfig.h"
+#include "plans/plancatalog.h"
 #include "proxy/localkey.h"
 #include "proxy/proxyserver.h"
 #include "proxy/qwenmode.h"
@@ -154,12 +154,14 @@ QString readSecretLine(const QString &prompt)
     return line.trimmed();
 }
 
-QString presetList()
+QString planList()
 {
     QString text;
-    const QList<ApiKeyPreset> presets = ApiKeyPresets::all();
-    for (const ApiKeyPreset &p : presets)
-        text += QStringLiteral("  %1  %2\n").arg(p.id, -24).arg(p.name);
+    const QList<Plan> plans = PlanCatalog::instance().plans();
+    for (const Plan &p : plans) {
+        if (!p.isCustom())
+            text += QStringLiteral("  %1  %2\n").arg(p.id, -22).arg(p.name());
+    }
     return text;
 }
 
@@ -169,21 +171,22 @@ int runApiKeyLogin(const QCommandLineParser &parser)
         err() << Cli::tr("Use either --preset or --base-url, not both.") << "\n";
         return ExitUsage;
     }
-    QString presetId = parser.isSet(QStringLiteral("base-url")) ? ApiKeyPresets::customId()
-                                                                : ApiKeyPresets::defaultId();
+    const PlanCatalog &catalog = PlanCatalog::instance();
+    Plan plan =
+        catalog.plan(parser.isSet(QStringLiteral("base-url")) ? PlanCatalog::customPlanId()
+                                                              : PlanCatalog::defaultPlanId());
     QUrl baseUrl;
     if (parser.isSet(QStringLiteral("preset"))) {
-        const ApiKeyPreset preset = ApiKeyPresets::find(parser.value(QStringLiteral("preset")));
-        if (preset.id.isEmpty()) {
-            err() << Cli::tr("Unknown preset %1. The presets are:")
+        plan = catalog.plan(parser.value(QStringLiteral("preset")));
+        if (!plan.isValid() || plan.isCustom()) {
+            err() << Cli::tr("Unknown plan %1. The plans are:")
                          .arg(parser.value(QStringLiteral("preset")))
                   << "\n"
-                  << presetList();
+                  << planList() << Cli::tr("or --base-url URL for another endpoint.") << "\n";
             return ExitUsage;
         }
-        presetId = preset.id;
     }
-    if (presetId == ApiKeyPresets::customId()) {
+    if (plan.isCustom()) {
         baseUrl = QUrl(parser.value(QStringLiteral("base-url")), QUrl::StrictMode);
         const QString scheme = baseUrl.scheme().toLower();
         const bool loopback = baseUrl.host() == QLatin1String("127.0.0.1") ||
@@ -200,15 +203,15 @@ int runApiKeyLogin(const QCommandLineParser &parser)
             return ExitUsage;
         }
     } else {
-        baseUrl = ApiKeyPresets::find(presetId).baseUrl;
+        baseUrl = plan.baseUrl;
         if (!parser.isSet(QStringLiteral("preset")))
-            out() << Cli::tr("Using %1 (%2). Choose another with --preset; the presets are:")
-                         .arg(ApiKeyPresets::find(presetId).name, presetId)
+            out() << Cli::tr("Using %1 (%2). Choose another with --preset; the plans are:")
+                         .arg(plan.name(), plan.id)
                   << "\n"
-                  << presetList();
+                  << planList();
         out().flush();
     }
-    const QString presetName = ApiKeyPresets::displayName(presetId, baseUrl);
+    const QString presetName = catalog.displayName(plan.id, baseUrl);
 
     const QString key = readSecretLine(Cli::tr("Paste your API key (it is not shown): "));
     if (key.isEmpty()) {
@@ -243,7 +246,7 @@ int runApiKeyLogin(const QCommandLineParser &parser)
             Credentials c;
             c.method = AuthMethod::ApiKey;
             c.apiKey = key;
-            c.preset = presetId;
+            c.preset = plan.id;
             c.baseUrl = baseUrl;
             store.save(c, [&](const KeychainResult &r) {
                 if (!r.ok()) {
@@ -504,7 +507,7 @@ int runStatus(const QStringList &args)
         } else if (c.method == AuthMethod::ApiKey) {
             o.insert(QStringLiteral("preset"), c.preset);
             o.insert(QStringLiteral("preset_name"),
-                     ApiKeyPresets::displayName(c.preset, c.baseUrl));
+                     PlanCatalog::instance().displayName(c.preset, c.baseUrl));
             o.insert(QStringLiteral("api_base"), c.baseUrl.toString());
         }
         const bool quota = live.value(QStringLiteral("quota_exhausted")).toBool();
@@ -523,7 +526,7 @@ int runStatus(const QStringList &args)
             if (c.method == AuthMethod::ApiKey)
                 out() << Cli::tr("Method:   %1 (%2)")
                              .arg(Credentials::methodName(c.method),
-                                  ApiKeyPresets::displayName(c.preset, c.baseUrl))
+                                  PlanCatalog::instance().displayName(c.preset, c.baseUrl))
                       << "\n";
             else if (c.method != AuthMethod::None)
                 out() << Cli::tr("Method:   %1").arg(Credentials::methodName(c.method)) << "\n";
@@ -784,8 +787,10 @@ int runOpenCodeConfig(const QStringList &args)
     LocalKey key(store.keychain());
     int exitCode = ExitOk;
     AuthMethod method = AuthMethod::None;
+    QString planId;
     store.load([&](const CredentialStore::LoadResult &r) {
         method = r.credentials.method;
+        planId = r.credentials.preset;
         QCoreApplication::exit(0);
     });
     QCoreApplication::exec();
@@ -803,12 +808,12 @@ int runOpenCodeConfig(const QStringList &args)
         config.apiKey = key.value();
         if (method == AuthMethod::ApiKey) {
             // The aliases keep working; the real names become choosable too.
-            const QStringList real = ApiKeyPresets::suggestedModels();
-            for (const QString &id : real) {
+            const QList<PlanModel> real = PlanCatalog::instance().planForCredentials(planId).models;
+            for (const PlanModel &pm : real) {
                 OpenCodeConfig::Model m;
-                m.id = id;
-                m.name = id;
-                m.acceptsImages = id.contains(QLatin1String("-vl"));
+                m.id = pm.id;
+                m.name = pm.name;
+                m.acceptsImages = pm.acceptsImages();
                 config.models.append(m);
             }
         }

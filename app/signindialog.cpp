@@ -1,7 +1,7 @@
 #include "signindialog.h"
 
-#include "credentials/apikeypresets.h"
 #include "oauth/deviceauthorization.h"
+#include "plans/plancatalog.h"
 #include "qrwidget.h"
 #include "uilog.h"
 
@@ -343,14 +343,16 @@ QWidget *SignInDialog::buildApiKeyPage()
     };
     m_presetCombo = new QComboBox(page);
     m_presetCombo->setObjectName(QStringLiteral("presetCombo"));
-    const QList<ApiKeyPreset> presets = ApiKeyPresets::all();
-    for (const ApiKeyPreset &preset : presets) {
-        m_presetCombo->addItem(preset.name, preset.id);
-        m_presetCombo->setItemData(m_presetCombo->count() - 1, preset.baseUrl.toString(),
+    const QList<Plan> plans = PlanCatalog::instance().plans();
+    for (const Plan &plan : plans) {
+        if (plan.isCustom())
+            continue;
+        m_presetCombo->addItem(plan.name(), plan.id);
+        m_presetCombo->setItemData(m_presetCombo->count() - 1, plan.baseUrl.toString(),
                                    Qt::ToolTipRole);
     }
-    m_presetCombo->addItem(tr("Custom endpoint…"), ApiKeyPresets::customId());
-    m_presetCombo->setCurrentIndex(m_presetCombo->findData(ApiKeyPresets::defaultId()));
+    m_presetCombo->addItem(tr("Custom endpoint…"), PlanCatalog::customPlanId());
+    m_presetCombo->setCurrentIndex(m_presetCombo->findData(PlanCatalog::defaultPlanId()));
     connect(m_presetCombo, &QComboBox::currentIndexChanged, this, [this] {
         m_apiKeyError->setVisible(false);
         updateBaseUrlRow();
@@ -426,7 +428,7 @@ QWidget *SignInDialog::buildApiKeyPage()
 
 void SignInDialog::updateBaseUrlRow()
 {
-    const bool custom = m_presetCombo->currentData().toString() == ApiKeyPresets::customId();
+    const bool custom = m_presetCombo->currentData().toString() == PlanCatalog::customPlanId();
     // The whole row, spacing included.
     m_apiKeyForm->setRowVisible(m_baseUrlLabel, custom);
     m_baseUrlNote->setVisible(!custom || m_backend.demoApiBase.isValid());
@@ -660,14 +662,14 @@ void SignInDialog::checkAndSave()
     m_apiKeyError->setVisible(false);
     const QString presetId = m_presetCombo->currentData().toString();
     QUrl baseUrl;
-    if (presetId == ApiKeyPresets::customId()) {
+    if (presetId == PlanCatalog::customPlanId()) {
         const QString problem = checkBaseUrl(m_baseUrlEdit->text(), &baseUrl);
         if (!problem.isEmpty()) {
             showApiKeyError(problem, m_baseUrlEdit);
             return;
         }
     } else {
-        baseUrl = ApiKeyPresets::find(presetId).baseUrl;
+        baseUrl = PlanCatalog::instance().plan(presetId).baseUrl;
     }
     const QString key = m_keyEdit->text().trimmed();
     const QString keyProblem = checkApiKeyText(key);
@@ -680,7 +682,7 @@ void SignInDialog::checkAndSave()
         showApiKeyError(tr("The key could not be checked."), nullptr);
         return;
     }
-    m_pendingPresetName = ApiKeyPresets::displayName(presetId, baseUrl);
+    m_pendingPresetName = PlanCatalog::instance().displayName(presetId, baseUrl);
     m_pendingKey = Credentials();
     m_pendingKey.method = AuthMethod::ApiKey;
     m_pendingKey.apiKey = key;

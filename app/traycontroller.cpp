@@ -5,12 +5,12 @@
 #include "bridge/bridgeservice.h"
 #include "configureopencodedialog.h"
 #include "credentials/apikeycheck.h"
-#include "credentials/apikeypresets.h"
 #include "credentials/legacyimport.h"
 #include "gui.h"
 #include "importofferdialog.h"
 #include "logging.h"
 #include "opencode/opencodeconfig.h"
+#include "plans/plancatalog.h"
 #include "proxy/localkey.h"
 #include "proxy/proxyserver.h"
 #include "settings/settings.h"
@@ -184,7 +184,7 @@ QString TrayController::apiKeyPresetName() const
     const SessionManager *session = m_service->session();
     if (session->method() != AuthMethod::ApiKey)
         return {};
-    return ApiKeyPresets::displayName(session->preset(), session->apiBase());
+    return PlanCatalog::instance().displayName(session->preset(), session->apiBase());
 }
 
 QAction *TrayController::addStatusLine(const QString &objectName)

@@ -1,9 +1,9 @@
 #include "signindialog.h"
 
 #include "credentials/apikeycheck.h"
-#include "credentials/apikeypresets.h"
 #include "fakeqwenservice.h"
 #include "oauth/deviceauthorization.h"
+#include "plans/plancatalog.h"
 #include "qrwidget.h"
 #include "uitranslator.h"
 
@@ -125,7 +125,7 @@ class TestSignInDialog : public QObject
     static void chooseCustom(SignInDialog &dialog, const QString &url)
     {
         QComboBox *combo = presets(dialog);
-        combo->setCurrentIndex(combo->findData(ApiKeyPresets::customId()));
+        combo->setCurrentIndex(combo->findData(PlanCatalog::customPlanId()));
         QLineEdit *baseUrl = edit(dialog, "baseUrlEdit");
         baseUrl->clear();
         QTest::keyClicks(baseUrl, url);
@@ -436,18 +436,21 @@ private Q_SLOTS:
         dialog.startWithApiKey();
         QCOMPARE(dialog.page(), SignInDialog::Page::ApiKey);
         QComboBox *combo = presets(dialog);
-        const QList<ApiKeyPreset> all = ApiKeyPresets::all();
+        QList<Plan> all = PlanCatalog::instance().plans();
+        all.removeIf([](const Plan &p) { return p.isCustom(); });
         QCOMPARE(combo->count(), all.size() + 1);
         for (int i = 0; i < all.size(); ++i) {
-            QCOMPARE(combo->itemText(i), all.at(i).name);
+            QCOMPARE(combo->itemText(i), all.at(i).name());
             QCOMPARE(combo->itemData(i).toString(), all.at(i).id);
         }
         QCOMPARE(combo->itemText(all.size()), QStringLiteral("Custom endpoint…"));
-        QCOMPARE(combo->currentData().toString(), ApiKeyPresets::defaultId());
+        QCOMPARE(combo->currentData().toString(), PlanCatalog::defaultPlanId());
         // Where a preset's requests go is said; the URL field is for custom endpoints only.
         QVERIFY(!edit(dialog, "baseUrlEdit")->isVisible());
-        QVERIFY(labelText(dialog, "baseUrlNote")
-                    .contains(ApiKeyPresets::find(ApiKeyPresets::defaultId()).baseUrl.toString()));
+        QVERIFY(
+            labelText(dialog, "baseUrlNote")
+                .contains(
+                    PlanCatalog::instance().plan(PlanCatalog::defaultPlanId()).baseUrl.toString()));
         chooseCustom(dialog, QString());
         QVERIFY(edit(dialog, "baseUrlEdit")->isVisible());
 
@@ -570,7 +573,7 @@ private Q_SLOTS:
         const Credentials c = m_stored.first();
         QCOMPARE(c.method, AuthMethod::ApiKey);
         QCOMPARE(c.apiKey, QStringLiteral("sk-good-key"));
-        QCOMPARE(c.preset, ApiKeyPresets::customId());
+        QCOMPARE(c.preset, PlanCatalog::customPlanId());
         QCOMPARE(c.baseUrl, m_fake->apiBaseUrl());
         QVERIFY(c.isValid());
         QVERIFY(edit(dialog, "apiKeyEdit")->text().isEmpty());
@@ -654,7 +657,9 @@ private Q_SLOTS:
             dialog.show();
             dialog.startWithApiKey();
             QCOMPARE(button(dialog, "checkButton")->text(), QStringLiteral("检查并保存"));
-            QCOMPARE(presets(dialog)->currentText(), QStringLiteral("百炼按量付费（新加坡）"));
+            // Plan names come from the catalog, translated as it is read.
+            QCOMPARE(presets(dialog)->currentText(),
+                     PlanCatalog::instance().plan(PlanCatalog::defaultPlanId()).name());
             QTest::qWait(50); // the layout follows the longer texts
             const QString artifacts = QStringLiteral(QWEN_BRIDGE_BUILD_DIR "/artifacts");
             QDir().mkpath(artifacts);

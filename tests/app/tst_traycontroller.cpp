@@ -3,13 +3,13 @@
 #include "autostart.h"
 #include "bridge/bridgeservice.h"
 #include "configureopencodedialog.h"
-#include "credentials/apikeypresets.h"
 #include "credentials/credentialstore.h"
 #include "credentials/legacyimport.h"
 #include "fakeqwenservice.h"
 #include "gui.h"
 #include "importofferdialog.h"
 #include "opencode/opencodeconfig.h"
+#include "plans/plancatalog.h"
 #include "proxy/localkey.h"
 #include "settings/settings.h"
 #include "settingsdialog.h"
@@ -144,7 +144,7 @@ class TestTrayController : public QObject
         QVERIFY(dialog);
         QCOMPARE(dialog->page(), SignInDialog::Page::ApiKey);
         auto *combo = dialog->findChild<QComboBox *>(QStringLiteral("presetCombo"));
-        combo->setCurrentIndex(combo->findData(ApiKeyPresets::customId()));
+        combo->setCurrentIndex(combo->findData(PlanCatalog::customPlanId()));
         auto *url = dialog->findChild<QLineEdit *>(QStringLiteral("baseUrlEdit"));
         url->setText(m_fake->apiBaseUrl().toString());
         auto *field = dialog->findChild<QLineEdit *>(QStringLiteral("apiKeyEdit"));
@@ -508,7 +508,7 @@ private Q_SLOTS:
         submitApiKey(QStringLiteral("sk-tray-good"));
         QTRY_COMPARE_WITH_TIMEOUT(m_service->session()->state(), SessionState::SignedIn, 30000);
         QCOMPARE(m_service->session()->method(), AuthMethod::ApiKey);
-        QCOMPARE(m_service->session()->preset(), ApiKeyPresets::customId());
+        QCOMPARE(m_service->session()->preset(), PlanCatalog::customPlanId());
         const Credentials stored = storedCredentials(&found);
         QVERIFY(found);
         QCOMPARE(stored.method, AuthMethod::ApiKey);
@@ -702,7 +702,7 @@ private Q_SLOTS:
         QTest::mouseClick(dialog->findChild<QPushButton *>(QStringLiteral("checkButton")),
                           Qt::LeftButton);
         QTRY_COMPARE_WITH_TIMEOUT(m_service->session()->method(), AuthMethod::ApiKey, 30000);
-        QCOMPARE(m_service->session()->preset(), ApiKeyPresets::defaultId());
+        QCOMPARE(m_service->session()->preset(), PlanCatalog::defaultPlanId());
         QCOMPARE(m_service->session()->apiBase(), m_fake->apiBaseUrl());
         QCOMPARE(throughProxy(QStringLiteral("/chat/completions"), chatBody()).status, 200);
         QCOMPARE(m_fake->lastChatRequest().tokenKind, FakeTokenKind::ApiKey);
