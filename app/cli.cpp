@@ -243,6 +243,8 @@ int runApiKeyLogin(const QCommandLineParser &parser)
                 finish(outcome == ApiKeyCheck::Outcome::Refused ? ExitDenied : ExitNetwork);
                 return;
             }
+            if (!message.isEmpty())
+                out() << message << "\n";
             Credentials c;
             c.method = AuthMethod::ApiKey;
             c.apiKey = key;
@@ -271,9 +273,14 @@ int runApiKeyLogin(const QCommandLineParser &parser)
             finish(exitCodeFor(r.keychain.error));
             return;
         }
+        const QString hint = PlanCatalog::keyPrefixHint(plan, key);
+        if (!hint.isEmpty()) {
+            err() << hint << "\n";
+            err().flush();
+        }
         out() << Cli::tr("Checking the key with %1…").arg(presetName) << "\n";
         out().flush();
-        check.check(baseUrl, key, presetName);
+        check.check(plan, baseUrl, key);
     });
     QCoreApplication::exec();
     return exitCode;

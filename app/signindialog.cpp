@@ -691,7 +691,7 @@ void SignInDialog::checkAndSave()
     connect(m_apiKeyCheck, &ApiKeyCheck::finished, this, &SignInDialog::onApiKeyChecked);
     setApiKeyBusy(true);
     qCInfo(lcUi) << "checking an API key for" << presetId << "at" << m_pendingKey.baseUrl.host();
-    m_apiKeyCheck->check(m_pendingKey.baseUrl, key, m_pendingPresetName);
+    m_apiKeyCheck->check(PlanCatalog::instance().plan(presetId), m_pendingKey.baseUrl, key);
 }
 
 void SignInDialog::onApiKeyChecked(ApiKeyCheck::Outcome outcome, const QString &message)
@@ -720,7 +720,9 @@ void SignInDialog::onApiKeyChecked(ApiKeyCheck::Outcome outcome, const QString &
     m_finishingDetail->setText(tr("Saving your key in the system keychain…"));
     showPage(Page::Finishing);
     QPointer<SignInDialog> self(this);
-    m_backend.signIn(credentials, [self, presetName, host](bool ok, const QString &error) {
+    // A note from the check (the service's own words on an accepted key) stays visible.
+    const QString note = message;
+    m_backend.signIn(credentials, [self, presetName, host, note](bool ok, const QString &error) {
         if (!self)
             return;
         if (!ok) {
@@ -732,7 +734,8 @@ void SignInDialog::onApiKeyChecked(ApiKeyCheck::Outcome outcome, const QString &
         }
         self->showSaved(
             tr("Signed in with an API key for %1").arg(presetName),
-            tr("OpenCode's requests now go to %1. This window closes by itself.").arg(host));
+            tr("OpenCode's requests now go to %1. This window closes by itself.").arg(host) +
+                (note.isEmpty() ? QString() : QStringLiteral("\n") + note));
     });
 }
 

@@ -118,7 +118,7 @@ private Q_SLOTS:
                               {QStringLiteral("--base-url"), m_fake->apiBaseUrl().toString()},
                               &out),
                  2);
-        QVERIFY2(out.contains("refused") && out.contains("region and plan"), out.constData());
+        QVERIFY2(out.contains("refused") && out.contains("plan and region"), out.constData());
         QVERIFY(out.contains("Nothing was stored"));
         QCOMPARE(storedCredentials().method, AuthMethod::None);
         QVERIFY(!out.contains("sk-wrong"));
