@@ -540,6 +540,12 @@ void FakeQwenService::setPlan(FakePlan plan)
 {
     m_plan = plan;
     m_planModels = defaultPlanModels(plan);
+    m_modelListAvailable = plan != FakePlan::CodingPlan;
+}
+
+void FakeQwenService::setModelListAvailable(bool available)
+{
+    m_modelListAvailable = available;
 }
 
 void FakeQwenService::setPlanModels(const QStringList &models)
@@ -1236,7 +1242,7 @@ void FakeQwenService::handleAuthorizeAction(const HttpRequest &request, HttpResp
 void FakeQwenService::handleModels(const HttpRequest &request, HttpResponse *response)
 {
     ++m_counters.modelsRequests;
-    if (m_plan == FakePlan::CodingPlan) {
+    if (!m_modelListAvailable) {
         response->send(404, QByteArray(), QByteArray());
         return;
     }

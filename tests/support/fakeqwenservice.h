@@ -187,6 +187,9 @@ public:
     void setPlanModels(const QStringList &models);
     QStringList planModels() const { return m_planModels; }
     static QStringList defaultPlanModels(FakePlan plan);
+    // Whether GET /v1/models answers; without, it is 404 with an empty body. setPlan() sets
+    // it (false for the Coding Plan only); default true.
+    void setModelListAvailable(bool available);
     // The Coding Plan's agent check lets a chat through when the User-Agent contains one of
     // these (case-insensitive). How the real service decides is not documented; the
     // default, "opencode/" and "QwenBridge/", takes OpenCode and this bridge for agents.
@@ -318,6 +321,7 @@ private:
     int m_idleTimeoutMs = -1; // -1: HttpServer's default
     FakePlan m_plan = FakePlan::Any;
     QStringList m_planModels;
+    bool m_modelListAvailable = true;
     QStringList m_codingAgents = {QStringLiteral("opencode/"), QStringLiteral("QwenBridge/")};
     QString m_reasoningText = QStringLiteral("Thinking it over.");
 
