@@ -816,21 +816,8 @@ int runOpenCodeConfig(const QStringList &args)
             QCoreApplication::exit(exitCode);
             return;
         }
-        OpenCodeConfig config;
-        config.providerId = provider;
-        config.baseUrl = OpenCodeConfig::baseUrlForPort(settings.port());
-        config.apiKey = key.value();
-        if (method == AuthMethod::ApiKey) {
-            // The aliases keep working; the real names become choosable too.
-            const QList<PlanModel> real = PlanCatalog::instance().planForCredentials(planId).models;
-            for (const PlanModel &pm : real) {
-                OpenCodeConfig::Model m;
-                m.id = pm.id;
-                m.name = pm.name;
-                m.acceptsImages = pm.acceptsImages();
-                config.models.append(m);
-            }
-        }
+        const OpenCodeConfig config =
+            OpenCodeConfig::forBridge(provider, settings.port(), key.value(), method, planId);
         if (!write) {
             out() << config.toJson();
         } else {
