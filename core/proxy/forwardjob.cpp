@@ -186,6 +186,7 @@ void ForwardJob::send()
     spec.method = m_auth.method;
     spec.stream = m_stream;
     spec.body = m_upstreamBody;
+    spec.clientUserAgent = m_request.header("user-agent");
     const HttpClientRequest req = buildUpstreamRequest(spec);
 
     if (logging()) {
