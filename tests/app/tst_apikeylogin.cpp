@@ -64,6 +64,7 @@ class TestApiKeyLogin : public QObject
     {
         QNetworkRequest r(QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_port).arg(path)));
         r.setRawHeader("Authorization", "Bearer " + m_localKey.toLatin1());
+        r.setRawHeader("User-Agent", "opencode/1.18.33");
         r.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
         QNetworkReply *reply =
             body.isEmpty() ? m_nam.get(r) : m_nam.post(r, QJsonDocument(body).toJson());
@@ -284,7 +285,9 @@ private Q_SLOTS:
         QCOMPARE(up.bearerToken, QByteArray("sk-good-key"));
         QCOMPARE(up.model(), QStringLiteral("qwen3-coder-plus"));
         QVERIFY(up.header("x-dashscope-authtype").isEmpty());
-        QVERIFY(up.header("user-agent").startsWith("QwenBridge/"));
+        // The client's own identification goes on, with the bridge's after it.
+        QCOMPARE(up.header("user-agent"),
+                 QByteArray("opencode/1.18.33 QwenBridge/" QWEN_BRIDGE_VERSION));
 
         QCOMPARE(request(QStringLiteral("/v1/chat/completions"),
                          chatBody(QStringLiteral("vision-model")))
