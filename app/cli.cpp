@@ -104,9 +104,13 @@ QString usageText()
         "Commands:\n"
         "  login [--no-browser] [--allow-file-storage]\n"
         "                              sign in with your Qwen account in the terminal\n"
-        "  login --api-key [--preset NAME | --base-url URL]\n"
-        "                              sign in with a Model Studio or Coding Plan API\n"
-        "                              key read from standard input\n"
+        "  login --api-key [--preset PLAN] [--base-url URL]\n"
+        "                              sign in with a Coding Plan, Token Plan or Model\n"
+        "                              Studio pay-as-you-go key read from standard input;\n"
+        "                              PLAN is coding-plan-global, coding-plan-china,\n"
+        "                              token-plan-singapore, token-plan-beijing,\n"
+        "                              payg-singapore, payg-beijing, payg-us or\n"
+        "                              payg-hongkong\n"
         "  status [--json]             show the sign-in state (never a secret)\n"
         "  logout                      remove the stored credentials\n"
         "  serve                       run the proxy alone, without the tray, until\n"
@@ -173,26 +177,24 @@ QString planList()
 
 int runApiKeyLogin(const QCommandLineParser &parser)
 {
-    if (parser.isSet(QStringLiteral("preset")) && parser.isSet(QStringLiteral("base-url"))) {
-        err() << Cli::tr("Use either --preset or --base-url, not both.") << "\n";
-        return ExitUsage;
-    }
     const PlanCatalog &catalog = PlanCatalog::instance();
-    Plan plan =
-        catalog.plan(parser.isSet(QStringLiteral("base-url")) ? PlanCatalog::customPlanId()
-                                                              : PlanCatalog::defaultPlanId());
-    QUrl baseUrl;
+    const bool ownUrl = parser.isSet(QStringLiteral("base-url"));
+    Plan plan = catalog.plan(ownUrl ? PlanCatalog::customPlanId() : PlanCatalog::defaultPlanId());
     if (parser.isSet(QStringLiteral("preset"))) {
         plan = catalog.plan(parser.value(QStringLiteral("preset")));
-        if (!plan.isValid() || plan.isCustom()) {
+        if (!plan.isValid() || (plan.isCustom() && !ownUrl)) {
             err() << Cli::tr("Unknown plan %1. The plans are:")
                          .arg(parser.value(QStringLiteral("preset")))
                   << "\n"
-                  << planList() << Cli::tr("or --base-url URL for another endpoint.") << "\n";
+                  << planList()
+                  << Cli::tr("or --base-url URL for another endpoint, with --preset for the "
+                             "rules of the plan behind it.")
+                  << "\n";
             return ExitUsage;
         }
     }
-    if (plan.isCustom()) {
+    QUrl baseUrl = plan.baseUrl;
+    if (ownUrl) {
         baseUrl = QUrl(parser.value(QStringLiteral("base-url")), QUrl::StrictMode);
         const QString scheme = baseUrl.scheme().toLower();
         const bool loopback = baseUrl.host() == QLatin1String("127.0.0.1") ||
@@ -208,13 +210,11 @@ int runApiKeyLogin(const QCommandLineParser &parser)
                 << "\n";
             return ExitUsage;
         }
-    } else {
-        baseUrl = plan.baseUrl;
-        if (!parser.isSet(QStringLiteral("preset")))
-            out() << Cli::tr("Using %1 (%2). Choose another with --preset; the plans are:")
-                         .arg(plan.name(), plan.id)
-                  << "\n"
-                  << planList();
+    } else if (!parser.isSet(QStringLiteral("preset"))) {
+        out() << Cli::tr("Using %1 (%2). Choose another with --preset; the plans are:")
+                     .arg(plan.name(), plan.id)
+              << "\n"
+              << planList();
         out().flush();
     }
     const QString presetName = catalog.displayName(plan.id, baseUrl);
@@ -250,6 +250,8 @@ int runApiKeyLogin(const QCommandLineParser &parser)
                 finish(outcome == ApiKeyCheck::Outcome::Refused ? ExitDenied : ExitNetwork);
                 return;
             }
+            if (!message.isEmpty())
+                out() << message << "\n";
             Credentials c;
             c.method = AuthMethod::ApiKey;
             c.apiKey = key;
@@ -281,9 +283,14 @@ int runApiKeyLogin(const QCommandLineParser &parser)
         ProxySettings::apply(settings, store.keychain(), [&](const QString &problem) {
             if (!problem.isEmpty())
                 err() << problem << "\n";
+            const QString hint = PlanCatalog::keyPrefixHint(plan, key);
+            if (!hint.isEmpty()) {
+                err() << hint << "\n";
+                err().flush();
+            }
             out() << Cli::tr("Checking the key with %1…").arg(presetName) << "\n";
             out().flush();
-            check.check(baseUrl, key, presetName);
+            check.check(plan, baseUrl, key);
         });
     });
     QCoreApplication::exec();
@@ -302,7 +309,7 @@ int runLogin(const QStringList &args)
     parser.addOption(
         {QStringLiteral("api-key"), Cli::tr("Sign in with an API key read from stdin.")});
     parser.addOption({QStringLiteral("preset"), Cli::tr("The plan and region of the key."),
-                      QStringLiteral("NAME")});
+                      QStringLiteral("PLAN")});
     parser.addOption({QStringLiteral("base-url"), Cli::tr("A custom OpenAI-compatible base URL."),
                       QStringLiteral("URL")});
     if (!parser.parse(args)) {
@@ -530,6 +537,12 @@ int runStatus(const QStringList &args)
             o.insert(QStringLiteral("preset"), c.preset);
             o.insert(QStringLiteral("preset_name"),
                      PlanCatalog::instance().displayName(c.preset, c.baseUrl));
+            const Plan plan = PlanCatalog::instance().planForCredentials(c.preset);
+            o.insert(QStringLiteral("plan"),
+                     QJsonObject{{QStringLiteral("id"), plan.id},
+                                 {QStringLiteral("name"),
+                                  PlanCatalog::instance().displayName(plan.id, c.baseUrl)},
+                                 {QStringLiteral("group"), plan.groupKey()}});
             o.insert(QStringLiteral("api_base"), c.baseUrl.toString());
         }
         const bool quota = live.value(QStringLiteral("quota_exhausted")).toBool();
@@ -546,9 +559,10 @@ int runStatus(const QStringList &args)
         } else {
             out() << Cli::tr("State:    %1").arg(state) << "\n";
             if (c.method == AuthMethod::ApiKey)
-                out() << Cli::tr("Method:   %1 (%2)")
-                             .arg(Credentials::methodName(c.method),
-                                  PlanCatalog::instance().displayName(c.preset, c.baseUrl))
+                out() << Cli::tr("Method:   %1").arg(Credentials::methodName(c.method)) << "\n"
+                      << Cli::tr("Plan:     %1 (%2)")
+                             .arg(PlanCatalog::instance().displayName(c.preset, c.baseUrl),
+                                  PlanCatalog::instance().planForCredentials(c.preset).id)
                       << "\n";
             else if (c.method != AuthMethod::None)
                 out() << Cli::tr("Method:   %1").arg(Credentials::methodName(c.method)) << "\n";
@@ -832,21 +846,8 @@ int runOpenCodeConfig(const QStringList &args)
             QCoreApplication::exit(exitCode);
             return;
         }
-        OpenCodeConfig config;
-        config.providerId = provider;
-        config.baseUrl = OpenCodeConfig::baseUrlForPort(settings.port());
-        config.apiKey = key.value();
-        if (method == AuthMethod::ApiKey) {
-            // The aliases keep working; the real names become choosable too.
-            const QList<PlanModel> real = PlanCatalog::instance().planForCredentials(planId).models;
-            for (const PlanModel &pm : real) {
-                OpenCodeConfig::Model m;
-                m.id = pm.id;
-                m.name = pm.name;
-                m.acceptsImages = pm.acceptsImages();
-                config.models.append(m);
-            }
-        }
+        const OpenCodeConfig config =
+            OpenCodeConfig::forBridge(provider, settings.port(), key.value(), method, planId);
         if (!write) {
             out() << config.toJson();
         } else {

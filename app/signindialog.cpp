@@ -17,6 +17,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QStackedWidget>
+#include <QStandardItemModel>
 #include <QStyle>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -343,19 +344,40 @@ QWidget *SignInDialog::buildApiKeyPage()
     };
     m_presetCombo = new QComboBox(page);
     m_presetCombo->setObjectName(QStringLiteral("presetCombo"));
+    // One group per kind of plan, its name as a header that cannot be chosen.
+    auto *model = new QStandardItemModel(m_presetCombo);
+    QString group;
     const QList<Plan> plans = PlanCatalog::instance().plans();
     for (const Plan &plan : plans) {
-        if (plan.isCustom())
-            continue;
-        m_presetCombo->addItem(plan.name(), plan.id);
-        m_presetCombo->setItemData(m_presetCombo->count() - 1, plan.baseUrl.toString(),
-                                   Qt::ToolTipRole);
+        if (plan.groupKey() != group) {
+            group = plan.groupKey();
+            if (model->rowCount() > 0) {
+                auto *gap = new QStandardItem;
+                gap->setFlags(Qt::NoItemFlags);
+                gap->setSizeHint(QSize(1, 6));
+                model->appendRow(gap);
+            }
+            if (!plan.isCustom()) {
+                auto *header = new QStandardItem(plan.groupName());
+                header->setFlags(Qt::NoItemFlags);
+                QFont bold = header->font();
+                bold.setBold(true);
+                header->setFont(bold);
+                model->appendRow(header);
+            }
+        }
+        auto *item = new QStandardItem(plan.isCustom() ? tr("Custom endpoint…") : plan.name());
+        item->setData(plan.id, Qt::UserRole);
+        if (!plan.isCustom())
+            item->setToolTip(plan.baseUrl.toString());
+        model->appendRow(item);
     }
-    m_presetCombo->addItem(tr("Custom endpoint…"), PlanCatalog::customPlanId());
+    m_presetCombo->setModel(model);
     m_presetCombo->setCurrentIndex(m_presetCombo->findData(PlanCatalog::defaultPlanId()));
     connect(m_presetCombo, &QComboBox::currentIndexChanged, this, [this] {
         m_apiKeyError->setVisible(false);
         updateBaseUrlRow();
+        updateKeyNotes();
     });
     m_baseUrlNote = makeNote(QString(), page);
     m_baseUrlNote->setObjectName(QStringLiteral("baseUrlNote"));
@@ -381,20 +403,24 @@ QWidget *SignInDialog::buildApiKeyPage()
                                    Qt::ImhNoPredictiveText | Qt::ImhNoAutoUppercase);
     m_keyEdit->setPlaceholderText(tr("sk-…"));
     m_keyEdit->setAccessibleName(tr("API key"));
-    connect(m_keyEdit, &QLineEdit::textEdited, this, [this] { m_apiKeyError->setVisible(false); });
+    connect(m_keyEdit, &QLineEdit::textEdited, this, [this] {
+        m_apiKeyError->setVisible(false);
+        updateKeyNotes();
+    });
     m_keyHint = makeNote(QString(), page);
     m_keyHint->setObjectName(QStringLiteral("keyHint"));
     m_keyHint->setTextFormat(Qt::RichText);
     m_keyHint->setTextInteractionFlags(Qt::TextBrowserInteraction);
     m_keyHint->setOpenExternalLinks(true);
-    m_keyHint->setText(
-        tr("Create a key on the API-Key page of the Alibaba Cloud Model Studio console. "
-           "Qwen Bridge keeps it in the system keychain and never shows it again.") +
-        QStringLiteral("<br><a href=\"%1\">%2</a>")
-            .arg(QLatin1String(kGetKeyUrl), tr("How to get a key").toHtmlEscaped()));
+    // Before any request: a key of another kind of plan is named as such at once.
+    m_prefixHint = makeNote(QString(), page);
+    m_prefixHint->setObjectName(QStringLiteral("keyPrefixHint"));
+    m_prefixHint->setVisible(false);
     auto *keyLabel = new QLabel(tr("API &key:"), page);
     keyLabel->setBuddy(m_keyEdit);
-    form->addRow(keyLabel, withNote(m_keyEdit, m_keyHint));
+    QVBoxLayout *keyColumn = withNote(m_keyEdit, m_prefixHint);
+    keyColumn->addWidget(m_keyHint);
+    form->addRow(keyLabel, keyColumn);
     layout->addLayout(form);
 
     layout->addSpacing(6);
@@ -423,7 +449,26 @@ QWidget *SignInDialog::buildApiKeyPage()
     layout->addStretch(1);
 
     updateBaseUrlRow();
+    updateKeyNotes();
     return page;
+}
+
+void SignInDialog::updateKeyNotes()
+{
+    const Plan plan = PlanCatalog::instance().plan(m_presetCombo->currentData().toString());
+    const QUrl link = plan.keyPage.isEmpty() ? QUrl(QLatin1String(kGetKeyUrl)) : plan.keyPage;
+    m_keyHint->setText((plan.whereToGetKey() + QLatin1Char(' ') +
+                        tr("Qwen Bridge keeps it in the system keychain and never shows it again."))
+                           .toHtmlEscaped() +
+                       QStringLiteral("<br><a href=\"%1\">%2</a>")
+                           .arg(link.toString(QUrl::FullyEncoded).toHtmlEscaped(),
+                                tr("Where to get a key").toHtmlEscaped()));
+    m_keyEdit->setPlaceholderText(plan.keyPrefix.isEmpty() ? tr("sk-…")
+                                                           : plan.keyPrefix + QChar(0x2026));
+    const QString key = m_keyEdit->text().trimmed();
+    const QString hint = key.isEmpty() ? QString() : PlanCatalog::keyPrefixHint(plan, key);
+    m_prefixHint->setText(hint);
+    m_prefixHint->setVisible(!hint.isEmpty());
 }
 
 void SignInDialog::updateBaseUrlRow()
@@ -691,7 +736,7 @@ void SignInDialog::checkAndSave()
     connect(m_apiKeyCheck, &ApiKeyCheck::finished, this, &SignInDialog::onApiKeyChecked);
     setApiKeyBusy(true);
     qCInfo(lcUi) << "checking an API key for" << presetId << "at" << m_pendingKey.baseUrl.host();
-    m_apiKeyCheck->check(m_pendingKey.baseUrl, key, m_pendingPresetName);
+    m_apiKeyCheck->check(PlanCatalog::instance().plan(presetId), m_pendingKey.baseUrl, key);
 }
 
 void SignInDialog::onApiKeyChecked(ApiKeyCheck::Outcome outcome, const QString &message)
@@ -720,7 +765,9 @@ void SignInDialog::onApiKeyChecked(ApiKeyCheck::Outcome outcome, const QString &
     m_finishingDetail->setText(tr("Saving your key in the system keychain…"));
     showPage(Page::Finishing);
     QPointer<SignInDialog> self(this);
-    m_backend.signIn(credentials, [self, presetName, host](bool ok, const QString &error) {
+    // A note from the check (the service's own words on an accepted key) stays visible.
+    const QString note = message;
+    m_backend.signIn(credentials, [self, presetName, host, note](bool ok, const QString &error) {
         if (!self)
             return;
         if (!ok) {
@@ -732,7 +779,8 @@ void SignInDialog::onApiKeyChecked(ApiKeyCheck::Outcome outcome, const QString &
         }
         self->showSaved(
             tr("Signed in with an API key for %1").arg(presetName),
-            tr("OpenCode's requests now go to %1. This window closes by itself.").arg(host));
+            tr("OpenCode's requests now go to %1. This window closes by itself.").arg(host) +
+                (note.isEmpty() ? QString() : QStringLiteral("\n") + note));
     });
 }
 

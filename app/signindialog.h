@@ -109,6 +109,7 @@ private:
     void tryAgain();
     void switchMethod();
     void updateBaseUrlRow();
+    void updateKeyNotes(); // where to get a key for the plan, and a prefix that does not fit
     void checkAndSave();
     void onApiKeyChecked(ApiKeyCheck::Outcome outcome, const QString &message);
     void setApiKeyBusy(bool busy);
@@ -152,7 +153,8 @@ private:
     QLabel *m_baseUrlNote;   // where a preset's requests go
     QLabel *m_customUrlNote; // what a custom base URL must be
     QLineEdit *m_keyEdit;
-    QLabel *m_keyHint;
+    QLabel *m_keyHint;    // where to get a key for the chosen plan
+    QLabel *m_prefixHint; // the key's prefix does not fit the plan
     QProgressBar *m_checkBusy;
     QLabel *m_checkStatus;
     QLabel *m_apiKeyError;

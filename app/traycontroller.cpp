@@ -580,7 +580,10 @@ SignInDialog *TrayController::ensureSignInDialog()
     }
     m_signInDialog = new SignInDialog(std::move(backend), m_demo);
     m_signInDialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(m_signInDialog, &SignInDialog::signedIn, this, [this] {
+    const QString planBefore = signedInPlan();
+    connect(m_signInDialog, &SignInDialog::signedIn, this, [this, planBefore] {
+        if (signedInPlan() != planBefore)
+            offerOpenCodeRewrite();
         const QString preset = apiKeyPresetName();
         if (preset.isEmpty())
             notify(tr("Signed in to Qwen"),
@@ -702,6 +705,44 @@ void TrayController::importAccepted()
     });
 }
 
+QString TrayController::signedInPlan() const
+{
+    const SessionManager *session = m_service->session();
+    if (session->method() != AuthMethod::ApiKey)
+        return Credentials::methodName(session->method());
+    return PlanCatalog::instance().planForCredentials(session->preset()).id;
+}
+
+void TrayController::offerOpenCodeRewrite()
+{
+    // Only a configuration the person already has, and only when it would change: its
+    // models are those of the previous plan.
+    const QString path = OpenCodeConfig::defaultConfigPath();
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return;
+    const OpenCodeConfig::Result preview = openCodeConfig().mergeInto(file.readAll());
+    if (!preview.ok() || !preview.changed)
+        return;
+    auto *box = new QMessageBox(
+        QMessageBox::Question, titled(tr("Update OpenCode")),
+        tr("Rewrite OpenCode's configuration for %1?")
+            .arg(apiKeyPresetName().isEmpty() ? tr("your Qwen account") : apiKeyPresetName()),
+        QMessageBox::NoButton);
+    box->setObjectName(QStringLiteral("rewriteOpenCodeQuestion"));
+    box->setInformativeText(
+        tr("%1 still lists the models of your previous sign-in. Qwen Bridge can put in this "
+           "plan's models and their limits, keeping a backup of the file.")
+            .arg(QDir::toNativeSeparators(path)));
+    QPushButton *rewrite = box->addButton(tr("Review and rewrite…"), QMessageBox::AcceptRole);
+    box->addButton(tr("Not now"), QMessageBox::RejectRole);
+    box->setDefaultButton(rewrite);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(rewrite, &QPushButton::clicked, this, &TrayController::configureOpenCode);
+    box->setWindowIcon(AppIcons::application());
+    box->open();
+}
+
 void TrayController::signOut()
 {
     auto *box = new QMessageBox(QMessageBox::Question, titled(tr("Sign out")),
@@ -724,12 +765,11 @@ void TrayController::signOut()
 
 OpenCodeConfig TrayController::openCodeConfig() const
 {
-    OpenCodeConfig config;
-    config.providerId = m_service->settings()->providerId();
-    config.baseUrl = proxyBaseUrl();
-    if (m_service->localKey())
-        config.apiKey = m_service->localKey()->value();
-    return config;
+    const SessionManager *session = m_service->session();
+    return OpenCodeConfig::forBridge(
+        m_service->settings()->providerId(), m_service->settings()->port(),
+        m_service->localKey() ? m_service->localKey()->value() : QString(), session->method(),
+        session->preset());
 }
 
 void TrayController::configureOpenCode()

@@ -98,6 +98,10 @@ private:
     QString proxyBaseUrl() const;
     QStringList statusLines() const;
     QString titled(const QString &title) const;
+    // The plan whose models OpenCode should see: a plan id, or "oauth".
+    QString signedInPlan() const;
+    // After a sign-in with another plan: offers to rewrite an existing OpenCode config.
+    void offerOpenCodeRewrite();
     void showDialog(QWidget *dialog);
 
     BridgeService *m_service;

@@ -180,6 +180,17 @@ private Q_SLOTS:
     void stallMidStream();
     void slowFirstByte();
 
+    void planModelLists_data();
+    void planModelLists();
+    void planKeys_data();
+    void planKeys();
+    void codingPlanAgentCheck();
+    void planModelsExactCase();
+    void thinkingRestricted();
+    void reasoningDeltas();
+    void usageChunkWhenAsked();
+    void errorInStream();
+
     void concurrentStreams();
     void backpressure();
     void resetClearsState();
@@ -1027,6 +1038,19 @@ void TestFakeQwenService::chatFaults_data()
                          << QStringLiteral("internal_error");
     QTest::newRow("503") << FakeChatFault::ServerError << 503 << 503
                          << QStringLiteral("internal_error");
+    QTest::newRow("hour quota") << FakeChatFault::HourQuota << -1 << 429
+                                << QStringLiteral("Throttling.AllocationQuota");
+    QTest::newRow("week quota") << FakeChatFault::WeekQuota << -1 << 429
+                                << QStringLiteral("Throttling.AllocationQuota");
+    QTest::newRow("month quota") << FakeChatFault::MonthQuota << -1 << 429
+                                 << QStringLiteral("Throttling.AllocationQuota");
+    QTest::newRow("concurrency") << FakeChatFault::ConcurrencyQuota << -1 << 429
+                                 << QStringLiteral("Throttling.AllocationQuota");
+    QTest::newRow("arrears") << FakeChatFault::Arrears << -1 << 400 << QStringLiteral("Arrearage");
+    QTest::newRow("free tier only") << FakeChatFault::FreeTierOnly << -1 << 403
+                                    << QStringLiteral("AllocationQuota.FreeTierOnly");
+    QTest::newRow("model not supported")
+        << FakeChatFault::ModelNotSupported << -1 << 400 << QStringLiteral("model_not_supported");
 }
 
 void TestFakeQwenService::chatFaults()
@@ -1051,6 +1075,21 @@ void TestFakeQwenService::chatFaults()
         if (fault == FakeChatFault::Unauthorized)
             QCOMPARE(error.value(QLatin1String("message")).toString(),
                      QStringLiteral("invalid access token or token expired"));
+        const QMap<FakeChatFault, QString> messages{
+            {FakeChatFault::HourQuota, QStringLiteral("hour allocated quota exceeded")},
+            {FakeChatFault::WeekQuota, QStringLiteral("week allocated quota exceeded")},
+            {FakeChatFault::MonthQuota, QStringLiteral("month allocated quota exceeded")},
+            {FakeChatFault::ConcurrencyQuota,
+             QStringLiteral("concurrency allocated quota exceeded")},
+            {FakeChatFault::Arrears, QStringLiteral("Access denied, please make sure your account "
+                                                    "is in good standing.")},
+            {FakeChatFault::ModelNotSupported,
+             QStringLiteral("model 'coder-model' is not supported")},
+        };
+        if (messages.contains(fault))
+            QCOMPARE(error.value(QLatin1String("message")).toString(), messages.value(fault));
+        if (fault == FakeChatFault::FreeTierOnly)
+            QVERIFY(error.value(QLatin1String("message")).toString().contains("free tier only"));
         // The fault applied once: the retry goes through.
         const Answer again = wait(postChat(token, chatBody(stream)));
         QCOMPARE(again.status, 200);
@@ -1291,6 +1330,231 @@ void TestFakeQwenService::destroyedWhileStreaming()
     m_fake.reset(); // must neither crash nor leave the clients hanging
     for (const auto &socket : sockets)
         QTRY_COMPARE(socket->state(), QAbstractSocket::UnconnectedState);
+}
+
+// --- plans --------------------------------------------------------------------------------------
+
+void TestFakeQwenService::planModelLists_data()
+{
+    QTest::addColumn<FakePlan>("plan");
+    QTest::addColumn<QByteArray>("key");
+    QTest::addColumn<int>("status");
+    QTest::addRow("coding") << FakePlan::CodingPlan << QByteArray("sk-sp-good") << 404;
+    QTest::addRow("token") << FakePlan::TokenPlan << QByteArray("sk-sp-good") << 200;
+    QTest::addRow("payg") << FakePlan::PayAsYouGo << QByteArray("sk-good") << 200;
+}
+
+void TestFakeQwenService::planModelLists()
+{
+    QFETCH(FakePlan, plan);
+    QFETCH(QByteArray, key);
+    QFETCH(int, status);
+    m_fake->setPlan(plan);
+    m_fake->setApiKeys({QString::fromLatin1(key)});
+    const Answer a = wait(get(QStringLiteral("/v1/models"), key));
+    QCOMPARE(a.status, status);
+    if (status == 404) {
+        // Exactly as reported: no body at all.
+        QVERIFY(a.body.isEmpty());
+        return;
+    }
+    QStringList ids;
+    const QJsonArray data = a.json.value(QLatin1String("data")).toArray();
+    for (const QJsonValue &v : data)
+        ids << v.toObject().value(QLatin1String("id")).toString();
+    QCOMPARE(ids, FakeQwenService::defaultPlanModels(plan));
+    // OAuth tokens belong to no plan.
+    const QByteArray token = signIn().value(QLatin1String("access_token")).toString().toLatin1();
+    QCOMPARE(wait(get(QStringLiteral("/v1/models"), token)).status, 401);
+}
+
+void TestFakeQwenService::planKeys_data()
+{
+    QTest::addColumn<FakePlan>("plan");
+    QTest::addColumn<QByteArray>("key");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("message");
+    const QString invalidToken = QStringLiteral("invalid access token or token expired");
+    QTest::addRow("coding, own key")
+        << FakePlan::CodingPlan << QByteArray("sk-sp-good") << 200 << QString();
+    QTest::addRow("coding, payg key")
+        << FakePlan::CodingPlan << QByteArray("sk-good") << 401 << invalidToken;
+    QTest::addRow("coding, unknown key")
+        << FakePlan::CodingPlan << QByteArray("sk-sp-bad") << 401 << invalidToken;
+    QTest::addRow("token, own key")
+        << FakePlan::TokenPlan << QByteArray("sk-sp-good") << 200 << QString();
+    QTest::addRow("token, payg key")
+        << FakePlan::TokenPlan << QByteArray("sk-good") << 401 << invalidToken;
+    QTest::addRow("payg, own key")
+        << FakePlan::PayAsYouGo << QByteArray("sk-good") << 200 << QString();
+    QTest::addRow("payg, plan key") << FakePlan::PayAsYouGo << QByteArray("sk-sp-good") << 403
+                                    << QStringLiteral("invalid api-key");
+}
+
+void TestFakeQwenService::planKeys()
+{
+    QFETCH(FakePlan, plan);
+    QFETCH(QByteArray, key);
+    QFETCH(int, status);
+    QFETCH(QString, message);
+    m_fake->setPlan(plan);
+    // Both keys are good somewhere; only the plan's own prefix is good here.
+    m_fake->setApiKeys({QStringLiteral("sk-sp-good"), QStringLiteral("sk-good")});
+    const QString model = FakeQwenService::defaultPlanModels(plan).first();
+    const Answer a =
+        wait(postChat(key, chatBody(false, model), {{"User-Agent", "opencode/1.18.33"}}));
+    QCOMPARE(a.status, status);
+    if (!message.isEmpty()) {
+        QCOMPARE(a.json.value(QLatin1String("error"))
+                     .toObject()
+                     .value(QLatin1String("message"))
+                     .toString(),
+                 message);
+    }
+}
+
+void TestFakeQwenService::codingPlanAgentCheck()
+{
+    m_fake->setPlan(FakePlan::CodingPlan);
+    m_fake->setApiKeys({QStringLiteral("sk-sp-good")});
+    const QJsonObject body = chatBody(false, QStringLiteral("qwen3-coder-plus"));
+    const Answer refused = wait(postChat("sk-sp-good", body, {{"User-Agent", "curl/8.0"}}));
+    QCOMPARE(refused.status, 405);
+    QCOMPARE(
+        refused.body,
+        QByteArray("{\"error\":\"Coding Plan is currently only available for Coding Agents\"}"));
+    // A bad key is refused before the agent check.
+    QCOMPARE(wait(postChat("sk-sp-bad", body, {{"User-Agent", "curl/8.0"}})).status, 401);
+    const QByteArray opencode = "opencode/1.18.33 ai-sdk/provider-utils/4.0.23 runtime/bun/1.3.14";
+    QCOMPARE(wait(postChat("sk-sp-good", body, {{"User-Agent", opencode}})).status, 200);
+    QCOMPARE(wait(postChat("sk-sp-good", body, {{"User-Agent", "QwenBridge/0.1.0 (x)"}})).status,
+             200);
+    m_fake->setCodingAgents({QStringLiteral("opencode/")});
+    QCOMPARE(wait(postChat("sk-sp-good", body, {{"User-Agent", "QwenBridge/0.1.0 (x)"}})).status,
+             405);
+    QCOMPARE(
+        wait(postChat("sk-sp-good", body, {{"User-Agent", opencode + " QwenBridge/0.1.0"}})).status,
+        200);
+}
+
+void TestFakeQwenService::planModelsExactCase()
+{
+    m_fake->setPlan(FakePlan::CodingPlan);
+    m_fake->setApiKeys({QStringLiteral("sk-sp-good")});
+    const QList<QPair<QByteArray, QByteArray>> agent{{"User-Agent", "opencode/1.18.33"}};
+    for (const QString &model : {QStringLiteral("qwen3-vl-plus"), QStringLiteral("minimax-m2.5")}) {
+        const Answer a = wait(postChat("sk-sp-good", chatBody(false, model), agent));
+        QCOMPARE(a.status, 400);
+        QCOMPARE(a.json.value(QLatin1String("error"))
+                     .toObject()
+                     .value(QLatin1String("message"))
+                     .toString(),
+                 QStringLiteral("model '%1' is not supported").arg(model));
+    }
+    QCOMPARE(
+        wait(postChat("sk-sp-good", chatBody(false, QStringLiteral("MiniMax-M2.5")), agent)).status,
+        200);
+    m_fake->setPlanModels({QStringLiteral("only-this")});
+    QCOMPARE(
+        wait(postChat("sk-sp-good", chatBody(false, QStringLiteral("only-this")), agent)).status,
+        200);
+}
+
+void TestFakeQwenService::thinkingRestricted()
+{
+    m_fake->setPlan(FakePlan::PayAsYouGo);
+    m_fake->setApiKeys({QStringLiteral("sk-good")});
+    QJsonObject body = chatBody(false, QStringLiteral("qwen3.8-max"));
+    body.insert(QStringLiteral("enable_thinking"), false);
+    const Answer a = wait(postChat("sk-good", body));
+    QCOMPARE(a.status, 400);
+    QVERIFY(a.body.contains("restricted to True"));
+    body.insert(QStringLiteral("enable_thinking"), true);
+    QCOMPARE(wait(postChat("sk-good", body)).status, 200);
+}
+
+void TestFakeQwenService::reasoningDeltas()
+{
+    m_fake->setApiKeys({QStringLiteral("sk-good")});
+    m_fake->setReasoningText(QStringLiteral("Let me think."));
+    QJsonObject body = chatBody(true, QStringLiteral("qwen3.5-plus"));
+    body.insert(QStringLiteral("reasoning_effort"), QStringLiteral("high"));
+    const Answer a = wait(postChat("sk-good", body));
+    QCOMPARE(a.status, 200);
+    QString thought;
+    QString text;
+    int firstContent = -1;
+    const QList<QByteArray> events = sseData(a.body);
+    for (int i = 0; i < events.size() - 1; ++i) {
+        const QJsonObject delta = QJsonDocument::fromJson(events.at(i))
+                                      .object()
+                                      .value(QLatin1String("choices"))
+                                      .toArray()
+                                      .first()
+                                      .toObject()
+                                      .value(QLatin1String("delta"))
+                                      .toObject();
+        if (i == 0)
+            QCOMPARE(delta.value(QLatin1String("role")).toString(), QStringLiteral("assistant"));
+        thought += delta.value(QLatin1String("reasoning_content")).toString();
+        if (delta.contains(QLatin1String("content")) && firstContent < 0)
+            firstContent = i;
+        text += delta.value(QLatin1String("content")).toString();
+    }
+    QCOMPARE(thought, QStringLiteral("Let me think."));
+    QCOMPARE(firstContent, 2); // the thinking comes first
+    QCOMPARE(text, QStringLiteral("Hello from the fake Qwen service."));
+
+    body.insert(QStringLiteral("stream"), false);
+    const Answer whole = wait(postChat("sk-good", body));
+    QCOMPARE(whole.json.value(QLatin1String("choices"))
+                 .toArray()
+                 .first()
+                 .toObject()
+                 .value(QLatin1String("message"))
+                 .toObject()
+                 .value(QLatin1String("reasoning_content"))
+                 .toString(),
+             QStringLiteral("Let me think."));
+    // Not asked, not sent.
+    body.remove(QStringLiteral("reasoning_effort"));
+    body.insert(QStringLiteral("stream"), true);
+    QVERIFY(!wait(postChat("sk-good", body)).body.contains("reasoning_content"));
+}
+
+void TestFakeQwenService::usageChunkWhenAsked()
+{
+    m_fake->setApiKeys({QStringLiteral("sk-good")});
+    QJsonObject body = chatBody(true, QStringLiteral("qwen3-coder-plus"));
+    body.insert(QStringLiteral("stream_options"),
+                QJsonObject{{QStringLiteral("include_usage"), true}});
+    const Answer a = wait(postChat("sk-good", body));
+    const QList<QByteArray> events = sseData(a.body);
+    QCOMPARE(events.size(), 5 + 3); // content, the finish chunk, the usage chunk, [DONE]
+    const QJsonObject finish = QJsonDocument::fromJson(events.at(5)).object();
+    QVERIFY(!finish.contains(QLatin1String("usage")));
+    const QJsonObject usage = QJsonDocument::fromJson(events.at(6)).object();
+    QVERIFY(usage.value(QLatin1String("choices")).toArray().isEmpty());
+    QVERIFY(usage.value(QLatin1String("usage"))
+                .toObject()
+                .value(QLatin1String("total_tokens"))
+                .toInt() > 0);
+    QCOMPARE(events.constLast(), QByteArray("[DONE]"));
+}
+
+void TestFakeQwenService::errorInStream()
+{
+    m_fake->setApiKeys({QStringLiteral("sk-good")});
+    m_fake->failNextChats(FakeChatFault::ErrorInStream, 1, 3);
+    const Answer a = wait(postChat("sk-good", chatBody(true, QStringLiteral("qwen3-coder-plus"))));
+    QCOMPARE(a.status, 200);
+    QCOMPARE(sseData(a.body).size(), 4);
+    QVERIFY(a.body.contains("\n\nevent: error\ndata: {"));
+    QVERIFY(!a.body.contains("[DONE]"));
+    QTRY_COMPARE(m_fake->counters().streamsCompleted, 1);
+    m_fake->failNextChats(FakeChatFault::ErrorInStream);
+    QCOMPARE(wait(postChat("sk-good", chatBody(false, QStringLiteral("qwen3-coder-plus")))).status,
+             500);
 }
 
 QTEST_GUILESS_MAIN(TestFakeQwenService)

@@ -1,5 +1,6 @@
 #include "opencode/jsoncdocument.h"
 #include "opencode/opencodeconfig.h"
+#include "plans/plancatalog.h"
 
 #include <QDir>
 #include <QFile>
@@ -129,6 +130,74 @@ private slots:
         QVERIFY(before("baseURL", "apiKey"));
         QVERIFY(before("options", "models"));
         QVERIFY(before("models", "whitelist"));
+    }
+
+    void forBridge_data()
+    {
+        QTest::addColumn<int>("method");
+        QTest::addColumn<QString>("planId");
+        QTest::addColumn<QStringList>("ids");
+        QTest::addRow("oauth") << int(AuthMethod::OAuth) << "coding-plan-global"
+                               << QStringList{"coder-model", "vision-model"};
+        QTest::addRow("coding plan")
+            << int(AuthMethod::ApiKey) << "coding-plan-global"
+            << QStringList{
+                   "coder-model",  "vision-model", "qwen3-coder-plus", "qwen3-coder-next",
+                   "qwen3.5-plus", "qwen3.6-plus", "qwen3.7-plus",     "qwen3-max-2026-01-23",
+                   "glm-5",        "glm-4.7",      "kimi-k2.5",        "MiniMax-M2.5"};
+        QTest::addRow("old preset id")
+            << int(AuthMethod::ApiKey) << "model-studio-us"
+            << QStringList{"coder-model",       "vision-model", "qwen3-coder-plus",
+                           "qwen3-coder-flash", "qwen3-max",    "qwen3-vl-plus",
+                           "qwen3.5-plus",      "qwen3.8-max",  "qwen3.8-flash"};
+    }
+
+    void forBridge()
+    {
+        QFETCH(int, method);
+        QFETCH(QString, planId);
+        QFETCH(QStringList, ids);
+        const OpenCodeConfig config = OpenCodeConfig::forBridge(
+            QStringLiteral("qwen"), 4242, QStringLiteral("local"), AuthMethod(method), planId);
+        const QJsonObject provider = config.providerBlock();
+        QCOMPARE(provider.value("options").toObject().value("baseURL").toString(),
+                 QStringLiteral("http://127.0.0.1:4242/v1"));
+        QJsonArray whitelist;
+        for (const QString &id : ids)
+            whitelist.append(id);
+        QCOMPARE(provider.value("whitelist").toArray(), whitelist);
+        QCOMPARE(config.modelReference(), QStringLiteral("qwen/coder-model"));
+    }
+
+    // Limits, modalities and the reasoning flag come from the plan; the aliases carry those
+    // of the models they stand for on it.
+    void planModelDetails()
+    {
+        const Plan plan = PlanCatalog::instance().plan(QStringLiteral("coding-plan-global"));
+        const QJsonObject models = OpenCodeConfig::forBridge(QStringLiteral("alibaba"), 1,
+                                                             QString(), AuthMethod::ApiKey, plan.id)
+                                       .providerBlock()
+                                       .value("models")
+                                       .toObject();
+        const QJsonObject vision = models.value("vision-model").toObject();
+        QCOMPARE(vision.value("attachment").toBool(), true);
+        QCOMPARE(vision.value("reasoning").toBool(), true);
+        QCOMPARE(vision.value("modalities").toObject().value("input").toArray(),
+                 (QJsonArray{"text", "image"}));
+        QCOMPARE(vision.value("modalities").toObject().value("output").toArray(),
+                 (QJsonArray{"text"}));
+        QCOMPARE(vision.value("limit").toObject().value("context").toInt(),
+                 plan.model(plan.visionModel)->contextLimit);
+        QVERIFY(vision.value("name").toString().contains(QStringLiteral("Qwen3.5 Plus")));
+        const QJsonObject coder = models.value("qwen3-coder-plus").toObject();
+        QCOMPARE(coder.value("attachment").toBool(), false);
+        QCOMPARE(coder.value("reasoning").toBool(), false);
+        QCOMPARE(coder.value("modalities").toObject().value("input").toArray(),
+                 (QJsonArray{"text"}));
+        QCOMPARE(coder.value("limit").toObject().value("output").toInt(), 65536);
+        const QJsonObject glm = models.value("glm-5").toObject();
+        QCOMPARE(glm.value("reasoning").toBool(), true);
+        QCOMPARE(glm.value("limit").toObject().value("context").toInt(), 202752);
     }
 
     void apiKeyModels()

@@ -445,6 +445,9 @@ private Q_SLOTS:
     // models
     void modelsOAuth();
     void apiKeyMode();
+    void codingPlanKey();
+    void codingPlanErrors_data();
+    void codingPlanErrors();
 
     // what goes upstream
     void upstreamRequest_data();
@@ -532,6 +535,7 @@ void TestProxyServer::init()
     m_fake.setStreamEventDelayMs(0);
     m_fake.setReplyText(QStringLiteral("Hello from the fake Qwen service."));
     m_fake.setApiKeys({});
+    m_fake.setPlan(FakePlan::Any);
     m_bridge->proxy()->forwarder()->setRetryDelayMs(100);
     signInWithDeviceFlow();
 }
@@ -1144,6 +1148,110 @@ void TestProxyServer::apiKeyMode()
     QCOMPARE(m_fake.counters().refreshRequests, 0);
     // The key is tried again on the next request.
     QCOMPARE(postChat(chatBody(false)).status, 200);
+}
+
+namespace {
+const QByteArray kOpenCodeAgent =
+    "opencode/1.18.33 ai-sdk/provider-utils/4.0.23 runtime/bun/1.3.14";
+const QString kCodingKey = QStringLiteral("sk-sp-0123456789abcdef0123456789abcdef");
+} // namespace
+
+// A Coding Plan key (PROTOCOL.md §6): no model list upstream, the agent check, its aliases,
+// and the thinking controls passed on.
+void TestProxyServer::codingPlanKey()
+{
+    m_fake.setPlan(FakePlan::CodingPlan);
+    m_fake.setApiKeys({kCodingKey});
+    m_fake.setCodingAgents({QStringLiteral("opencode/")});
+    Credentials c;
+    c.method = AuthMethod::ApiKey;
+    c.apiKey = kCodingKey;
+    c.baseUrl = m_fake.apiBaseUrl();
+    c.preset = QStringLiteral("coding-plan-global");
+    signInWith(c);
+
+    // The plan has no model list: the catalog answers, and nothing goes upstream.
+    const RawResponse models = roundTrip(buildRequest("GET", "/v1/models", headers()));
+    QCOMPARE(models.status, 200);
+    QCOMPARE(m_fake.counters().modelsRequests, 0);
+    QVERIFY(models.body.contains("\"MiniMax-M2.5\""));
+    QVERIFY(models.body.contains("\"coder-model\""));
+
+    QJsonObject body = chatBody(true, QStringLiteral("alibaba/vision-model"));
+    body.insert(QStringLiteral("reasoning_effort"), QStringLiteral("high"));
+    body.insert(QStringLiteral("thinking_budget"), 2048);
+    const RawResponse chat = postChat(body, {{"User-Agent", kOpenCodeAgent}});
+    QVERIFY(chat.complete);
+    QCOMPARE(chat.status, 200);
+    QVERIFY(chat.body.contains("\"reasoning_content\":\"Thinking"));
+    QVERIFY(chat.body.contains("data: [DONE]"));
+    const FakeChatRequest up = m_fake.lastChatRequest();
+    QCOMPARE(up.model(), QStringLiteral("qwen3.5-plus")); // the plan's vision model
+    QCOMPARE(up.json.value(QLatin1String("reasoning_effort")).toString(), QStringLiteral("high"));
+    QCOMPARE(up.json.value(QLatin1String("thinking_budget")).toInt(), 2048);
+    QCOMPARE(up.header("user-agent"), kOpenCodeAgent + " QwenBridge/" QWEN_BRIDGE_VERSION);
+}
+
+void TestProxyServer::codingPlanErrors_data()
+{
+    QTest::addColumn<bool>("inject"); // false: the plan's own rule answers
+    QTest::addColumn<FakeChatFault>("fault");
+    QTest::addColumn<QByteArray>("agent");
+    QTest::addColumn<QString>("model");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("code");
+    QTest::addColumn<QString>("words");
+    const FakeChatFault none = FakeChatFault::ServerError; // unused when not injected
+    QTest::newRow("agent check") << false << none << QByteArray("curl/8.5.0") << "coder-model"
+                                 << 403 << "coding_agents_only"
+                                 << "Coding Plan (global) serves only coding agents";
+    QTest::newRow("model of another plan")
+        << false << none << kOpenCodeAgent << "qwen3-vl-plus" << 400 << "model_not_found"
+        << "Its models are: qwen3-coder-plus, qwen3-coder-next";
+    QTest::newRow("hour quota") << true << FakeChatFault::HourQuota << kOpenCodeAgent
+                                << "coder-model" << 429 << "hour_quota_exceeded"
+                                << "Coding Plan (global)'s short-term request quota";
+    QTest::newRow("week quota") << true << FakeChatFault::WeekQuota << kOpenCodeAgent
+                                << "coder-model" << 429 << "week_quota_exceeded"
+                                << "Monday at 00:00 UTC+8";
+    QTest::newRow("month quota") << true << FakeChatFault::MonthQuota << kOpenCodeAgent
+                                 << "coder-model" << 429 << "month_quota_exceeded"
+                                 << "monthly request quota";
+    QTest::newRow("arrears") << true << FakeChatFault::Arrears << kOpenCodeAgent << "coder-model"
+                             << 402 << "account_in_arrears"
+                             << "overdue bill";
+    QTest::newRow("free tier only") << true << FakeChatFault::FreeTierOnly << kOpenCodeAgent
+                                    << "coder-model" << 403 << "free_tier_only"
+                                    << "free quota of qwen3-coder-plus";
+}
+
+// Each of the plan's answers becomes its own sentence, streamed or not.
+void TestProxyServer::codingPlanErrors()
+{
+    QFETCH(bool, inject);
+    QFETCH(FakeChatFault, fault);
+    QFETCH(QByteArray, agent);
+    QFETCH(QString, model);
+    QFETCH(int, status);
+    QFETCH(QString, code);
+    QFETCH(QString, words);
+    m_fake.setPlan(FakePlan::CodingPlan);
+    m_fake.setApiKeys({kCodingKey});
+    Credentials c;
+    c.method = AuthMethod::ApiKey;
+    c.apiKey = kCodingKey;
+    c.baseUrl = m_fake.apiBaseUrl();
+    c.preset = QStringLiteral("coding-plan-global");
+    signInWith(c);
+    for (const bool stream : {false, true}) {
+        if (inject)
+            m_fake.failNextChats(fault, 1);
+        const RawResponse r = postChat(chatBody(stream, model), {{"User-Agent", agent}});
+        QVERIFY(r.complete);
+        QCOMPARE(r.status, status);
+        QCOMPARE(r.code(), code);
+        QVERIFY2(r.message().contains(words), qPrintable(r.message()));
+    }
 }
 
 // --- what goes upstream ------------------------------------------------------------------------

@@ -229,12 +229,39 @@ private slots:
                 QVERIFY(!result.body.contains('\n'));
                 const QJsonObject out = parseObject(result.body);
                 QVERIFY(!out.contains("instructions"));
-                QVERIFY(!out.contains("reasoning_effort"));
                 QVERIFY(!out.contains("reasoning_summary"));
+                // The portal refused it; Model Studio's models take their thinking from it.
+                QCOMPARE(out.contains("reasoning_effort"), method == AuthMethod::ApiKey);
                 for (const char *key : {"temperature", "max_tokens", "tools", "tool_choice",
                                         "stream_options", "x_unknown"})
                     QCOMPARE(out.value(QLatin1String(key)), in.value(QLatin1String(key)));
             }
+        }
+    }
+
+    // The thinking controls reach an API-key endpoint exactly as the client sent them.
+    void thinkingControls_data()
+    {
+        QTest::addColumn<QJsonObject>("controls");
+        QTest::newRow("effort") << QJsonObject{{"reasoning_effort", "xhigh"}};
+        QTest::newRow("thinking off") << QJsonObject{{"enable_thinking", false}};
+        QTest::newRow("budget") << QJsonObject{{"enable_thinking", true},
+                                               {"thinking_budget", 8192}};
+        QTest::newRow("all three") << QJsonObject{
+            {"reasoning_effort", "low"}, {"enable_thinking", true}, {"thinking_budget", 1}};
+    }
+
+    void thinkingControls()
+    {
+        QFETCH(QJsonObject, controls);
+        QJsonObject in{{"model", "qwen3.8-max"}, {"messages", QJsonArray{message("user", "u")}}};
+        for (auto it = controls.constBegin(); it != controls.constEnd(); ++it)
+            in.insert(it.key(), it.value());
+        for (bool qwenMode : {true, false}) {
+            const QJsonObject out = parseObject(
+                RequestRewriter::rewrite(toBytes(in), options(AuthMethod::ApiKey, qwenMode)).body);
+            for (auto it = controls.constBegin(); it != controls.constEnd(); ++it)
+                QCOMPARE(out.value(it.key()), it.value());
         }
     }
 

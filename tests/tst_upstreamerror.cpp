@@ -1,5 +1,7 @@
 #include "proxy/upstreamerror.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTest>
 
 using Action = UpstreamVerdict::Action;
@@ -208,6 +210,154 @@ private Q_SLOTS:
         QFETCH(QByteArray, body);
         QFETCH(bool, quota);
         QCOMPARE(UpstreamError::isQuotaError(body), quota);
+    }
+
+    // Model Studio's own answers to an API key: each its own sentence (PROTOCOL.md §6).
+    void planAnswers_data()
+    {
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<int>("attempt");
+        QTest::addColumn<bool>("retried401");
+        QTest::addColumn<bool>("keyHasWorked");
+        QTest::addColumn<Action>("action");
+        QTest::addColumn<int>("clientStatus");
+        QTest::addColumn<QString>("code");
+        QTest::addColumn<QStringList>("messageParts");
+        QTest::addColumn<bool>("quota");
+
+        auto error = [](const char *message, const char *code) {
+            const QJsonObject detail{{QStringLiteral("message"), QString::fromUtf8(message)},
+                                     {QStringLiteral("code"), QString::fromUtf8(code)}};
+            return QJsonDocument(QJsonObject{{QStringLiteral("error"), detail}}).toJson();
+        };
+        QTest::newRow("405 agent check")
+            << 405
+            << QByteArray(
+                   R"({"error":"Coding Plan is currently only available for Coding Agents"})")
+            << 1 << false << false << Action::Fail << 403 << QStringLiteral("coding_agents_only")
+            << QStringList{"Coding Plan (global) serves only coding agents",
+                           "only available for Coding Agents", "User-Agent"}
+            << false;
+        QTest::newRow("hour quota")
+            << 429 << error("hour allocated quota exceeded", "Throttling.AllocationQuota") << 1
+            << false << false << Action::Fail << 429 << QStringLiteral("hour_quota_exceeded")
+            << QStringList{"short-term request quota", "5 hours", "try again later"} << true;
+        QTest::newRow("week quota")
+            << 429 << error("week allocated quota exceeded", "Throttling.AllocationQuota") << 1
+            << false << false << Action::Fail << 429 << QStringLiteral("week_quota_exceeded")
+            << QStringList{"weekly request quota", "Monday at 00:00 UTC+8",
+                           QDateTime(QDate(2026, 12, 6), QTime(16, 0), Qt::UTC)
+                               .toLocalTime()
+                               .toString(QStringLiteral("yyyy-MM-dd HH:mm"))}
+            << true;
+        QTest::newRow("month quota")
+            << 429 << error("month allocated quota exceeded", "Throttling.AllocationQuota") << 1
+            << false << false << Action::Fail << 429 << QStringLiteral("month_quota_exceeded")
+            << QStringList{"monthly request quota", "subscription began"} << true;
+        QTest::newRow("concurrency, first time: retry")
+            << 429 << error("concurrency allocated quota exceeded", "Throttling") << 1 << false
+            << false << Action::RetryLater << 0 << QString() << QStringList() << false;
+        QTest::newRow("concurrency, still: try again")
+            << 429 << error("concurrency allocated quota exceeded", "Throttling") << 3 << false
+            << false << Action::Fail << 429 << QStringLiteral("concurrency_quota_exceeded")
+            << QStringList{"as many requests at once", "Try again in a moment"} << false;
+        QTest::newRow("arrears")
+            << 400
+            << error("Access denied, please make sure your account is in good standing.",
+                     "Arrearage")
+            << 1 << false << false << Action::Fail << 402 << QStringLiteral("account_in_arrears")
+            << QStringList{"overdue bill", "good standing"} << false;
+        QTest::newRow("free tier only")
+            << 403
+            << error("The free tier of the model has been exhausted.",
+                     "AllocationQuota.FreeTierOnly")
+            << 1 << false << false << Action::Fail << 403 << QStringLiteral("free_tier_only")
+            << QStringList{"free quota of qwen3-coder-plus", "free tier only"} << true;
+        QTest::newRow("model not supported")
+            << 400 << error("model 'qwen3-vl-plus' is not supported", "model_not_supported") << 1
+            << false << false << Action::Fail << 400 << QStringLiteral("model_not_found")
+            << QStringList{"does not serve the model \"qwen3-coder-plus\"",
+                           "qwen3-coder-plus, qwen3.5-plus, MiniMax-M2.5", "capitals"}
+            << false;
+        QTest::newRow("401 on a key that worked: the plan may have expired")
+            << 401 << error("invalid access token or token expired", "invalid_api_key") << 2 << true
+            << true << Action::Fail << 401 << QStringLiteral("plan_expired")
+            << QStringList{"no longer accepts this key", "plan may have expired"} << false;
+        QTest::newRow("401 on a key that never worked: refused")
+            << 401 << error("invalid access token or token expired", "invalid_api_key") << 2 << true
+            << false << Action::Fail << 401 << QStringLiteral("invalid_api_key")
+            << QStringList{"refused the API key"} << false;
+        QTest::newRow("401 first time: still one retry")
+            << 401 << error("invalid access token or token expired", "invalid_api_key") << 1
+            << false << true << Action::RefreshAndRetry << 0 << QString() << QStringList() << false;
+    }
+
+    void planAnswers()
+    {
+        QFETCH(int, status);
+        QFETCH(QByteArray, body);
+        QFETCH(int, attempt);
+        QFETCH(bool, retried401);
+        QFETCH(bool, keyHasWorked);
+        QFETCH(Action, action);
+        QFETCH(int, clientStatus);
+        QFETCH(QString, code);
+        QFETCH(QStringList, messageParts);
+        QFETCH(bool, quota);
+
+        UpstreamError::Context context;
+        context.method = AuthMethod::ApiKey;
+        context.attempt = attempt;
+        context.retried401 = retried401;
+        context.keyHasWorked = keyHasWorked;
+        context.planName = QStringLiteral("Coding Plan (global)");
+        context.planModels = QStringList{"qwen3-coder-plus", "qwen3.5-plus", "MiniMax-M2.5"};
+        context.model = QStringLiteral("qwen3-coder-plus");
+        context.now = QDateTime(QDate(2026, 12, 2), QTime(11, 0), Qt::UTC); // a Wednesday
+        const UpstreamVerdict v = UpstreamError::forAnswer({status, body, {}}, context);
+        QCOMPARE(v.action, action);
+        QCOMPARE(v.quotaExhausted, quota);
+        if (action != Action::Fail)
+            return;
+        QCOMPARE(v.status, clientStatus);
+        QCOMPARE(v.code, code);
+        for (const QString &part : messageParts)
+            QVERIFY2(v.message.contains(part), qPrintable(v.message));
+    }
+
+    // The same answers through an OAuth token keep the OAuth rules.
+    void planAnswersOnlyForApiKeys()
+    {
+        UpstreamError::Context context;
+        context.method = AuthMethod::OAuth;
+        const UpstreamVerdict v = UpstreamError::forAnswer(
+            {429, R"({"error":{"message":"week allocated quota exceeded"}})", {}}, context);
+        QCOMPARE(v.code, QStringLiteral("insufficient_quota"));
+        QVERIFY(v.message.contains(QStringLiteral("2026-04-15")));
+    }
+
+    void weeklyQuotaReset_data()
+    {
+        QTest::addColumn<QDateTime>("now");
+        QTest::addColumn<QDateTime>("reset");
+        const auto utc = [](int y, int m, int d, int h, int min) {
+            return QDateTime(QDate(y, m, d), QTime(h, min), Qt::UTC);
+        };
+        // Monday 00:00 UTC+8 is Sunday 16:00 UTC.
+        QTest::newRow("Wednesday") << utc(2026, 12, 2, 11, 0) << utc(2026, 12, 6, 16, 0);
+        QTest::newRow("Sunday before 16:00 UTC")
+            << utc(2026, 12, 6, 15, 59) << utc(2026, 12, 6, 16, 0);
+        QTest::newRow("Sunday 16:00 UTC: a new week began")
+            << utc(2026, 12, 6, 16, 0) << utc(2026, 12, 13, 16, 0);
+        QTest::newRow("Monday in UTC+8") << utc(2026, 12, 7, 3, 0) << utc(2026, 12, 13, 16, 0);
+    }
+
+    void weeklyQuotaReset()
+    {
+        QFETCH(QDateTime, now);
+        QFETCH(QDateTime, reset);
+        QCOMPARE(UpstreamError::weeklyQuotaReset(now), reset);
     }
 };
 

@@ -91,6 +91,41 @@ private Q_SLOTS:
         QCOMPARE(hasHeader(r, "content-type"), chat);
         QCOMPARE(r.body.isEmpty(), !chat);
     }
+
+    // API-key mode passes the client's own identification on, with the bridge's appended;
+    // OAuth mode keeps sending the bridge's alone.
+    void userAgent_data()
+    {
+        QTest::addColumn<AuthMethod>("method");
+        QTest::addColumn<QByteArray>("client");
+        QTest::addColumn<QByteArray>("expected");
+        const QByteArray opencode =
+            "opencode/1.18.33 ai-sdk/provider-utils/4.0.23 runtime/bun/1.3.14";
+        const QByteArray ours = " QwenBridge/" QWEN_BRIDGE_VERSION;
+        QTest::newRow("API key, OpenCode") << AuthMethod::ApiKey << opencode << opencode + ours;
+        QTest::newRow("API key, none") << AuthMethod::ApiKey << QByteArray() << bridgeUserAgent();
+        QTest::newRow("API key, blanks")
+            << AuthMethod::ApiKey << QByteArray(" \t ") << bridgeUserAgent();
+        QTest::newRow("API key, control characters")
+            << AuthMethod::ApiKey << QByteArray("a\r\nb\x01") << QByteArray("a b") + ours;
+        QTest::newRow("API key, very long")
+            << AuthMethod::ApiKey << QByteArray(2000, 'x') << QByteArray(512, 'x') + ours;
+        QTest::newRow("OAuth, OpenCode") << AuthMethod::OAuth << opencode << bridgeUserAgent();
+    }
+
+    void userAgent()
+    {
+        QFETCH(AuthMethod, method);
+        QFETCH(QByteArray, client);
+        QFETCH(QByteArray, expected);
+        UpstreamRequestSpec spec;
+        spec.method = method;
+        spec.apiBase = QUrl(QStringLiteral("https://coding-intl.dashscope.aliyuncs.com/v1"));
+        spec.clientUserAgent = client;
+        const HttpClientRequest r = buildUpstreamRequest(spec);
+        QCOMPARE(header(r, "user-agent"), expected);
+        QCOMPARE(header(r, "x-dashscope-useragent"), expected);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestUpstreamRequest)

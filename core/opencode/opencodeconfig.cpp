@@ -18,12 +18,12 @@ const QString kSchemaUrl = QStringLiteral("https://opencode.ai/config.json");
 
 // The order people expect to read these keys in; QJsonObject alone would sort them.
 const QStringList kKeyOrder = {
-    QStringLiteral("$schema"),    QStringLiteral("provider"),   QStringLiteral("model"),
-    QStringLiteral("npm"),        QStringLiteral("name"),       QStringLiteral("options"),
-    QStringLiteral("baseURL"),    QStringLiteral("apiKey"),     QStringLiteral("models"),
-    QStringLiteral("attachment"), QStringLiteral("modalities"), QStringLiteral("limit"),
-    QStringLiteral("context"),    QStringLiteral("input"),      QStringLiteral("output"),
-    QStringLiteral("whitelist"),
+    QStringLiteral("$schema"),    QStringLiteral("provider"),  QStringLiteral("model"),
+    QStringLiteral("npm"),        QStringLiteral("name"),      QStringLiteral("options"),
+    QStringLiteral("baseURL"),    QStringLiteral("apiKey"),    QStringLiteral("models"),
+    QStringLiteral("attachment"), QStringLiteral("reasoning"), QStringLiteral("modalities"),
+    QStringLiteral("limit"),      QStringLiteral("context"),   QStringLiteral("input"),
+    QStringLiteral("output"),     QStringLiteral("whitelist"),
 };
 
 OpenCodeConfig::Result failure(OpenCodeConfig::Error error, const QString &message)
@@ -66,6 +66,41 @@ QList<OpenCodeConfig::Model> OpenCodeConfig::oauthModels()
     return {coder, vision};
 }
 
+QList<OpenCodeConfig::Model> OpenCodeConfig::planModels(const Plan &plan)
+{
+    auto fromPlan = [](const PlanModel &m, const QString &id, const QString &name) {
+        Model model{id, name, m.contextLimit, m.outputLimit, m.acceptsImages()};
+        model.reasoning = m.reasoning;
+        return model;
+    };
+    QList<Model> models;
+    // The aliases keep a config written for one plan working on another.
+    const QList<Model> aliases = oauthModels();
+    for (const Model &alias : aliases) {
+        const QString target =
+            alias.id == QLatin1String("coder-model") ? plan.coderModel : plan.visionModel;
+        const std::optional<PlanModel> m = plan.model(target);
+        models << (m ? fromPlan(*m, alias.id, QStringLiteral("%1 (%2)").arg(alias.name, m->name))
+                     : alias);
+    }
+    for (const PlanModel &m : plan.models)
+        models << fromPlan(m, m.id, m.name);
+    return models;
+}
+
+OpenCodeConfig OpenCodeConfig::forBridge(const QString &providerId, quint16 port,
+                                         const QString &localKey, AuthMethod method,
+                                         const QString &planId)
+{
+    OpenCodeConfig config;
+    config.providerId = providerId;
+    config.baseUrl = baseUrlForPort(port);
+    config.apiKey = localKey;
+    if (method == AuthMethod::ApiKey)
+        config.models = planModels(PlanCatalog::instance().planForCredentials(planId));
+    return config;
+}
+
 QString OpenCodeConfig::modelReference() const
 {
     return providerId + QLatin1Char('/') + defaultModelId;
@@ -87,6 +122,7 @@ QJsonObject OpenCodeConfig::providerBlock() const
             QJsonObject{
                 {QStringLiteral("name"), model.name},
                 {QStringLiteral("attachment"), model.acceptsImages},
+                {QStringLiteral("reasoning"), model.reasoning},
                 {QStringLiteral("modalities"),
                  QJsonObject{{QStringLiteral("input"), input},
                              {QStringLiteral("output"), QJsonArray{QStringLiteral("text")}}}},

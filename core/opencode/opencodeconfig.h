@@ -1,5 +1,8 @@
 #pragma once
 
+#include "credentials/credentials.h"
+#include "plans/plancatalog.h"
+
 #include <QByteArray>
 #include <QCoreApplication>
 #include <QJsonObject>
@@ -21,6 +24,7 @@ public:
         int contextLimit = 131072;
         int outputLimit = 65536;
         bool acceptsImages = false;
+        bool reasoning = false; // the model thinks; OpenCode then shows its reasoning
     };
 
     enum class Error {
@@ -66,6 +70,15 @@ public:
     static QString baseUrlForPort(quint16 port);
     // coder-model and vision-model, the two names the OAuth portal accepts.
     static QList<Model> oauthModels();
+    // An API-key sign-in: the two aliases with the limits of the models they stand for on
+    // this plan, then every model of the plan.
+    static QList<Model> planModels(const Plan &plan);
+    // The one configuration that `opencode-config` and "Configure OpenCode…" both write: the
+    // proxy on port with the local key, and the models of the sign-in. planId is the stored
+    // one (an old preset id works too); it only matters for an API key.
+    static OpenCodeConfig forBridge(const QString &providerId, quint16 port,
+                                    const QString &localKey, AuthMethod method,
+                                    const QString &planId);
 
     QString modelReference() const; // "<providerId>/<defaultModelId>"
     QJsonObject providerBlock() const;

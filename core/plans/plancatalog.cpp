@@ -220,6 +220,25 @@ QString Plan::regionName() const
     return region;
 }
 
+QString Plan::whereToGetKey() const
+{
+    switch (group) {
+    case Group::Coding:
+        return PlanCatalog::tr("Subscribe to the Coding Plan in the Model Studio console of this "
+                               "region and copy the plan's own key there; it starts with "
+                               "\"sk-sp-\".");
+    case Group::Token:
+        return PlanCatalog::tr("Copy the Token Plan's own key from the Model Studio console of "
+                               "this region; it starts with \"sk-sp-\".");
+    case Group::PayAsYouGo:
+        return PlanCatalog::tr("Create a key on the API-Key page of the Alibaba Cloud Model "
+                               "Studio console of this region; it starts with \"sk-\".");
+    case Group::Custom:
+        break;
+    }
+    return PlanCatalog::tr("Use the key that the provider of this endpoint gave you.");
+}
+
 QString Plan::name() const
 {
     if (region.isEmpty())

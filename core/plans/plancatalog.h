@@ -54,6 +54,8 @@ struct Plan
     QString groupName() const;  // translated: "Coding Plan", "Token Plan", …
     QString groupKey() const;   // stable: "coding", "token", "payg", "custom"
     QString regionName() const; // translated, empty for custom
+    // Translated: where a person gets a key for this plan (keyPage is the link).
+    QString whereToGetKey() const;
 };
 
 // The one list of plans the CLI, the tray, the proxy and the OpenCode config read. The data

@@ -2,6 +2,8 @@
 
 #include "http/httpclient.h"
 #include "http/httpserver.h"
+#include "plans/plancatalog.h"
+#include "proxy/modellist.h"
 #include "proxy/proxyerror.h"
 #include "proxy/qwenmode.h"
 #include "proxy/requestlogger.h"
@@ -134,6 +136,10 @@ void ForwardJob::onAuth(const UpstreamAuth &auth)
         answerLocalModels();
         return;
     }
+    if (m_kind == Kind::Models && !plan().hasModelList) {
+        answerPlanModels({});
+        return;
+    }
     // Rewrite once per request; a retry after a refresh sends the same body.
     if (m_kind == Kind::Chat && m_upstreamBody.isEmpty() && !prepareChatBody(auth))
         return;
@@ -148,10 +154,15 @@ bool ForwardJob::prepareChatBody(const UpstreamAuth &auth)
     options.authMethod = auth.method == AuthMethod::ApiKey ? RequestRewriter::AuthMethod::ApiKey
                                                            : RequestRewriter::AuthMethod::OAuth;
     options.qwenMode = QwenMode::resolveFromSystem(*settings).enabled;
-    options.coderModel =
-        settings->value(QStringLiteral("apiKey/coderModel"), options.coderModel).toString();
-    options.visionModel =
-        settings->value(QStringLiteral("apiKey/visionModel"), options.visionModel).toString();
+    if (auth.method == AuthMethod::ApiKey) {
+        // The plan's alias targets (the Coding Plan has no qwen3-vl-plus); settings may
+        // still name others.
+        const Plan plan = PlanCatalog::instance().planForCredentials(auth.preset);
+        options.coderModel =
+            settings->value(QStringLiteral("apiKey/coderModel"), plan.coderModel).toString();
+        options.visionModel =
+            settings->value(QStringLiteral("apiKey/visionModel"), plan.visionModel).toString();
+    }
     options.sessionId = m_forwarder->sessionId();
     options.promptId = newPromptId();
     const RequestRewriter::Result r = RequestRewriter::rewrite(m_request.body, options);
@@ -186,6 +197,7 @@ void ForwardJob::send()
     spec.method = m_auth.method;
     spec.stream = m_stream;
     spec.body = m_upstreamBody;
+    spec.clientUserAgent = m_request.header("user-agent");
     const HttpClientRequest req = buildUpstreamRequest(spec);
 
     if (logging()) {
@@ -244,6 +256,8 @@ void ForwardJob::pumpReply()
 void ForwardJob::takeHead()
 {
     m_status = m_reply->status();
+    if (m_status >= 200 && m_status < 300)
+        m_forwarder->noteBearerWorked(m_auth.bearer);
     if (m_status < 200 || m_status >= 300 || !m_stream) {
         m_state = State::Collecting;
         return;
@@ -455,9 +469,18 @@ void ForwardJob::concludeCollected(bool timedOut)
             fail(UpstreamError::forUnreadableBody(m_body.size()));
             return;
         }
+        if (m_kind == Kind::Models && m_auth.method == AuthMethod::ApiKey) {
+            answerPlanModels(m_body);
+            return;
+        }
         if (m_response)
             m_response->send(m_status, m_body, contentType);
         finish(true);
+        return;
+    }
+    // A plan said to have a model list that has none after all: the catalog answers.
+    if (m_kind == Kind::Models && m_auth.method == AuthMethod::ApiKey && m_status == 404) {
+        answerPlanModels({});
         return;
     }
     UpstreamError::Answer answer;
@@ -471,7 +494,22 @@ void ForwardJob::concludeCollected(bool timedOut)
     context.retried401 = m_retried401;
     context.retryBaseDelayMs = m_forwarder->retryDelayMs();
     context.maxServerErrorRetries = kMaxServerErrorRetries;
+    addPlanContext(context);
     applyVerdict(UpstreamError::forAnswer(answer, context));
+}
+
+// What the sentences about an API key's plan need: its name, its models, and whether this
+// key worked before.
+void ForwardJob::addPlanContext(UpstreamError::Context &context) const
+{
+    if (m_auth.method != AuthMethod::ApiKey)
+        return;
+    const Plan plan = this->plan();
+    context.planName = PlanCatalog::instance().displayName(m_auth.preset, m_auth.apiBase);
+    if (!plan.isCustom())
+        context.planModels = plan.modelIds();
+    context.model = m_upstreamModel;
+    context.keyHasWorked = m_forwarder->bearerHasWorked(m_auth.bearer);
 }
 
 void ForwardJob::applyVerdict(const UpstreamVerdict &verdict)
@@ -527,6 +565,19 @@ void ForwardJob::answerLocalModels()
     o.insert(QStringLiteral("data"), data);
     if (m_response)
         m_response->send(200, QJsonDocument(o).toJson(QJsonDocument::Compact));
+    finish(true);
+}
+
+Plan ForwardJob::plan() const
+{
+    return PlanCatalog::instance().planForCredentials(m_auth.preset);
+}
+
+// API-key mode: the plan's models from the catalog, merged with the upstream's list if any.
+void ForwardJob::answerPlanModels(const QByteArray &upstreamBody)
+{
+    if (m_response)
+        m_response->send(200, ModelList::forPlan(plan(), upstreamBody));
     finish(true);
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "http/httprequest.h"
+#include "plans/plancatalog.h"
 #include "proxy/sserelay.h"
 #include "proxy/upstreamerror.h"
 #include "session/sessionmanager.h"
@@ -57,11 +58,14 @@ private:
     void conclude(bool timedOut);
     void concludeStream(bool timedOut);
     void concludeCollected(bool timedOut);
+    void addPlanContext(UpstreamError::Context &context) const;
     void applyVerdict(const UpstreamVerdict &verdict);
     void onClientDrained();
     void onIdleTimeout();
     void upstreamAlive();
     void answerLocalModels();
+    void answerPlanModels(const QByteArray &upstreamBody);
+    Plan plan() const; // the plan of the API key in use (custom for OAuth)
     void fail(const UpstreamVerdict &verdict);
     void fail(int status, const QString &message, const QString &type, const QString &code);
     void finish(bool ok);

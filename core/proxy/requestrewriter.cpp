@@ -18,12 +18,17 @@ const QLatin1String kCoderPrefixes[] = {
     QLatin1String("qwen-max"),    QLatin1String("qwen-plus"),
 };
 
-// Fields the portal answers 400 to (PROTOCOL.md §4), dropped in both modes.
+// Fields of other APIs that neither the portal nor Model Studio take (PROTOCOL.md §4),
+// dropped in both modes.
 const QLatin1String kDroppedFields[] = {
     QLatin1String("instructions"),
-    QLatin1String("reasoning_effort"),
     QLatin1String("reasoning_summary"),
 };
+
+// The OAuth portal answered 400 to it; Model Studio's newer models take their thinking
+// setting from it (PROTOCOL.md §6), so API-key mode passes it on, as it does
+// enable_thinking and thinking_budget.
+const QLatin1String kOAuthDroppedField("reasoning_effort");
 
 bool isNameDelimiter(QChar c)
 {
@@ -158,6 +163,8 @@ RequestRewriter::Result RequestRewriter::rewrite(const QByteArray &body, const O
 
     for (const QLatin1String &field : kDroppedFields)
         request.remove(field);
+    if (options.authMethod == AuthMethod::OAuth)
+        request.remove(kOAuthDroppedField);
 
     if (!options.sessionId.isEmpty() || !options.promptId.isEmpty()) {
         // A client's own metadata keys stay; only ours are set.

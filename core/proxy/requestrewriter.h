@@ -6,7 +6,8 @@
 
 // Turns the chat-completions body OpenCode sent into the body the upstream accepts
 // (PROTOCOL.md §4-§6): model name for the chosen sign-in method, fields the portal rejects
-// dropped, metadata added, and the system prompt shaped by QWEN_MODE.
+// dropped (API-key mode keeps the thinking controls reasoning_effort, enable_thinking and
+// thinking_budget), metadata added, and the system prompt shaped by QWEN_MODE.
 // Pure JSON in, JSON out: no I/O, so every rule is covered by tests.
 class RequestRewriter
 {
@@ -18,7 +19,8 @@ public:
     {
         AuthMethod authMethod = AuthMethod::OAuth;
         bool qwenMode = true;
-        // API-key mode only: what the aliases coder-model / vision-model stand for.
+        // API-key mode only: what the aliases coder-model / vision-model stand for (the
+        // plan's, from the plan catalog).
         QString coderModel = QStringLiteral("qwen3-coder-plus");
         QString visionModel = QStringLiteral("qwen3-vl-plus");
         // Sent as metadata.sessionId / metadata.promptId; an empty one is left out.

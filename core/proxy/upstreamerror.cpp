@@ -3,6 +3,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <optional>
+
 namespace {
 UpstreamVerdict failure(int status, const QString &message, const QString &type,
                         const QString &code)
@@ -19,14 +21,125 @@ UpstreamVerdict failure(int status, const QString &message, const QString &type,
 // The upstream's own sentence from an OpenAI-style body, if it has one.
 QString upstreamMessage(const QByteArray &body)
 {
-    return QJsonDocument::fromJson(body)
-        .object()
-        .value(QStringLiteral("error"))
-        .toObject()
-        .value(QStringLiteral("message"))
-        .toString();
+    // {"error": {"message": …}}, or {"error": "…"} as the Coding Plan's agent check sends.
+    const QJsonValue error = QJsonDocument::fromJson(body).object().value(QStringLiteral("error"));
+    if (error.isString())
+        return error.toString();
+    return error.toObject().value(QStringLiteral("message")).toString();
+}
+constexpr int kUtcPlus8 = 8 * 3600;
+
+// Model Studio's own answers to an API key (PROTOCOL.md §6), each with its sentence; nullopt
+// for anything else. A rule per answer, so that each stays readable and testable.
+std::optional<UpstreamVerdict> planAnswer(const UpstreamError::Answer &answer,
+                                          const UpstreamError::Context &context)
+{
+    const QByteArray lower = answer.body.toLower();
+    const QString said = upstreamMessage(answer.body);
+    const QString plan = context.planName;
+    const int status = answer.status;
+    auto quota = [&](const QString &code, const QString &message) {
+        UpstreamVerdict v = failure(status, message, QStringLiteral("insufficient_quota"), code);
+        v.quotaExhausted = true;
+        return v;
+    };
+
+    if (status == 405 && lower.contains("only available for coding agents")) {
+        return failure(
+            403,
+            UpstreamError::tr("%1 serves only coding agents and did not take this client for one "
+                              "(HTTP 405: \"%2\"). Qwen Bridge passes the client's own "
+                              "User-Agent on, and OpenCode is taken for a coding agent; other "
+                              "tools need a pay-as-you-go key.")
+                .arg(plan, said),
+            QStringLiteral("permission_error"), QStringLiteral("coding_agents_only"));
+    }
+    if (status == 429 && lower.contains("hour allocated quota exceeded")) {
+        return quota(QStringLiteral("hour_quota_exceeded"),
+                     UpstreamError::tr("%1's short-term request quota (the Coding Plan counts "
+                                       "5 hours) is used up (\"%2\"). Requests free up as the "
+                                       "window moves on: try again later.")
+                         .arg(plan, said));
+    }
+    if (status == 429 && lower.contains("week allocated quota exceeded")) {
+        const QDateTime now = context.now.isValid() ? context.now : QDateTime::currentDateTimeUtc();
+        const QDateTime reset = UpstreamError::weeklyQuotaReset(now);
+        return quota(
+            QStringLiteral("week_quota_exceeded"),
+            UpstreamError::tr("%1's weekly request quota is used up (\"%2\"). It resets "
+                              "on Monday at 00:00 UTC+8, that is %3 your time.")
+                .arg(plan, said, reset.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"))));
+    }
+    if (status == 429 && lower.contains("month allocated quota exceeded")) {
+        return quota(QStringLiteral("month_quota_exceeded"),
+                     UpstreamError::tr("%1's monthly request quota is used up (\"%2\"). It "
+                                       "resets on the day of the month the subscription began.")
+                         .arg(plan, said));
+    }
+    if (status == 429 && lower.contains("concurrency allocated quota exceeded")) {
+        // Too many requests at once: a moment later there is room again.
+        if (context.attempt <= context.maxServerErrorRetries) {
+            UpstreamVerdict v;
+            v.action = UpstreamVerdict::Action::RetryLater;
+            v.retryDelayMs = context.retryBaseDelayMs * context.attempt;
+            return v;
+        }
+        return failure(429,
+                       UpstreamError::tr("%1 is already answering as many requests at once as "
+                                         "the plan allows (\"%2\"). Try again in a moment.")
+                           .arg(plan, said),
+                       QStringLiteral("rate_limit_error"),
+                       QStringLiteral("concurrency_quota_exceeded"));
+    }
+    if (lower.contains("good standing") || lower.contains("arrearage")) {
+        return failure(402,
+                       UpstreamError::tr("Alibaba Cloud refused the request because the account "
+                                         "behind this key has an overdue bill (\"%1\"). Settle "
+                                         "it in the Alibaba Cloud console; the key works again "
+                                         "after that.")
+                           .arg(said),
+                       QStringLiteral("insufficient_quota"), QStringLiteral("account_in_arrears"));
+    }
+    if (lower.contains("allocationquota.freetieronly")) {
+        return quota(QStringLiteral("free_tier_only"),
+                     UpstreamError::tr("The free quota of %1 is used up, and the key is set to "
+                                       "use the free tier only. Turn off \"free tier only\" for "
+                                       "the model in the Model Studio console to go on with paid "
+                                       "use, or choose another model.")
+                         .arg(context.model));
+    }
+    if (status == 400 && lower.contains("model") && lower.contains("is not supported")) {
+        const QString message =
+            context.planModels.isEmpty()
+                ? UpstreamError::tr("%1 does not serve the model \"%2\" (\"%3\").")
+                      .arg(plan, context.model, said)
+                : UpstreamError::tr("%1 does not serve the model \"%2\". Its models are: %3. "
+                                    "Model names are exact, capitals included.")
+                      .arg(plan, context.model, context.planModels.join(QStringLiteral(", ")));
+        return failure(400, message, QStringLiteral("invalid_request_error"),
+                       QStringLiteral("model_not_found"));
+    }
+    if (status == 401 && context.retried401 && context.keyHasWorked) {
+        return failure(401,
+                       UpstreamError::tr("%1 no longer accepts this key, which worked before: "
+                                         "the plan may have expired or the key was disabled "
+                                         "(\"%2\"). Check the subscription in the Model Studio "
+                                         "console; then sign in with a new key if needed "
+                                         "(`qwen-bridge login --api-key`).")
+                           .arg(plan, said),
+                       QStringLiteral("authentication_error"), QStringLiteral("plan_expired"));
+    }
+    return std::nullopt;
 }
 } // namespace
+
+QDateTime UpstreamError::weeklyQuotaReset(const QDateTime &now)
+{
+    const QDate today = now.toOffsetFromUtc(kUtcPlus8).date();
+    // Days until the next Monday; on a Monday the window just began, so a week.
+    const int days = 8 - today.dayOfWeek();
+    return QDateTime(today.addDays(days), QTime(0, 0), Qt::OffsetFromUTC, kUtcPlus8).toUTC();
+}
 
 bool UpstreamError::isQuotaError(const QByteArray &body)
 {
@@ -38,6 +151,10 @@ bool UpstreamError::isQuotaError(const QByteArray &body)
 UpstreamVerdict UpstreamError::forAnswer(const Answer &answer, const Context &context)
 {
     const int status = answer.status;
+    if (context.method == AuthMethod::ApiKey) {
+        if (const std::optional<UpstreamVerdict> v = planAnswer(answer, context))
+            return *v;
+    }
     if (status == 401 && !context.retried401) {
         UpstreamVerdict v;
         v.action = UpstreamVerdict::Action::RefreshAndRetry;

@@ -5,7 +5,9 @@
 #include "http/httprequest.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QString>
+#include <QStringList>
 
 // What the proxy tells its client when a request to the upstream did not end in a success,
 // decided in one place from facts alone (no sockets, no timers), so that every answer
@@ -47,6 +49,13 @@ public:
         bool retried401 = false; // a refresh and retry after 401 already happened
         int retryBaseDelayMs = 500;
         int maxServerErrorRetries = 2;
+        // API-key mode: the plan behind the key (PROTOCOL.md §6), for the sentences that
+        // name it, its models and its quota windows.
+        QString planName;          // "Coding Plan (global)"
+        QStringList planModels;    // exact ids; empty for a custom endpoint
+        QString model;             // the model the request asked the upstream for
+        bool keyHasWorked = false; // an earlier request with this key succeeded
+        QDateTime now;             // when the answer came; invalid means the current time
     };
     static UpstreamVerdict forAnswer(const Answer &answer, const Context &context);
 
@@ -68,4 +77,6 @@ public:
     static QString eventTooLarge();
 
     static bool isQuotaError(const QByteArray &body);
+    // When the Coding Plan's weekly window after `now` resets: Monday 00:00 UTC+8.
+    static QDateTime weeklyQuotaReset(const QDateTime &now);
 };

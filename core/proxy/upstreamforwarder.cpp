@@ -3,6 +3,7 @@
 #include "http/httpclient.h"
 #include "proxy/forwardjob.h"
 
+#include <QCryptographicHash>
 #include <QLoggingCategory>
 #include <QUuid>
 
@@ -86,4 +87,19 @@ void UpstreamForwarder::trimMemory()
     malloc_trim(0);
 #endif
     qCDebug(lcProxy) << "returned free heap memory to the system";
+}
+
+static QByteArray bearerHash(const QString &bearer)
+{
+    return QCryptographicHash::hash(bearer.toUtf8(), QCryptographicHash::Sha256);
+}
+
+void UpstreamForwarder::noteBearerWorked(const QString &bearer)
+{
+    m_workedBearers.insert(bearerHash(bearer));
+}
+
+bool UpstreamForwarder::bearerHasWorked(const QString &bearer) const
+{
+    return m_workedBearers.contains(bearerHash(bearer));
 }

@@ -4,6 +4,7 @@
 
 #include <QElapsedTimer>
 #include <QObject>
+#include <QSet>
 #include <QString>
 #include <QTimer>
 #include <QUrl>
@@ -45,6 +46,11 @@ public:
     RequestLogger *logger() const { return m_logger; }
     QString sessionId() const { return m_sessionId; }
 
+    // Whether a request with this bearer had a success answer before: a later 401 then
+    // means the plan may have expired rather than a wrong key. Kept as hashes only.
+    void noteBearerWorked(const QString &bearer);
+    bool bearerHasWorked(const QString &bearer) const;
+
     void jobStarted();
     void jobFinished(bool ok);
 
@@ -69,4 +75,5 @@ private:
     QTimer m_trimTimer;
     QElapsedTimer m_sinceTrim;
     int m_active = 0;
+    QSet<QByteArray> m_workedBearers; // SHA-256 of each bearer that had a success
 };

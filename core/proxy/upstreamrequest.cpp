@@ -12,6 +12,21 @@ QByteArray bridgeUserAgent()
     return agent;
 }
 
+QByteArray forwardedUserAgent(const QByteArray &clientUserAgent)
+{
+    // Bounded and on one line whatever the client sent: it goes into a header of ours.
+    constexpr qsizetype kMaxAgent = 512;
+    QByteArray agent = clientUserAgent.left(kMaxAgent);
+    for (char &c : agent) {
+        if (uchar(c) < 0x20 || c == 0x7f)
+            c = ' ';
+    }
+    agent = agent.simplified();
+    if (agent.isEmpty())
+        return bridgeUserAgent();
+    return agent + QByteArrayLiteral(" QwenBridge/" QWEN_BRIDGE_VERSION);
+}
+
 QUrl joinUrlPath(const QUrl &base, const QString &tail)
 {
     QUrl url = base;
@@ -29,10 +44,13 @@ HttpClientRequest buildUpstreamRequest(const UpstreamRequestSpec &spec)
     req.method = chat ? QByteArrayLiteral("POST") : QByteArrayLiteral("GET");
     req.url = joinUrlPath(spec.apiBase,
                           chat ? QStringLiteral("/chat/completions") : QStringLiteral("/models"));
+    const QByteArray agent = spec.method == AuthMethod::ApiKey
+                                 ? forwardedUserAgent(spec.clientUserAgent)
+                                 : bridgeUserAgent();
     req.headers = {{"Authorization", "Bearer " + spec.bearer.toUtf8()},
                    {"Accept", chat && spec.stream ? "text/event-stream" : "application/json"},
-                   {"User-Agent", bridgeUserAgent()},
-                   {"X-DashScope-UserAgent", bridgeUserAgent()}};
+                   {"User-Agent", agent},
+                   {"X-DashScope-UserAgent", agent}};
     if (spec.method == AuthMethod::OAuth) {
         // What the Qwen Code CLI sends with OAuth tokens (PROTOCOL.md §4).
         req.headers.append(

@@ -18,12 +18,18 @@ struct UpstreamRequestSpec
     AuthMethod method = AuthMethod::OAuth;
     bool stream = false;
     QByteArray body; // the rewritten chat body; unused for Models
+    // The client's own User-Agent. API-key mode forwards it (the Coding Plan serves only
+    // clients it takes for coding agents, PROTOCOL.md §6); OAuth mode sends the bridge's.
+    QByteArray clientUserAgent;
 };
 
 HttpClientRequest buildUpstreamRequest(const UpstreamRequestSpec &spec);
 
 // "QwenBridge/VERSION (os; cpu)": the bridge's own identification.
 QByteArray bridgeUserAgent();
+// API-key mode: "<client's User-Agent> QwenBridge/VERSION", or bridgeUserAgent() when the
+// client sent none (or only blanks or control characters).
+QByteArray forwardedUserAgent(const QByteArray &clientUserAgent);
 
 // base + tail with exactly one slash between them ("/v1/" + "/models" is "/v1/models").
 QUrl joinUrlPath(const QUrl &base, const QString &tail);

@@ -64,6 +64,7 @@ class TestApiKeyLogin : public QObject
     {
         QNetworkRequest r(QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_port).arg(path)));
         r.setRawHeader("Authorization", "Bearer " + m_localKey.toLatin1());
+        r.setRawHeader("User-Agent", "opencode/1.18.33");
         r.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
         QNetworkReply *reply =
             body.isEmpty() ? m_nam.get(r) : m_nam.post(r, QJsonDocument(body).toJson());
@@ -118,10 +119,123 @@ private Q_SLOTS:
                               {QStringLiteral("--base-url"), m_fake->apiBaseUrl().toString()},
                               &out),
                  2);
-        QVERIFY2(out.contains("refused") && out.contains("region and plan"), out.constData());
+        QVERIFY2(out.contains("refused") && out.contains("plan and region"), out.constData());
         QVERIFY(out.contains("Nothing was stored"));
         QCOMPARE(storedCredentials().method, AuthMethod::None);
         QVERIFY(!out.contains("sk-wrong"));
+    }
+
+    // Each plan id, and the old preset ids, at a fake that behaves as that plan: the key is
+    // checked the plan's way and `status` names the plan.
+    void everyPlan_data()
+    {
+        QTest::addColumn<QString>("preset");
+        QTest::addColumn<QString>("planId");
+        QTest::addColumn<QString>("planName");
+        QTest::addColumn<int>("fakePlan");
+        QTest::addColumn<QByteArray>("key");
+        const int coding = int(FakePlan::CodingPlan);
+        const int token = int(FakePlan::TokenPlan);
+        const int payg = int(FakePlan::PayAsYouGo);
+        QTest::addRow("coding-plan-global")
+            << "coding-plan-global"
+            << "coding-plan-global"
+            << "Coding Plan (global)" << coding << QByteArray("sk-sp-good-key");
+        QTest::addRow("coding-plan-china")
+            << "coding-plan-china"
+            << "coding-plan-china"
+            << "Coding Plan (China)" << coding << QByteArray("sk-sp-good-key");
+        QTest::addRow("token-plan-singapore")
+            << "token-plan-singapore"
+            << "token-plan-singapore"
+            << "Token Plan (Singapore)" << token << QByteArray("sk-sp-good-key");
+        QTest::addRow("token-plan-beijing")
+            << "token-plan-beijing"
+            << "token-plan-beijing"
+            << "Token Plan (Beijing)" << token << QByteArray("sk-sp-good-key");
+        QTest::addRow("payg-singapore")
+            << "payg-singapore"
+            << "payg-singapore"
+            << "Model Studio pay-as-you-go (Singapore)" << payg << QByteArray("sk-good-key");
+        QTest::addRow("payg-hongkong")
+            << "payg-hongkong"
+            << "payg-hongkong"
+            << "Model Studio pay-as-you-go (Hong Kong)" << payg << QByteArray("sk-good-key");
+        QTest::addRow("old model-studio-us")
+            << "model-studio-us"
+            << "payg-us"
+            << "Model Studio pay-as-you-go (US, Virginia)" << payg << QByteArray("sk-good-key");
+        QTest::addRow("old model-studio-beijing")
+            << "model-studio-beijing"
+            << "payg-beijing"
+            << "Model Studio pay-as-you-go (Beijing)" << payg << QByteArray("sk-good-key");
+    }
+
+    void everyPlan()
+    {
+        QFETCH(QString, preset);
+        QFETCH(QString, planId);
+        QFETCH(QString, planName);
+        QFETCH(int, fakePlan);
+        QFETCH(QByteArray, key);
+        m_fake->setPlan(FakePlan(fakePlan));
+        m_fake->setApiKeys({QString::fromLatin1(key)});
+        QByteArray out;
+        QCOMPARE(loginWithKey(key,
+                              {QStringLiteral("--preset"), preset, QStringLiteral("--base-url"),
+                               m_fake->apiBaseUrl().toString()},
+                              &out),
+                 0);
+        QVERIFY2(out.contains(planName.toUtf8()), out.constData());
+        // The Coding Plan has no model list: its key was checked with one tiny chat request.
+        const bool coding = FakePlan(fakePlan) == FakePlan::CodingPlan;
+        QCOMPARE(m_fake->counters().chatRequests, coding ? 1 : 0);
+        QCOMPARE(m_fake->counters().modelsRequests, coding ? 0 : 1);
+        const Credentials c = storedCredentials();
+        QCOMPARE(c.preset, planId);
+        QCOMPARE(c.baseUrl, m_fake->apiBaseUrl());
+
+        const QJsonObject plan = statusJson().value(QStringLiteral("plan")).toObject();
+        QCOMPARE(plan.value(QStringLiteral("id")).toString(), planId);
+        QCOMPARE(plan.value(QStringLiteral("name")).toString(), planName);
+        TestProcess status(m_env);
+        status.startBridge({QStringLiteral("status")});
+        QCOMPARE(status.finish(30000), 0);
+        QVERIFY2(status.output().contains("Plan:     " + planName.toUtf8()),
+                 status.output().constData());
+    }
+
+    void codingPlanAgentCheckAcceptsTheKey()
+    {
+        m_fake->setPlan(FakePlan::CodingPlan);
+        m_fake->setApiKeys({QStringLiteral("sk-sp-good-key")});
+        m_fake->setCodingAgents({QStringLiteral("opencode/")});
+        QByteArray out;
+        QCOMPARE(loginWithKey("sk-sp-good-key",
+                              {QStringLiteral("--preset"), QStringLiteral("coding-plan-global"),
+                               QStringLiteral("--base-url"), m_fake->apiBaseUrl().toString()},
+                              &out),
+                 0);
+        QVERIFY2(out.contains("only available for Coding Agents"), out.constData());
+        QCOMPARE(storedCredentials().preset, QStringLiteral("coding-plan-global"));
+    }
+
+    void otherPlansKeyGetsAHintFirst()
+    {
+        m_fake->setPlan(FakePlan::CodingPlan);
+        m_fake->setApiKeys({QStringLiteral("sk-sp-good-key"), QStringLiteral("sk-payg-key")});
+        QByteArray out;
+        QCOMPARE(loginWithKey("sk-payg-key",
+                              {QStringLiteral("--preset"), QStringLiteral("coding-plan-china"),
+                               QStringLiteral("--base-url"), m_fake->apiBaseUrl().toString()},
+                              &out),
+                 2);
+        const qsizetype hint = out.indexOf("Coding Plan (China) keys start with \"sk-sp-\"");
+        QVERIFY2(hint >= 0, out.constData());
+        QVERIFY(hint < out.indexOf("Checking the key"));
+        QVERIFY(out.contains("refused"));
+        QVERIFY(!out.contains("sk-payg-key"));
+        QCOMPARE(storedCredentials().method, AuthMethod::None);
     }
 
     void badArguments()
@@ -171,7 +285,9 @@ private Q_SLOTS:
         QCOMPARE(up.bearerToken, QByteArray("sk-good-key"));
         QCOMPARE(up.model(), QStringLiteral("qwen3-coder-plus"));
         QVERIFY(up.header("x-dashscope-authtype").isEmpty());
-        QVERIFY(up.header("user-agent").startsWith("QwenBridge/"));
+        // The client's own identification goes on, with the bridge's after it.
+        QCOMPARE(up.header("user-agent"),
+                 QByteArray("opencode/1.18.33 QwenBridge/" QWEN_BRIDGE_VERSION));
 
         QCOMPARE(request(QStringLiteral("/v1/chat/completions"),
                          chatBody(QStringLiteral("vision-model")))

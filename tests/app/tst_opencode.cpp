@@ -42,6 +42,8 @@ class TestOpenCode : public QObject
 private Q_SLOTS:
     // OpenCode stopped with Ctrl+C in the middle of an answer, several times in a row.
     void interruptedMidAnswer();
+    // A Coding Plan key: no model list upstream, and answers only for coding agents.
+    void codingPlanKeyThroughTheProxy();
 
     void opencodeRunsThroughTheProxy()
     {
@@ -255,6 +257,91 @@ void TestOpenCode::interruptedMidAnswer()
     QCOMPARE(serve.state(), QProcess::Running);
     QVERIFY2(!serveOutput.contains("runtime error") && !serveOutput.contains("AddressSanitizer"),
              serveOutput.constData());
+}
+
+void TestOpenCode::codingPlanKeyThroughTheProxy()
+{
+    const QString opencode = qEnvironmentVariable("QWEN_BRIDGE_TEST_OPENCODE");
+    QVERIFY2(!opencode.isEmpty() && QFile::exists(opencode),
+             "QWEN_BRIDGE_TEST_OPENCODE must name the opencode binary; ./scripts/test "
+             "installs the pinned opencode-ai and sets it");
+
+    TestHome home;
+    FakeQwenService fake;
+    QVERIFY(fake.start());
+    fake.setPlan(FakePlan::CodingPlan);
+    fake.setApiKeys({QStringLiteral("sk-sp-e2e-key")});
+    // Only OpenCode's own User-Agent passes the agent check: the bridge's alone would not.
+    fake.setCodingAgents({QStringLiteral("opencode/")});
+    const quint16 port = freeLoopbackPort();
+    QProcessEnvironment env = home.environment();
+    env.insert(QStringLiteral("QWEN_BRIDGE_PORT"), QString::number(port));
+    {
+        // As `login --api-key --preset coding-plan-global` stores it, at the fake's address.
+        Credentials key;
+        key.method = AuthMethod::ApiKey;
+        key.apiKey = QStringLiteral("sk-sp-e2e-key");
+        key.preset = QStringLiteral("coding-plan-global");
+        key.baseUrl = fake.apiBaseUrl();
+        Settings settings;
+        CredentialStore store(settings);
+        bool saved = false;
+        store.save(key, [&](const KeychainResult &r) { saved = r.ok(); });
+        QTRY_VERIFY(saved);
+    }
+
+    QProcess serve;
+    serve.setProcessEnvironment(env);
+    serve.setProcessChannelMode(QProcess::MergedChannels);
+    serve.start(QStringLiteral(QWEN_BRIDGE_BINARY), {QStringLiteral("serve")});
+    QVERIFY(serve.waitForStarted());
+    QByteArray serveOutput;
+    connect(&serve, &QProcess::readyRead, this, [&] { serveOutput += serve.readAll(); });
+    QTRY_VERIFY_WITH_TIMEOUT(serveOutput.contains("listening on"), 20000);
+    auto stopServe = qScopeGuard([&] {
+        serve.terminate();
+        serve.waitForFinished(5000);
+    });
+
+    QProcess config;
+    config.setProcessEnvironment(env);
+    config.setProcessChannelMode(QProcess::MergedChannels);
+    config.start(QStringLiteral(QWEN_BRIDGE_BINARY),
+                 {QStringLiteral("opencode-config"), QStringLiteral("--write")});
+    QCOMPARE(run(config, 30000), 0);
+    QFile configFile(home.configDir() + QStringLiteral("/opencode/opencode.json"));
+    QVERIFY(configFile.open(QIODevice::ReadOnly));
+    QVERIFY(configFile.readAll().contains("\"MiniMax-M2.5\"")); // the plan's models
+
+    const QString project = home.path() + QStringLiteral("/project");
+    QVERIFY(QDir().mkpath(project));
+    QProcess oc;
+    QProcessEnvironment ocEnv = home.environment();
+    ocEnv.insert(QStringLiteral("PWD"), project);
+    oc.setProcessEnvironment(ocEnv);
+    oc.setWorkingDirectory(project);
+    oc.setStandardInputFile(QProcess::nullDevice());
+    oc.start(opencode, {QStringLiteral("run"), QStringLiteral("Say hello"),
+                        QStringLiteral("--model"), QStringLiteral("alibaba/coder-model")});
+    QVERIFY(oc.waitForStarted());
+    const int code = run(oc, 240000);
+    const QByteArray out = oc.readAllStandardOutput() + oc.readAllStandardError();
+    QVERIFY2(code == 0, out.constData());
+    QVERIFY2(out.contains("Hello from the fake Qwen service."), out.constData());
+
+    const QList<FakeChatRequest> requests = fake.chatRequests();
+    QVERIFY(!requests.isEmpty());
+    bool coder = false;
+    for (const FakeChatRequest &r : requests) {
+        QCOMPARE(r.bearerToken, QByteArray("sk-sp-e2e-key"));
+        QVERIFY2(r.header("user-agent").startsWith("opencode/") &&
+                     r.header("user-agent").endsWith(" QwenBridge/" QWEN_BRIDGE_VERSION),
+                 r.header("user-agent").constData());
+        QVERIFY(r.header("x-dashscope-authtype").isEmpty());
+        coder = coder || r.model() == QLatin1String("qwen3-coder-plus"); // the plan's coder
+    }
+    QVERIFY(coder);
+    QVERIFY(!serveOutput.contains("sk-sp-e2e-key"));
 }
 
 QTEST_GUILESS_MAIN(TestOpenCode)

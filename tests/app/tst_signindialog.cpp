@@ -18,6 +18,7 @@
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSignalSpy>
+#include <QStandardItemModel>
 #include <QTest>
 
 // Stands in for the browser: QDesktopServices hands every http(s) URL to it.
@@ -436,14 +437,30 @@ private Q_SLOTS:
         dialog.startWithApiKey();
         QCOMPARE(dialog.page(), SignInDialog::Page::ApiKey);
         QComboBox *combo = presets(dialog);
-        QList<Plan> all = PlanCatalog::instance().plans();
-        all.removeIf([](const Plan &p) { return p.isCustom(); });
-        QCOMPARE(combo->count(), all.size() + 1);
-        for (int i = 0; i < all.size(); ++i) {
-            QCOMPARE(combo->itemText(i), all.at(i).name());
-            QCOMPARE(combo->itemData(i).toString(), all.at(i).id);
+        // Every plan once, in the catalog's order, each group under a header nobody can choose.
+        QStringList ids;
+        QStringList headers;
+        auto *model = qobject_cast<QStandardItemModel *>(combo->model());
+        QVERIFY(model);
+        for (int i = 0; i < combo->count(); ++i) {
+            const QString id = combo->itemData(i).toString();
+            if (!id.isEmpty()) {
+                ids << id;
+                QVERIFY(model->item(i)->isEnabled());
+                const Plan plan = PlanCatalog::instance().plan(id);
+                QCOMPARE(combo->itemText(i),
+                         plan.isCustom() ? QStringLiteral("Custom endpoint…") : plan.name());
+            } else {
+                QVERIFY(!model->item(i)->isEnabled());
+                if (!combo->itemText(i).isEmpty())
+                    headers << combo->itemText(i);
+            }
         }
-        QCOMPARE(combo->itemText(all.size()), QStringLiteral("Custom endpoint…"));
+        QStringList catalogIds;
+        for (const Plan &plan : PlanCatalog::instance().plans())
+            catalogIds << plan.id;
+        QCOMPARE(ids, catalogIds);
+        QCOMPARE(headers, (QStringList{"Coding Plan", "Token Plan", "Model Studio pay-as-you-go"}));
         QCOMPARE(combo->currentData().toString(), PlanCatalog::defaultPlanId());
         // Where a preset's requests go is said; the URL field is for custom endpoints only.
         QVERIFY(!edit(dialog, "baseUrlEdit")->isVisible());
@@ -451,17 +468,33 @@ private Q_SLOTS:
             labelText(dialog, "baseUrlNote")
                 .contains(
                     PlanCatalog::instance().plan(PlanCatalog::defaultPlanId()).baseUrl.toString()));
-        chooseCustom(dialog, QString());
-        QVERIFY(edit(dialog, "baseUrlEdit")->isVisible());
 
         QLineEdit *key = edit(dialog, "apiKeyEdit");
         QCOMPARE(key->echoMode(), QLineEdit::Password);
         QVERIFY(key->hasFocus() || !dialog.isActiveWindow());
-        // Where to get a key, as a link the browser opens.
-        const QString hint = labelText(dialog, "keyHint");
-        QVERIFY2(hint.contains(QStringLiteral("Model Studio console")), qPrintable(hint));
+        // Where to get a key for the chosen plan, as a link the browser opens.
+        QString hint = labelText(dialog, "keyHint");
+        QVERIFY2(hint.contains(QStringLiteral("API-Key page")), qPrintable(hint));
         QVERIFY(hint.contains(QStringLiteral("<a href=\"https://")));
         QVERIFY(dialog.findChild<QLabel *>(QStringLiteral("keyHint"))->openExternalLinks());
+        combo->setCurrentIndex(combo->findData(QStringLiteral("coding-plan-global")));
+        hint = labelText(dialog, "keyHint");
+        QVERIFY2(hint.contains(QStringLiteral("Subscribe to the Coding Plan")), qPrintable(hint));
+        QCOMPARE(key->placeholderText(), QStringLiteral("sk-sp-…"));
+        // A key of another kind of plan is named before anything is sent.
+        QLabel *prefix = dialog.findChild<QLabel *>(QStringLiteral("keyPrefixHint"));
+        QVERIFY(!prefix->isVisible());
+        enterKey(dialog, QStringLiteral("sk-payg-key"));
+        QVERIFY(prefix->isVisible());
+        QVERIFY2(prefix->text().contains(QStringLiteral("\"sk-sp-\"")), qPrintable(prefix->text()));
+        QVERIFY(!prefix->text().contains(QStringLiteral("payg-key")));
+        combo->setCurrentIndex(combo->findData(QStringLiteral("payg-us")));
+        QVERIFY(!prefix->isVisible());
+        key->clear();
+
+        chooseCustom(dialog, QString());
+        QVERIFY(edit(dialog, "baseUrlEdit")->isVisible());
+        QVERIFY(labelText(dialog, "keyHint").contains(QStringLiteral("provider of this endpoint")));
 
         QVERIFY(button(dialog, "checkButton")->isVisible());
         QVERIFY(button(dialog, "checkButton")->isDefault());

@@ -16,6 +16,7 @@
 #include "signindialog.h"
 #include "statuswindow.h"
 #include "testhome.h"
+#include "testprocess.h"
 
 #include <QAbstractButton>
 #include <QAction>
@@ -866,6 +867,95 @@ private Q_SLOTS:
         QCOMPARE(options.value(QStringLiteral("apiKey")).toString(), key);
         QCOMPARE(doc.value(QStringLiteral("model")).toString(),
                  QStringLiteral("alibaba/coder-model"));
+    }
+
+    // `opencode-config` and the tray build their config through one core function.
+    void cliAndTrayWriteTheSameConfig()
+    {
+        m_fake->setApiKeys({QStringLiteral("sk-tray-good")});
+        makeBridge(false);
+        waitUntilReady();
+        for (const bool withKey : {false, true}) {
+            if (withKey)
+                signInWithApiKey(QStringLiteral("sk-tray-good"));
+            const QByteArray tray = m_tray->openCodeConfig().toJson();
+            TestProcess cli(m_home.environment());
+            cli.startBridge({QStringLiteral("opencode-config")});
+            QCOMPARE(cli.finish(30000), 0);
+            QCOMPARE(cli.output(), tray);
+            // With a key, the plan's models come with their limits; the aliases stay.
+            QCOMPARE(tray.contains("qwen3-coder-flash"), withKey);
+            QVERIFY(tray.contains("\"coder-model\""));
+        }
+    }
+
+    QWidget *rewriteQuestion() const
+    {
+        for (QWidget *w : QApplication::topLevelWidgets()) {
+            if (w->objectName() == QLatin1String("rewriteOpenCodeQuestion") && w->isVisible())
+                return w;
+        }
+        return nullptr;
+    }
+
+    void signInWithPlan(const QString &planId)
+    {
+        action("useApiKeyAction")->trigger();
+        SignInDialog *dialog = m_tray->signInDialog();
+        QVERIFY(dialog);
+        dialog->setSuccessDelay(100);
+        auto *combo = dialog->findChild<QComboBox *>(QStringLiteral("presetCombo"));
+        combo->setCurrentIndex(combo->findData(planId));
+        dialog->findChild<QLineEdit *>(QStringLiteral("apiKeyEdit"))->setText(demoApiKey());
+        QTest::mouseClick(dialog->findChild<QPushButton *>(QStringLiteral("checkButton")),
+                          Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_tray->signInDialog(), 30000);
+        QCOMPARE(m_service->session()->preset(), planId);
+    }
+
+    // After a sign-in with another plan, the tray offers to rewrite an existing config.
+    void planChangeOffersToRewriteTheOpenCodeConfig()
+    {
+        const QString path = OpenCodeConfig::defaultConfigPath();
+        QDir folder(QFileInfo(path).absolutePath());
+        folder.removeRecursively();
+        // The demo's fake service stands in for every plan.
+        m_fake->setApiKeys({demoApiKey()});
+        makeBridge(true);
+        waitUntilReady();
+        signInWithPlan(QStringLiteral("payg-singapore"));
+        QVERIFY(!rewriteQuestion()); // no config to rewrite yet
+        QVERIFY(m_tray->openCodeConfig().writeFile(path).ok());
+
+        signInWithPlan(QStringLiteral("payg-us")); // the same models
+        QTest::qWait(100);
+        QVERIFY(!rewriteQuestion());
+
+        signInWithPlan(QStringLiteral("coding-plan-global"));
+        QTRY_VERIFY_WITH_TIMEOUT(rewriteQuestion(), 10000);
+        auto *box = qobject_cast<QMessageBox *>(rewriteQuestion());
+        QVERIFY2(box->text().contains(QStringLiteral("Coding Plan (global)")),
+                 qPrintable(box->text()));
+        QPushButton *review = nullptr;
+        for (QAbstractButton *b : box->buttons()) {
+            if (b->text() == QStringLiteral("Review and rewrite…"))
+                review = qobject_cast<QPushButton *>(b);
+        }
+        QVERIFY(review);
+        QTest::mouseClick(review, Qt::LeftButton);
+        ConfigureOpenCodeDialog *dialog = nullptr;
+        for (QWidget *w : QApplication::topLevelWidgets())
+            dialog = dialog ? dialog : qobject_cast<ConfigureOpenCodeDialog *>(w);
+        QTRY_VERIFY(dialog && dialog->isVisible());
+        QTest::mouseClick(dialog->findChild<QPushButton *>(QStringLiteral("writeButton")),
+                          Qt::LeftButton);
+        QFile written(path);
+        QVERIFY(written.open(QIODevice::ReadOnly));
+        const QByteArray text = written.readAll();
+        QVERIFY(text.contains("\"MiniMax-M2.5\""));
+        QVERIFY(!text.contains("\"qwen3-coder-flash\""));
+        dialog->close();
+        folder.removeRecursively(); // the file and its backup
     }
 
     void configuresOpenCodeWithABackup()

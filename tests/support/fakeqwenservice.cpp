@@ -26,6 +26,8 @@ namespace {
 const char DeviceGrantType[] = "urn:ietf:params:oauth:grant-type:device_code";
 const char InvalidTokenMessage[] = "invalid access token or token expired";
 const char InvalidRefreshMessage[] = "Invalid refresh token or client_id";
+const char CodingAgentsOnly[] = "Coding Plan is currently only available for Coding Agents";
+const char PlanKeyPrefix[] = "sk-sp-";
 
 QByteArray base64Url(const QByteArray &data)
 {
@@ -142,6 +144,21 @@ QJsonObject usageFor(const FakeChatRequest &record, const QString &reply)
     return QJsonObject{{QStringLiteral("prompt_tokens"), prompt},
                        {QStringLiteral("completion_tokens"), completion},
                        {QStringLiteral("total_tokens"), prompt + completion}};
+}
+
+// Whether a request asks for thinking text, the way Model Studio's models take it.
+bool asksForThinking(const QJsonObject &json)
+{
+    return json.value(QLatin1String("enable_thinking")).toBool() ||
+           json.value(QLatin1String("reasoning_effort")).isString();
+}
+
+bool includesUsage(const QJsonObject &json)
+{
+    return json.value(QLatin1String("stream_options"))
+        .toObject()
+        .value(QLatin1String("include_usage"))
+        .toBool();
 }
 
 // True for a PKCE code_verifier or code_challenge: 43 to 128 unreserved characters.
@@ -517,6 +534,91 @@ void FakeQwenService::setChatRecordLimit(int limit)
 void FakeQwenService::setCountersEndpoint(bool enabled)
 {
     m_countersEndpoint = enabled;
+}
+
+void FakeQwenService::setPlan(FakePlan plan)
+{
+    m_plan = plan;
+    m_planModels = defaultPlanModels(plan);
+    m_modelListAvailable = plan != FakePlan::CodingPlan;
+}
+
+void FakeQwenService::setModelListAvailable(bool available)
+{
+    m_modelListAvailable = available;
+}
+
+void FakeQwenService::setPlanModels(const QStringList &models)
+{
+    m_planModels = models;
+}
+
+QStringList FakeQwenService::defaultPlanModels(FakePlan plan)
+{
+    // The fake's own lists from PROTOCOL.md §6, kept apart from the catalog under test.
+    switch (plan) {
+    case FakePlan::CodingPlan:
+        return {QStringLiteral("qwen3.5-plus"),
+                QStringLiteral("qwen3.6-plus"),
+                QStringLiteral("qwen3.7-plus"),
+                QStringLiteral("qwen3-coder-plus"),
+                QStringLiteral("qwen3-coder-next"),
+                QStringLiteral("qwen3-max-2026-01-23"),
+                QStringLiteral("glm-5"),
+                QStringLiteral("glm-4.7"),
+                QStringLiteral("kimi-k2.5"),
+                QStringLiteral("MiniMax-M2.5")};
+    case FakePlan::TokenPlan:
+        return {QStringLiteral("qwen3.8-max-preview"), QStringLiteral("qwen3.7-max"),
+                QStringLiteral("deepseek-v4-pro"), QStringLiteral("kimi-k2.7-code"),
+                QStringLiteral("glm-5.2")};
+    case FakePlan::PayAsYouGo:
+        return {QStringLiteral("qwen3-coder-plus"), QStringLiteral("qwen3-coder-flash"),
+                QStringLiteral("qwen3-max"),        QStringLiteral("qwen3-vl-plus"),
+                QStringLiteral("qwen3.5-plus"),     QStringLiteral("qwen3.8-max"),
+                QStringLiteral("qwen3.8-flash")};
+    case FakePlan::Any:
+        break;
+    }
+    return apiKeyModels();
+}
+
+void FakeQwenService::setCodingAgents(const QStringList &userAgentMarks)
+{
+    m_codingAgents = userAgentMarks;
+}
+
+void FakeQwenService::setReasoningText(const QString &text)
+{
+    m_reasoningText = text;
+}
+
+bool FakeQwenService::isWrongPlanKey(const QByteArray &bearer) const
+{
+    const bool planKey = bearer.startsWith(PlanKeyPrefix);
+    switch (m_plan) {
+    case FakePlan::CodingPlan:
+    case FakePlan::TokenPlan:
+        return !planKey;
+    case FakePlan::PayAsYouGo:
+        return planKey || !bearer.startsWith("sk-");
+    case FakePlan::Any:
+        break;
+    }
+    return false;
+}
+
+void FakeQwenService::sendWrongPlanKey(HttpResponse *response)
+{
+    // The two answers reported for a key sent to another plan's URL (PROTOCOL.md §6).
+    if (m_plan == FakePlan::PayAsYouGo) {
+        sendJson(response, 403,
+                 apiError(QStringLiteral("invalid api-key"),
+                          QStringLiteral("invalid_request_error"),
+                          QStringLiteral("InvalidApiKey")));
+    } else {
+        sendUnauthorized(response);
+    }
 }
 
 void FakeQwenService::setIdleTimeoutMs(int ms)
@@ -1148,6 +1250,10 @@ void FakeQwenService::handleAuthorizeAction(const HttpRequest &request, HttpResp
 void FakeQwenService::handleModels(const HttpRequest &request, HttpResponse *response)
 {
     ++m_counters.modelsRequests;
+    if (!m_modelListAvailable) {
+        response->send(404, QByteArray(), QByteArray());
+        return;
+    }
     const FakeTokenKind kind = classifyToken(bearerOf(request));
     if (kind == FakeTokenKind::OAuthLive)
         noteAccessTokenUse(bearerOf(request));
@@ -1159,8 +1265,18 @@ void FakeQwenService::handleModels(const HttpRequest &request, HttpResponse *res
         sendUnauthorized(response);
         return;
     }
+    if (m_plan != FakePlan::Any && kind != FakeTokenKind::ApiKey) {
+        sendUnauthorized(response);
+        return;
+    }
+    if (isWrongPlanKey(bearerOf(request))) {
+        sendWrongPlanKey(response);
+        return;
+    }
     QJsonArray data;
-    const QStringList models = kind == FakeTokenKind::ApiKey ? apiKeyModels() : oauthModels();
+    const QStringList models = m_plan != FakePlan::Any         ? m_planModels
+                               : kind == FakeTokenKind::ApiKey ? apiKeyModels()
+                                                               : oauthModels();
     for (const QString &id : models) {
         data.append(QJsonObject{{QStringLiteral("id"), id},
                                 {QStringLiteral("object"), QStringLiteral("model")},
@@ -1204,8 +1320,53 @@ void FakeQwenService::handleChat(const HttpRequest &request, HttpResponse *respo
     answerChat(record, response);
 }
 
+bool FakeQwenService::answerAsPlan(const FakeChatRequest &record, HttpResponse *response)
+{
+    if (m_plan == FakePlan::Any)
+        return false;
+    if (record.tokenKind != FakeTokenKind::ApiKey) {
+        sendUnauthorized(response);
+        return true;
+    }
+    if (isWrongPlanKey(record.bearerToken)) {
+        sendWrongPlanKey(response);
+        return true;
+    }
+    if (m_plan == FakePlan::CodingPlan) {
+        const QString agent = QString::fromUtf8(record.header("user-agent"));
+        const bool codingAgent =
+            std::any_of(m_codingAgents.cbegin(), m_codingAgents.cend(), [&agent](const QString &m) {
+                return agent.contains(m, Qt::CaseInsensitive);
+            });
+        if (!codingAgent) {
+            sendJson(response, 405,
+                     QJsonObject{{QStringLiteral("error"), QString::fromLatin1(CodingAgentsOnly)}});
+            return true;
+        }
+    }
+    if (record.json.isEmpty())
+        return false;
+    const QString model = record.model();
+    if (!model.isEmpty() && !m_planModels.contains(model)) {
+        sendInvalidRequest(response, QStringLiteral("model '%1' is not supported").arg(model),
+                           QStringLiteral("model_not_supported"));
+        return true;
+    }
+    const QJsonValue thinking = record.json.value(QLatin1String("enable_thinking"));
+    if (model.startsWith(QLatin1String("qwen3.8-max")) && thinking.isBool() && !thinking.toBool()) {
+        sendInvalidRequest(
+            response,
+            QStringLiteral("The value of the enable_thinking parameter is restricted to True"),
+            QStringLiteral("InvalidParameter"));
+        return true;
+    }
+    return false;
+}
+
 void FakeQwenService::answerChat(const FakeChatRequest &record, HttpResponse *response)
 {
+    if (answerAsPlan(record, response))
+        return;
     const FakeTokenKind kind = record.tokenKind;
     if (kind != FakeTokenKind::OAuthLive && kind != FakeTokenKind::ApiKey) {
         sendUnauthorized(response);
@@ -1244,8 +1405,10 @@ void FakeQwenService::answerChat(const FakeChatRequest &record, HttpResponse *re
         startStream(record, response, -1, -1);
         return;
     }
-    const QJsonObject message{{QStringLiteral("role"), QStringLiteral("assistant")},
-                              {QStringLiteral("content"), m_replyText}};
+    QJsonObject message{{QStringLiteral("role"), QStringLiteral("assistant")},
+                        {QStringLiteral("content"), m_replyText}};
+    if (asksForThinking(record.json))
+        message.insert(QStringLiteral("reasoning_content"), m_reasoningText);
     const QJsonObject choice{{QStringLiteral("index"), 0},
                              {QStringLiteral("message"), message},
                              {QStringLiteral("finish_reason"), QStringLiteral("stop")}};
@@ -1313,6 +1476,53 @@ void FakeQwenService::applyChatFault(const FaultSpec &spec, const FakeChatReques
         return;
     case FakeChatFault::StallBeforeHeaders:
         return;
+    case FakeChatFault::HourQuota:
+    case FakeChatFault::WeekQuota:
+    case FakeChatFault::MonthQuota: {
+        const QString window = spec.fault == FakeChatFault::HourQuota   ? QStringLiteral("hour")
+                               : spec.fault == FakeChatFault::WeekQuota ? QStringLiteral("week")
+                                                                        : QStringLiteral("month");
+        sendJson(response, 429,
+                 apiError(QStringLiteral("%1 allocated quota exceeded").arg(window),
+                          QStringLiteral("insufficient_quota"),
+                          QStringLiteral("Throttling.AllocationQuota")));
+        return;
+    }
+    case FakeChatFault::ConcurrencyQuota:
+        sendJson(response, 429,
+                 apiError(QStringLiteral("concurrency allocated quota exceeded"),
+                          QStringLiteral("requests"),
+                          QStringLiteral("Throttling.AllocationQuota")));
+        return;
+    case FakeChatFault::Arrears:
+        sendJson(response, 400,
+                 apiError(QStringLiteral("Access denied, please make sure your account is in "
+                                         "good standing."),
+                          QStringLiteral("Arrearage"), QStringLiteral("Arrearage")));
+        return;
+    case FakeChatFault::FreeTierOnly:
+        sendJson(response, 403,
+                 apiError(QStringLiteral("The free tier of the model has been exhausted. If you "
+                                         "wish to continue access the model on a paid basis, "
+                                         "please disable the \"use free tier only\" mode in the "
+                                         "management console."),
+                          QStringLiteral("AllocationQuota.FreeTierOnly"),
+                          QStringLiteral("AllocationQuota.FreeTierOnly")));
+        return;
+    case FakeChatFault::ModelNotSupported:
+        sendInvalidRequest(response,
+                           QStringLiteral("model '%1' is not supported").arg(record.model()),
+                           QStringLiteral("model_not_supported"));
+        return;
+    case FakeChatFault::ErrorInStream:
+        if (stream) {
+            startStream(record, response, -1, -1, param >= 0 ? param : 2);
+        } else {
+            sendJson(response, 500,
+                     apiError(QStringLiteral("injected upstream failure"),
+                              QStringLiteral("server_error"), QStringLiteral("internal_error")));
+        }
+        return;
     case FakeChatFault::SlowFirstByte: {
         QPointer<HttpResponse> guard(response);
         QTimer::singleShot(param >= 0 ? param : 1000, Qt::PreciseTimer, this,
@@ -1326,7 +1536,7 @@ void FakeQwenService::applyChatFault(const FaultSpec &spec, const FakeChatReques
 }
 
 void FakeQwenService::startStream(const FakeChatRequest &record, HttpResponse *response,
-                                  int abortAfter, int stallAfter)
+                                  int abortAfter, int stallAfter, int errorAfter)
 {
     const QString id = QString::fromLatin1(randomToken("chatcmpl-", 12));
     const qint64 created = now() / 1000;
@@ -1346,18 +1556,42 @@ void FakeQwenService::startStream(const FakeChatRequest &record, HttpResponse *r
         return QByteArrayLiteral("data: ") + compact(object) + QByteArrayLiteral("\n\n");
     };
 
-    QList<QByteArray> events;
-    const QStringList pieces = splitReply(m_replyText, m_streamEvents);
-    for (qsizetype i = 0; i < pieces.size(); ++i) {
-        QJsonObject delta{{QStringLiteral("content"), pieces.at(i)}};
-        if (i == 0)
-            delta.insert(QStringLiteral("role"), QStringLiteral("assistant"));
-        events.append(event(chunk(delta, QJsonValue::Null)));
+    QList<QJsonObject> deltas;
+    if (asksForThinking(record.json)) {
+        const QStringList thoughts = splitReply(m_reasoningText, 2);
+        for (const QString &piece : thoughts)
+            deltas.append(QJsonObject{{QStringLiteral("reasoning_content"), piece}});
     }
-    QJsonObject last = chunk(QJsonObject(), QStringLiteral("stop"));
-    last.insert(QStringLiteral("usage"), usageFor(record, m_replyText));
-    events.append(event(last));
-    events.append(QByteArrayLiteral("data: [DONE]\n\n"));
+    const QStringList pieces = splitReply(m_replyText, m_streamEvents);
+    for (const QString &piece : pieces)
+        deltas.append(QJsonObject{{QStringLiteral("content"), piece}});
+    // The role comes with the first delta, whatever it carries.
+    deltas.first().insert(QStringLiteral("role"), QStringLiteral("assistant"));
+    QList<QByteArray> events;
+    for (const QJsonObject &delta : std::as_const(deltas))
+        events.append(event(chunk(delta, QJsonValue::Null)));
+    if (errorAfter >= 0) {
+        // Model Studio reports a failure after the stream began as an SSE error event.
+        events.resize(std::min<qsizetype>(errorAfter, events.size()));
+        events.append(QByteArrayLiteral("event: error\ndata: ") +
+                      compact(apiError(QStringLiteral("An internal error has occured during "
+                                                      "generation, please try again later."),
+                                       QStringLiteral("server_error"),
+                                       QStringLiteral("InternalError.Algo"))) +
+                      QByteArrayLiteral("\n\n"));
+    } else {
+        QJsonObject last = chunk(QJsonObject(), QStringLiteral("stop"));
+        if (includesUsage(record.json)) {
+            // As the OpenAI API: a chunk of its own, with no choices, after the finish reason.
+            events.append(event(last));
+            last = chunk(QJsonObject(), QJsonValue::Null);
+            last.insert(QStringLiteral("choices"), QJsonArray());
+        }
+        // Without include_usage the finish chunk carries it, as the fake always did.
+        last.insert(QStringLiteral("usage"), usageFor(record, m_replyText));
+        events.append(event(last));
+        events.append(QByteArrayLiteral("data: [DONE]\n\n"));
+    }
 
     auto *stream = new FakeSseStream(this, response, std::move(events), m_streamDelayMs, abortAfter,
                                      stallAfter);

@@ -100,7 +100,32 @@ enum class FakeChatFault {
     StallAfterHeaders,  // send 200 headers, then nothing
     StallBeforeHeaders, // read the request, answer nothing at all
     SlowFirstByte,      // param ms (default 1000) before the normal answer
+    // Model Studio's own answers (PROTOCOL.md §6):
+    HourQuota,        // 429 "hour allocated quota exceeded"
+    WeekQuota,        // 429 "week allocated quota exceeded"
+    MonthQuota,       // 429 "month allocated quota exceeded"
+    ConcurrencyQuota, // 429 "concurrency allocated quota exceeded"
+    Arrears, // 400 Arrearage "Access denied, please make sure your account is in good standing."
+    FreeTierOnly,      // 403 AllocationQuota.FreeTierOnly
+    ModelNotSupported, // 400 "model 'x' is not supported" (x: the requested model)
+    ErrorInStream,     // a stream that breaks off with an SSE "event: error" after param events
+                       // (default 2); a non-streamed request gets a 500
 };
+
+// Which Model Studio plan the fake stands for (PROTOCOL.md §6). Any (the default) is the
+// fake as it always was: OAuth tokens and any configured key, every model, a model list.
+// The plan modes refuse OAuth tokens and enforce the plan's key prefix, its models and its
+// quirks:
+// - CodingPlan: GET /v1/models answers 404 with an empty body; a chat request whose
+//   User-Agent names no coding agent (setCodingAgents()) answers 405
+//   {"error":"Coding Plan is currently only available for Coding Agents"} once the key is
+//   known to be good. Keys start with "sk-sp-"; a configured "sk-" key (another plan's) gets
+//   401 "invalid access token or token expired".
+// - TokenPlan: keys "sk-sp-", a model list; another plan's key gets 401 as above.
+// - PayAsYouGo: keys "sk-" (not "sk-sp-"), a model list; another plan's key gets 403
+//   "invalid api-key".
+// A model the plan does not have (case counts) gets 400 "model 'x' is not supported".
+enum class FakePlan { Any, CodingPlan, TokenPlan, PayAsYouGo };
 
 // A fake of the remote Qwen services on one 127.0.0.1 port: the OAuth device flow with
 // PKCE and rotating refresh tokens (PROTOCOL.md §2), a DEMO verification page, and an
@@ -161,6 +186,23 @@ public:
     // (maxActiveStreams restarts from activeStreams), for a benchmark in another process.
     // Default off: those paths are 404 like any other.
     void setCountersEndpoint(bool enabled);
+    // The plan the fake behaves as (see FakePlan); also sets that plan's default models.
+    void setPlan(FakePlan plan);
+    FakePlan plan() const { return m_plan; }
+    // The models the plan serves, exact case; the model list answers with them.
+    void setPlanModels(const QStringList &models);
+    QStringList planModels() const { return m_planModels; }
+    static QStringList defaultPlanModels(FakePlan plan);
+    // Whether GET /v1/models answers; without, it is 404 with an empty body. setPlan() sets
+    // it (false for the Coding Plan only); default true.
+    void setModelListAvailable(bool available);
+    // The Coding Plan's agent check lets a chat through when the User-Agent contains one of
+    // these (case-insensitive). How the real service decides is not documented; the
+    // default, "opencode/" and "QwenBridge/", takes OpenCode and this bridge for agents.
+    void setCodingAgents(const QStringList &userAgentMarks);
+    // Text streamed as delta.reasoning_content before the answer when a request asks for
+    // thinking (enable_thinking true, or any reasoning_effort); default "Thinking it over."
+    void setReasoningText(const QString &text);
     // Closes keep-alive connections idle this long (default: HttpServer's 60 s). Takes effect
     // for connections accepted after the call.
     void setIdleTimeoutMs(int ms);
@@ -249,7 +291,10 @@ private:
     void applyChatFault(const FaultSpec &spec, const FakeChatRequest &record,
                         HttpResponse *response);
     void startStream(const FakeChatRequest &record, HttpResponse *response, int abortAfter,
-                     int stallAfter);
+                     int stallAfter, int errorAfter = -1);
+    bool answerAsPlan(const FakeChatRequest &record, HttpResponse *response);
+    bool isWrongPlanKey(const QByteArray &bearer) const;
+    void sendWrongPlanKey(HttpResponse *response);
     void issueTokens(const QString &scope, HttpResponse *response, bool fromRefresh);
     void refreshExpiry(FakeDeviceGrant &grant) const;
     FakeDeviceGrant *grantByUserCode(const QString &userCode);
@@ -281,6 +326,11 @@ private:
     int m_chatRecordLimit = -1;
     bool m_countersEndpoint = false;
     int m_idleTimeoutMs = -1; // -1: HttpServer's default
+    FakePlan m_plan = FakePlan::Any;
+    QStringList m_planModels;
+    bool m_modelListAvailable = true;
+    QStringList m_codingAgents = {QStringLiteral("opencode/"), QStringLiteral("QwenBridge/")};
+    QString m_reasoningText = QStringLiteral("Thinking it over.");
 
     // one-shot switches
     int m_slowDownPolls = 0;
@@ -312,3 +362,4 @@ private:
 
 Q_DECLARE_METATYPE(FakeChatRequest)
 Q_DECLARE_METATYPE(FakeChatFault)
+Q_DECLARE_METATYPE(FakePlan)
