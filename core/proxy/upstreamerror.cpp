@@ -27,7 +27,6 @@ QString upstreamMessage(const QByteArray &body)
         return error.toString();
     return error.toObject().value(QStringLiteral("message")).toString();
 }
-constexpr int kUtcPlus8 = 8 * 3600;
 
 // Model Studio's own answers to an API key (PROTOCOL.md §6), each with its sentence; nullopt
 // for anything else. A rule per answer, so that each stays readable and testable.
@@ -43,6 +42,12 @@ std::optional<UpstreamVerdict> planAnswer(const UpstreamError::Answer &answer,
         v.quotaExhausted = true;
         return v;
     };
+    auto windowUsedUp = [&](PlanWindows::Window window, const QString &code,
+                            const QString &message) {
+        UpstreamVerdict v = quota(code, message);
+        v.exhaustedWindow = window;
+        return v;
+    };
 
     if (status == 405 && lower.contains("only available for coding agents")) {
         return failure(
@@ -55,26 +60,28 @@ std::optional<UpstreamVerdict> planAnswer(const UpstreamError::Answer &answer,
             QStringLiteral("permission_error"), QStringLiteral("coding_agents_only"));
     }
     if (status == 429 && lower.contains("hour allocated quota exceeded")) {
-        return quota(QStringLiteral("hour_quota_exceeded"),
-                     UpstreamError::tr("%1's short-term request quota (the Coding Plan counts "
-                                       "5 hours) is used up (\"%2\"). Requests free up as the "
-                                       "window moves on: try again later.")
-                         .arg(plan, said));
+        return windowUsedUp(
+            PlanWindows::Window::FiveHours, QStringLiteral("hour_quota_exceeded"),
+            UpstreamError::tr("%1's short-term request quota (the Coding Plan counts "
+                              "5 hours) is used up (\"%2\"). Requests free up as the "
+                              "window moves on: try again later.")
+                .arg(plan, said));
     }
     if (status == 429 && lower.contains("week allocated quota exceeded")) {
         const QDateTime now = context.now.isValid() ? context.now : QDateTime::currentDateTimeUtc();
         const QDateTime reset = UpstreamError::weeklyQuotaReset(now);
-        return quota(
-            QStringLiteral("week_quota_exceeded"),
+        return windowUsedUp(
+            PlanWindows::Window::Week, QStringLiteral("week_quota_exceeded"),
             UpstreamError::tr("%1's weekly request quota is used up (\"%2\"). It resets "
                               "on Monday at 00:00 UTC+8, that is %3 your time.")
                 .arg(plan, said, reset.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"))));
     }
     if (status == 429 && lower.contains("month allocated quota exceeded")) {
-        return quota(QStringLiteral("month_quota_exceeded"),
-                     UpstreamError::tr("%1's monthly request quota is used up (\"%2\"). It "
-                                       "resets on the day of the month the subscription began.")
-                         .arg(plan, said));
+        return windowUsedUp(
+            PlanWindows::Window::Month, QStringLiteral("month_quota_exceeded"),
+            UpstreamError::tr("%1's monthly request quota is used up (\"%2\"). It "
+                              "resets on the day of the month the subscription began.")
+                .arg(plan, said));
     }
     if (status == 429 && lower.contains("concurrency allocated quota exceeded")) {
         // Too many requests at once: a moment later there is room again.
@@ -135,10 +142,7 @@ std::optional<UpstreamVerdict> planAnswer(const UpstreamError::Answer &answer,
 
 QDateTime UpstreamError::weeklyQuotaReset(const QDateTime &now)
 {
-    const QDate today = now.toOffsetFromUtc(kUtcPlus8).date();
-    // Days until the next Monday; on a Monday the window just began, so a week.
-    const int days = 8 - today.dayOfWeek();
-    return QDateTime(today.addDays(days), QTime(0, 0), Qt::OffsetFromUTC, kUtcPlus8).toUTC();
+    return PlanWindows::weekSpan(now).resetsAt.toUTC();
 }
 
 bool UpstreamError::isQuotaError(const QByteArray &body)

@@ -3,11 +3,14 @@
 #include "credentials/credentials.h"
 #include "http/httpclient.h"
 #include "http/httprequest.h"
+#include "usage/planwindows.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
+
 #include <QString>
 #include <QStringList>
+#include <optional>
 
 // What the proxy tells its client when a request to the upstream did not end in a success,
 // decided in one place from facts alone (no sockets, no timers), so that every answer
@@ -28,6 +31,9 @@ struct UpstreamVerdict
     HttpHeaders extraHeaders; // e.g. the upstream's Retry-After
     int retryDelayMs = 0;
     bool quotaExhausted = false; // the account has no quota left (the tray shows it)
+    // Which of the plan's quota windows the upstream said is used up, if it named one: the
+    // usage meter marks it until its reset, whatever it counted itself.
+    std::optional<PlanWindows::Window> exhaustedWindow;
 };
 
 class UpstreamError

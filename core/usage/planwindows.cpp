@@ -150,4 +150,18 @@ CostEstimate estimateCost(const QList<ModelUsage> &usage, const PriceLookup &pri
     return estimate;
 }
 
+QDateTime resetOf(Window window, const QDateTime &now, const QDateTime &oldestInFiveHours,
+                  int subscriptionDay)
+{
+    switch (window) {
+    case Window::FiveHours:
+        return fiveHourSpan(now, oldestInFiveHours).resetsAt;
+    case Window::Week:
+        return weekSpan(now).resetsAt;
+    case Window::Month:
+        return monthSpan(now, subscriptionDay).resetsAt;
+    }
+    return now;
+}
+
 } // namespace PlanWindows

@@ -46,6 +46,10 @@ Span weekSpan(const QDateTime &now);
 // From the subscription day at 00:00 UTC+8 to the same day of the next month. A day past
 // the end of a shorter month (29-31) falls on that month's last day.
 Span monthSpan(const QDateTime &now, int subscriptionDay);
+// When the given window, as it stands at now, resets: the one rule the proxy uses when the
+// upstream says a window is used up.
+QDateTime resetOf(Window window, const QDateTime &now, const QDateTime &oldestInFiveHours,
+                  int subscriptionDay);
 
 struct WindowState
 {
