@@ -290,6 +290,46 @@ private slots:
             QCOMPARE(parseObject(result.body).value("stream"), stream);
     }
 
+    // Usage is asked for on every stream; a client that did not ask is told so the proxy
+    // can leave the extra chunk out of its answer. Other stream options stay.
+    void streamUsage_data()
+    {
+        QTest::addColumn<bool>("stream");
+        QTest::addColumn<QJsonValue>("streamOptions");
+        QTest::addColumn<bool>("added");
+        QTest::addColumn<QJsonValue>("upstreamOptions");
+        const QJsonObject asked{{"include_usage", true}};
+        QTest::newRow("stream, no options")
+            << true << QJsonValue(QJsonValue::Undefined) << true << QJsonValue(asked);
+        QTest::newRow("stream, usage asked (OpenCode)")
+            << true << QJsonValue(asked) << false << QJsonValue(asked);
+        QTest::newRow("stream, usage refused")
+            << true << QJsonValue(QJsonObject{{"include_usage", false}}) << true
+            << QJsonValue(asked);
+        QTest::newRow("stream, other option kept")
+            << true << QJsonValue(QJsonObject{{"x", 1}}) << true
+            << QJsonValue(QJsonObject{{"x", 1}, {"include_usage", true}});
+        QTest::newRow("no stream") << false << QJsonValue(QJsonValue::Undefined) << false
+                                   << QJsonValue(QJsonValue::Undefined);
+    }
+
+    void streamUsage()
+    {
+        QFETCH(bool, stream);
+        QFETCH(QJsonValue, streamOptions);
+        QFETCH(bool, added);
+        QFETCH(QJsonValue, upstreamOptions);
+        QJsonObject in{{"model", "coder-model"}, {"messages", QJsonArray{}}, {"stream", stream}};
+        if (!streamOptions.isUndefined())
+            in.insert("stream_options", streamOptions);
+        for (AuthMethod method : {AuthMethod::OAuth, AuthMethod::ApiKey}) {
+            const auto result = RequestRewriter::rewrite(toBytes(in), options(method, false));
+            QVERIFY(result.ok());
+            QCOMPARE(result.usageAdded, added);
+            QCOMPARE(parseObject(result.body).value("stream_options"), upstreamOptions);
+        }
+    }
+
     void metadata_data()
     {
         QTest::addColumn<QJsonValue>("clientMetadata");

@@ -160,6 +160,15 @@ RequestRewriter::Result RequestRewriter::rewrite(const QByteArray &body, const O
                                : mapApiKeyModel(clientModel, options);
     result.stream = request.value(QLatin1String("stream")).toBool(false);
     request.insert(QLatin1String("model"), result.upstreamModel);
+    if (result.stream) {
+        // Token counts come only in a stream's last chunk, and only when asked for.
+        QJsonObject streamOptions = request.value(QLatin1String("stream_options")).toObject();
+        if (!streamOptions.value(QLatin1String("include_usage")).toBool(false)) {
+            streamOptions.insert(QLatin1String("include_usage"), true);
+            request.insert(QLatin1String("stream_options"), streamOptions);
+            result.usageAdded = true;
+        }
+    }
 
     for (const QLatin1String &field : kDroppedFields)
         request.remove(field);

@@ -37,6 +37,9 @@ public:
         QByteArray body;      // compact JSON, only when ok()
         QString upstreamModel;
         bool stream = false;
+        // The client streams without asking for usage; the proxy asked upstream for it (the
+        // usage meter counts tokens) and leaves the extra usage-only chunk out of its answer.
+        bool usageAdded = false;
 
         bool ok() const { return error == Error::None; }
         // An OpenAI-style error body ({"error": {"message", "type", "param", "code"}}) for
