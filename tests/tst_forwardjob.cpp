@@ -13,6 +13,7 @@
 #include "testhome.h"
 #include "testtokens.h"
 #include "testwait.h"
+#include "usage/usagestore.h"
 #include "util/epolleventdispatcher.h"
 
 #include <QJsonArray>
@@ -122,6 +123,7 @@ private Q_SLOTS:
     void clientsResetWhileUpstreamBursts();
     void clientsCloseWhileUpstreamBursts();
     void clientsLeaveInTheMiddleOfAnEvent();
+    void recordsEachChatRequestForTheUsageMeter();
 };
 
 void TestForwardJob::initTestCase()
@@ -280,6 +282,63 @@ void TestForwardJob::clientsLeaveInTheMiddleOfAnEvent()
         QTRY_COMPARE_WITH_TIMEOUT(m_fake.counters().activeStreams, 0, WaitMs);
     }
     proxyStillAnswers();
+}
+
+// One row per chat request with the upstream's token counts, for a stream (from its last
+// chunk) and for a plain answer (from its body); never the content.
+void TestForwardJob::recordsEachChatRequestForTheUsageMeter()
+{
+    UsageStore *store = m_bridge->usage();
+    QVERIFY(store);
+    store->flush();
+    const QDateTime from = QDateTime::currentDateTime().addSecs(-1);
+    const UsageTotals before = store->totals(from, from.addSecs(3600));
+    const int requestsBefore = m_fake.chatRequests().size();
+    const quint16 port = m_bridge->proxy()->port();
+
+    Client stream(port, m_key);
+    QVERIFY(waitFor([&] { return stream.received().endsWith("\r\n0\r\n\r\n"); }));
+    // The client did not ask for usage: the proxy did, and kept the answer to itself.
+    QVERIFY(m_fake.lastChatRequest()
+                .json.value(QLatin1String("stream_options"))
+                .toObject()
+                .value(QLatin1String("include_usage"))
+                .toBool());
+    QVERIFY(stream.received().contains("data: [DONE]"));
+    QVERIFY2(!stream.received().contains("\"usage\":{"), stream.received().constData());
+    QTcpSocket plain;
+    const QByteArray body = chatBody(false);
+    plain.connectToHost(QHostAddress::LocalHost, port);
+    plain.write(
+        "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port) +
+        "\r\nAuthorization: Bearer " + m_key +
+        "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size()) +
+        "\r\n\r\n" + body);
+    QByteArray answer;
+    QVERIFY(waitFor([&] {
+        answer += plain.readAll();
+        return answer.contains("\"usage\"");
+    }));
+    QTRY_COMPARE_WITH_TIMEOUT(forwarder()->activeCount(), 0, WaitMs);
+
+    // What the fake reported for each of the two requests it received.
+    qint64 prompt = 0;
+    qint64 completion = 0;
+    const QList<FakeChatRequest> requests = m_fake.chatRequests().mid(requestsBefore);
+    QCOMPARE(requests.size(), 2);
+    for (const FakeChatRequest &r : requests) {
+        prompt += std::max(1, int(r.body.size() / 4));
+        completion += std::max(1, int(m_fake.replyText().size() / 4));
+    }
+    store->flush();
+    const UsageTotals after = store->totals(from, from.addSecs(3600));
+    QCOMPARE(after.requests - before.requests, 2);
+    QCOMPARE(after.succeeded - before.succeeded, 2);
+    QCOMPARE(after.promptTokens - before.promptTokens, prompt);
+    QCOMPARE(after.completionTokens - before.completionTokens, completion);
+    const QList<ModelUsage> models = store->byModel(from, from.addSecs(3600));
+    QVERIFY(!models.isEmpty());
+    QCOMPARE(models.first().model, QStringLiteral("coder-model"));
 }
 
 int main(int argc, char **argv)

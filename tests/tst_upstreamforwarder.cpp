@@ -11,6 +11,7 @@
 #include "testhome.h"
 #include "testtokens.h"
 #include "testwait.h"
+#include "usage/usagestore.h"
 
 #include <QDeadlineTimer>
 #include <QJsonArray>
@@ -173,6 +174,10 @@ void TestUpstreamForwarder::sixtyFourStreamsFlowAtOnce()
         QVERIFY(!c->streamEnded());
     }
 
+    UsageStore *usage = m_bridge->usage();
+    usage->flush();
+    const QDateTime from = QDateTime::currentDateTime().addSecs(-600);
+    const UsageTotals before = usage->totals(from, from.addSecs(3600));
     m_fake.setStreamsPaused(false);
     QVERIFY(waitFor([&] {
         return std::all_of(clients.begin(), clients.end(),
@@ -182,6 +187,12 @@ void TestUpstreamForwarder::sixtyFourStreamsFlowAtOnce()
         QVERIFY(c->received().contains("data: [DONE]"));
     QCOMPARE(m_fake.counters().streamsCompleted, Streams);
     QTRY_COMPARE_WITH_TIMEOUT(forwarder()->activeCount(), 0, WaitMs);
+    // The usage meter has a row for each of the 64, with the tokens the upstream reported.
+    usage->flush();
+    const UsageTotals after = usage->totals(from, from.addSecs(3600));
+    QCOMPARE(after.requests - before.requests, Streams);
+    QCOMPARE(after.succeeded - before.succeeded, Streams);
+    QVERIFY(after.completionTokens - before.completionTokens >= Streams);
 
     // Each connection went back to the keep-alive pool, and a second wave reuses them all.
     HttpClient *client = forwarder()->client();

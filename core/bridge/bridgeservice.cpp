@@ -4,10 +4,12 @@
 #include "oauth/deviceauthorization.h"
 #include "proxy/localkey.h"
 #include "proxy/proxyserver.h"
+#include "proxy/upstreamforwarder.h"
 #include "session/controlchannel.h"
 #include "session/instancelock.h"
 #include "settings/proxysettings.h"
 #include "settings/settings.h"
+#include "usage/usagestore.h"
 
 #include <QCoreApplication>
 #include <QLoggingCategory>
@@ -27,6 +29,9 @@ BridgeService::BridgeService(QObject *parent)
     , m_lock(new InstanceLock)
 {
     NetworkProxy::applyTo(m_nam);
+    // Opened by start(), once this process owns the session; until then it reads nothing.
+    m_usage = new UsageStore(Settings::usageDatabasePath(), this);
+    connect(m_usage, &UsageStore::databaseReplaced, this, &BridgeService::usageDatabaseReplaced);
     connect(m_proxy, &ProxyServer::quotaExhausted, this, [this](const QString &message) {
         if (!m_quotaMessage.isEmpty())
             return;
@@ -40,8 +45,10 @@ BridgeService::BridgeService(QObject *parent)
 BridgeService::~BridgeService()
 {
     delete m_control;
-    delete m_proxy;
+    delete m_proxy; // before the usage store its jobs record into
     m_proxy = nullptr;
+    delete m_usage;
+    m_usage = nullptr;
     delete m_lock;
     delete m_settings;
 }
@@ -62,6 +69,10 @@ void BridgeService::start()
     }
     m_control = new ControlServer([this](const QJsonObject &r) { return handleControl(r); });
     m_control->listen();
+    // Only the session's owner records usage: one writer for the database.
+    if (!m_usage->open())
+        qCWarning(lcBridge) << "the usage meter cannot write" << m_usage->path();
+    m_proxy->forwarder()->setUsageStore(m_usage);
     // The proxy choice first: loading the session may refresh the token over the network.
     ProxySettings::apply(*m_settings, m_store->keychain(), [this](const QString &problem) {
         if (!problem.isEmpty())

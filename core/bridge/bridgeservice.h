@@ -17,6 +17,7 @@ class LocalKey;
 class ProxyServer;
 class QNetworkAccessManager;
 class Settings;
+class UsageStore;
 
 // Everything the tray and `serve` share: settings, keychain, session, local key and the
 // proxy, wired together and started in order. The GUI and the CLI only talk to this.
@@ -41,6 +42,9 @@ public:
     LocalKey *localKey() const { return m_localKey; }
     CredentialStore *credentialStore() const { return m_store; }
     QNetworkAccessManager *network() const { return m_nam; }
+    // The usage meter's database: written only once start() took the session (one writer),
+    // read by the tray.
+    UsageStore *usage() const { return m_usage; }
 
     QUrl proxyUrl() const; // http://127.0.0.1:PORT/v1 once listening, else empty
     bool isProxyListening() const;
@@ -65,6 +69,8 @@ Q_SIGNALS:
     void alreadyRunning(qint64 pid);
     void lockFailed(const QString &message);
     void showRequested(); // a second start handed over to us
+    // The usage database was unreadable and was moved aside; notice says where to.
+    void usageDatabaseReplaced(const QString &notice);
 
 private:
     void startProxy();
@@ -78,5 +84,6 @@ private:
     ProxyServer *m_proxy;
     InstanceLock *m_lock;
     ControlServer *m_control = nullptr;
+    UsageStore *m_usage = nullptr;
     QString m_quotaMessage;
 };

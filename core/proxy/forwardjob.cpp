@@ -11,6 +11,7 @@
 #include "proxy/upstreamforwarder.h"
 #include "proxy/upstreamrequest.h"
 #include "settings/settings.h"
+#include "usage/usagestore.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -20,6 +21,8 @@
 #include <QRandomGenerator>
 #include <QTimer>
 #include <QUuid>
+
+#include <limits>
 
 Q_DECLARE_LOGGING_CATEGORY(lcProxy)
 
@@ -55,6 +58,7 @@ ForwardJob::ForwardJob(UpstreamForwarder *forwarder, Kind kind, const HttpReques
     connect(response, &HttpResponse::clientGone, this, [this] {
         if (m_state == State::Done)
             return;
+        m_errorKind = QStringLiteral("client_gone");
         qCDebug(lcProxy) << "request" << m_requestId << ": client went away in state" << m_state
                          << "; aborting upstream";
         log(QStringLiteral("client-gone"), {});
@@ -62,6 +66,7 @@ ForwardJob::ForwardJob(UpstreamForwarder *forwarder, Kind kind, const HttpReques
     });
     connect(response, &HttpResponse::drained, this, &ForwardJob::onClientDrained);
     m_clock.start();
+    m_arrivedAtMs = QDateTime::currentMSecsSinceEpoch();
     m_idleTimer.setSingleShot(true);
     connect(&m_idleTimer, &QTimer::timeout, this, &ForwardJob::onIdleTimeout);
 }
@@ -176,6 +181,7 @@ bool ForwardJob::prepareChatBody(const UpstreamAuth &auth)
     m_upstreamBody = r.body;
     m_upstreamModel = r.upstreamModel;
     m_stream = r.stream;
+    m_relay.setStripUsageOnlyChunks(r.usageAdded);
     m_request.body.clear(); // no need to hold the original twice
     return true;
 }
@@ -302,8 +308,11 @@ void ForwardJob::relay()
             finish(false);
             return;
         }
-        if (!events.isEmpty())
+        if (!events.isEmpty()) {
+            if (m_firstByteMs < 0)
+                m_firstByteMs = m_clock.elapsed();
             m_response->write(events); // may end the job: the loop condition checks
+        }
     }
 }
 
@@ -436,6 +445,8 @@ void ForwardJob::concludeStream(bool timedOut)
     if (!complete) {
         qCInfo(lcProxy) << "request" << m_requestId << ": stream broken off; error" << int(error)
                         << "done marker" << m_relay.sawDone();
+        m_errorKind =
+            timedOut ? QStringLiteral("upstream_timeout") : QStringLiteral("upstream_interrupted");
         const QString message = UpstreamError::streamBroken(
             error, m_reply ? m_reply->errorString() : QString(), timedOut, idleTimeoutSeconds());
         m_response->write(openAiErrorEvent(message, QStringLiteral("upstream_error"),
@@ -464,11 +475,16 @@ void ForwardJob::concludeCollected(bool timedOut)
         QByteArray contentType = m_reply->rawHeader("content-type");
         if (contentType.isEmpty())
             contentType = QByteArrayLiteral("application/json");
-        if (contentType.toLower().contains("json") && QJsonDocument::fromJson(m_body).isNull()) {
-            // A chunked body cut short by a reset can look like a success.
-            fail(UpstreamError::forUnreadableBody(m_body.size()));
-            return;
+        if (contentType.toLower().contains("json")) {
+            const QJsonDocument doc = QJsonDocument::fromJson(m_body);
+            if (doc.isNull()) {
+                // A chunked body cut short by a reset can look like a success.
+                fail(UpstreamError::forUnreadableBody(m_body.size()));
+                return;
+            }
+            m_plainUsage = TokenUsage::fromAnswer(doc.object());
         }
+        m_firstByteMs = m_clock.elapsed();
         if (m_kind == Kind::Models && m_auth.method == AuthMethod::ApiKey) {
             answerPlanModels(m_body);
             return;
@@ -537,11 +553,14 @@ void ForwardJob::applyVerdict(const UpstreamVerdict &verdict)
         return;
     case UpstreamVerdict::Action::PassThrough:
         // The upstream's own words reach OpenCode unchanged.
+        m_errorKind = QStringLiteral("upstream_error");
         if (m_response)
             m_response->send(verdict.status, m_body, "application/json", verdict.extraHeaders);
         finish(false);
         return;
     case UpstreamVerdict::Action::Fail:
+        if (verdict.exhaustedWindow)
+            markWindowUsedUp(*verdict.exhaustedWindow);
         if (verdict.quotaExhausted)
             Q_EMIT m_forwarder->quotaExhausted(verdict.message);
         fail(verdict);
@@ -596,6 +615,7 @@ void ForwardJob::fail(const UpstreamVerdict &verdict)
     if (m_state == State::Done)
         return;
     qCInfo(lcProxy) << "request" << m_requestId << "failed:" << verdict.status << verdict.code;
+    m_errorKind = verdict.code.isEmpty() ? QStringLiteral("error") : verdict.code;
     log(QStringLiteral("error"), {{QStringLiteral("status"), verdict.status},
                                   {QStringLiteral("code"), verdict.code},
                                   {QStringLiteral("message"), verdict.message}});
@@ -620,6 +640,51 @@ void ForwardJob::finish(bool ok)
         return;
     m_state = State::Done;
     releaseReply();
+    recordUsage();
     m_forwarder->jobFinished(ok);
     deleteLater();
+}
+
+// The upstream said one of the plan's windows is used up: the usage meter shows it so until
+// the window resets, whatever it counted itself.
+void ForwardJob::markWindowUsedUp(PlanWindows::Window window)
+{
+    UsageStore *store = m_forwarder->usageStore();
+    if (!store || m_auth.method != AuthMethod::ApiKey)
+        return;
+    const QString planId = plan().id;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const QDateTime oldest = window == PlanWindows::Window::FiveHours
+                                 ? store->firstRequestSince(now.addSecs(-5 * 3600), planId)
+                                 : QDateTime();
+    const QDateTime until =
+        PlanWindows::resetOf(window, now, oldest, m_forwarder->settings()->subscriptionDay());
+    store->markExhausted(planId, window, until);
+}
+
+// One row for the usage meter per chat request that went upstream: who, which model, how
+// it ended and the token counts the upstream reported. Never content.
+void ForwardJob::recordUsage()
+{
+    UsageStore *store = m_forwarder->usageStore();
+    if (!store || m_kind != Kind::Chat || m_attempt == 0)
+        return;
+    UsageRecord r;
+    r.timeMs = m_arrivedAtMs;
+    r.method = Credentials::methodName(m_auth.method);
+    if (m_auth.method == AuthMethod::ApiKey)
+        r.planId = plan().id;
+    r.credential = m_forwarder->credentialName();
+    r.model = m_upstreamModel;
+    r.httpStatus = m_status;
+    r.errorKind = m_errorKind;
+    const TokenUsage &usage = m_stream ? m_relay.usage() : m_plainUsage;
+    r.promptTokens = usage.promptTokens;
+    r.completionTokens = usage.completionTokens;
+    r.cachedTokens = usage.cachedTokens;
+    r.reasoningTokens = usage.reasoningTokens;
+    r.firstByteMs =
+        m_firstByteMs < 0 ? -1 : int(qMin<qint64>(m_firstByteMs, std::numeric_limits<int>::max()));
+    r.durationMs = int(qMin<qint64>(m_clock.elapsed(), std::numeric_limits<int>::max()));
+    store->record(r);
 }

@@ -3,6 +3,7 @@
 #include "http/httprequest.h"
 #include "plans/plancatalog.h"
 #include "proxy/sserelay.h"
+#include "proxy/tokenusage.h"
 #include "proxy/upstreamerror.h"
 #include "session/sessionmanager.h"
 
@@ -69,6 +70,8 @@ private:
     void fail(const UpstreamVerdict &verdict);
     void fail(int status, const QString &message, const QString &type, const QString &code);
     void finish(bool ok);
+    void recordUsage();
+    void markWindowUsedUp(PlanWindows::Window window);
     void releaseReply();
     bool logging() const;
     void log(const QString &stage, const QJsonObject &data);
@@ -95,4 +98,9 @@ private:
     QTimer m_idleTimer; // no bytes from upstream for idleTimeoutMs() ends the request
     QElapsedTimer m_clock;
     qint64 m_lastUpstreamMs = 0; // m_clock's time of the last sign of life from upstream
+    // For the usage meter: never content, only how the request went.
+    qint64 m_arrivedAtMs = 0;  // wall clock, ms since the epoch
+    qint64 m_firstByteMs = -1; // m_clock's time when the answer's first bytes left for the client
+    QString m_errorKind;       // empty on success, else the error code the client got
+    TokenUsage m_plainUsage;   // from a non-streaming answer's body
 };

@@ -14,6 +14,7 @@ class HttpResponse;
 class RequestLogger;
 class SessionManager;
 class Settings;
+class UsageStore;
 
 // Sends rewritten requests to the API base with the session's bearer and streams the
 // answers back, event by event. Handles upstream 401 (one refresh, one retry), quota and
@@ -50,6 +51,11 @@ public:
     // means the plan may have expired rather than a wrong key. Kept as hashes only.
     void noteBearerWorked(const QString &bearer);
     bool bearerHasWorked(const QString &bearer) const;
+    // Where each chat request's outcome is recorded (the usage meter); none by default.
+    void setUsageStore(UsageStore *store) { m_usage = store; }
+    UsageStore *usageStore() const { return m_usage; }
+    // The name the usage meter records as the credential that served a request.
+    QString credentialName() const { return QStringLiteral("default"); }
 
     void jobStarted();
     void jobFinished(bool ok);
@@ -67,6 +73,7 @@ private:
     Settings *m_settings;
     SessionManager *m_session;
     RequestLogger *m_logger;
+    UsageStore *m_usage = nullptr;
     HttpClient *m_client;
     QString m_sessionId;
     int m_idleTimeoutMs = 300000;

@@ -166,8 +166,9 @@ public:
     void setRefreshRotation(bool rotate);
     void setApiKeys(const QStringList &keys);
     void setReplyText(const QString &text); // default "Hello from the fake Qwen service."
-    void setStreamEventCount(int count);    // content events per stream, default 5
-    void setStreamEventDelayMs(int ms);     // default 0
+    QString replyText() const { return m_replyText; }
+    void setStreamEventCount(int count); // content events per stream, default 5
+    void setStreamEventDelayMs(int ms);  // default 0
     // Each stream (with no fault) sends all its events and [DONE] in one write after the
     // headers. Default off: one event per write.
     void setStreamBurst(bool burst);
