@@ -14,12 +14,15 @@
 #include "plans/plancatalog.h"
 #include "proxy/localkey.h"
 #include "proxy/proxyserver.h"
+#include "proxy/upstreamforwarder.h"
 #include "settings/proxysettings.h"
 #include "settings/settings.h"
 #include "settingsdialog.h"
 #include "signindialog.h"
 #include "statuswindow.h"
 #include "uilog.h"
+#include "usage/usagemonitor.h"
+#include "usagewindow.h"
 
 #include <QAction>
 #include <QApplication>
@@ -48,6 +51,7 @@ TrayController::TrayController(BridgeService *service, bool demo, QObject *paren
     , m_demo(demo)
     , m_tray(new QSystemTrayIcon(this))
     , m_menu(new QMenu)
+    , m_usageMonitor(new UsageMonitor(service->usage(), service->settings(), this))
 {
     m_menu->setObjectName(QStringLiteral("trayMenu"));
     if (demo) {
@@ -63,6 +67,7 @@ TrayController::TrayController(BridgeService *service, bool demo, QObject *paren
     m_expiryLine = addStatusLine(QStringLiteral("expiryLine"));
     m_proxyLine = addStatusLine(QStringLiteral("proxyLine"));
     m_requestsLine = addStatusLine(QStringLiteral("requestsLine"));
+    m_usageLine = addStatusLine(QStringLiteral("usageLine"));
     m_menu->addSeparator();
     // "Sign in…" changes its text with the state; refresh() sets it.
     m_signIn = addAction(QStringLiteral("signInAction"), QString(), &TrayController::signIn);
@@ -79,6 +84,7 @@ TrayController::TrayController(BridgeService *service, bool demo, QObject *paren
                              &TrayController::copyOpenCodeConfig);
     m_copyProxy = addAction(QStringLiteral("copyProxyAction"), tr("Copy proxy URL and key"),
                             &TrayController::copyProxyUrlAndKey);
+    m_usage = addAction(QStringLiteral("usageAction"), tr("Usage…"), &TrayController::showUsage);
     m_menu->addSeparator();
     m_openLogs = addAction(QStringLiteral("openLogsAction"), tr("Open logs folder"),
                            &TrayController::openLogsFolder);
@@ -142,7 +148,17 @@ TrayController::TrayController(BridgeService *service, bool demo, QObject *paren
             if (!m_statsRefresh.isActive())
                 m_statsRefresh.start();
         });
+        connect(proxy->forwarder(), &UpstreamForwarder::requestFinished, m_usageMonitor,
+                &UsageMonitor::requestRefresh);
     }
+    connect(m_usageMonitor, &UsageMonitor::changed, this, &TrayController::refresh);
+    connect(m_usageMonitor, &UsageMonitor::thresholdCrossed, this,
+            [this](const QString &title, const QString &message) {
+                notify(titled(title), message, QSystemTrayIcon::Information, m_usage);
+            });
+    connect(service, &BridgeService::usageDatabaseReplaced, this, [this](const QString &notice) {
+        notify(tr("The usage meter starts afresh"), notice, QSystemTrayIcon::Warning);
+    });
 
     m_trayProbe.setInterval(kTrayProbeFastMs);
     connect(&m_trayProbe, &QTimer::timeout, this, &TrayController::probeTray);
@@ -356,6 +372,8 @@ QStringList TrayController::statusLines() const
         lines << tr("Local key: %1").arg(m_localKeyError);
     if (m_requestsLine->isVisible())
         lines << m_requestsLine->text();
+    if (m_usageLine->isVisible())
+        lines << m_usageLine->text();
     return lines;
 }
 
@@ -427,6 +445,9 @@ void TrayController::refresh()
     m_requestsLine->setVisible(proxy != nullptr);
     if (proxy)
         m_requestsLine->setText(tr("Requests today: %1").arg(proxy->stats().requestsToday));
+    const QString usage = m_usageMonitor->statusLine();
+    m_usageLine->setVisible(!usage.isEmpty());
+    m_usageLine->setText(usage);
 
     // Credentials that exist can be forgotten, whatever state they are in.
     const bool hasCredentials = method != AuthMethod::None;
@@ -809,6 +830,16 @@ void TrayController::openLogsFolder()
         notify(tr("No file manager found"),
                tr("The logs are in %1").arg(QDir::toNativeSeparators(dir)),
                QSystemTrayIcon::Warning);
+}
+
+void TrayController::showUsage()
+{
+    if (!m_usageWindow) {
+        m_usageWindow = new UsageWindow(*m_service->usage());
+        m_usageWindow->setAttribute(Qt::WA_DeleteOnClose);
+    }
+    m_usageWindow->refresh();
+    showDialog(m_usageWindow);
 }
 
 void TrayController::showSettings()

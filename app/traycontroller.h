@@ -20,6 +20,8 @@ class QMenu;
 class SettingsDialog;
 class SignInDialog;
 class StatusWindow;
+class UsageMonitor;
+class UsageWindow;
 
 // The face of the application: the tray icon with its menu, or the status window when
 // the desktop has no tray. Shows what BridgeService and its session say, and turns the
@@ -68,6 +70,7 @@ public Q_SLOTS:
     void showSettings();
     void setStartAtLogin(bool on);
     void showAbout();
+    void showUsage();
     void showStatusWindow();
     // A second start of Qwen Bridge handed over to this one.
     void showFromSecondStart();
@@ -126,12 +129,14 @@ private:
     QAction *m_expiryLine;
     QAction *m_proxyLine;
     QAction *m_requestsLine;
+    QAction *m_usageLine;
     QAction *m_signIn;
     QAction *m_useApiKey;
     QAction *m_signOut;
     QAction *m_configure;
     QAction *m_copyConfig;
     QAction *m_copyProxy;
+    QAction *m_usage;
     QAction *m_openLogs;
     QAction *m_settings;
     QAction *m_startAtLogin;
@@ -144,6 +149,8 @@ private:
     QPointer<SettingsDialog> m_settingsDialog;
     QPointer<AboutDialog> m_aboutDialog;
     QPointer<ConfigureOpenCodeDialog> m_configureDialog;
+    QPointer<UsageWindow> m_usageWindow;
+    UsageMonitor *m_usageMonitor;
 
     QTimer m_trayProbe;
     QElapsedTimer m_trayWaited;

@@ -205,6 +205,8 @@ QString UsageReport::statusLine(const QLocale &locale) const
     const QString tokens = compactNumber(today.totalTokens(), locale);
     if (todayCost)
         return tr("today: %1 tokens, ≈ %2").arg(tokens, usd(todayCost->usd, locale));
+    if (today.requests == 1)
+        return tr("today: 1 request, %1 tokens").arg(tokens);
     return tr("today: %1 requests, %2 tokens").arg(locale.toString(today.requests), tokens);
 }
 

@@ -1,4 +1,5 @@
 #include "traycontroller.h"
+#include "usagewindow.h"
 
 #include "autostart.h"
 #include "bridge/bridgeservice.h"
@@ -347,7 +348,7 @@ private Q_SLOTS:
             visibleMenu(),
             (QStringList{"stateLine", "proxyLine", "requestsLine", "--", "signInAction",
                          "useApiKeyAction", "--", "configureOpenCodeAction", "copyConfigAction",
-                         "copyProxyAction", "--", "openLogsAction", "settingsAction",
+                         "copyProxyAction", "usageAction", "--", "openLogsAction", "settingsAction",
                          "startAtLoginAction", "aboutAction", "--", "quitAction"}));
         for (const char *line : {"stateLine", "proxyLine", "requestsLine"})
             QVERIFY2(!action(line)->isEnabled(), line);
@@ -409,6 +410,35 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(action("requestsLine")->text(),
                                   QStringLiteral("Requests today: 1"), 10000);
         QVERIFY(m_tray->toolTip().contains(QStringLiteral("Requests today: 1")));
+
+        // A chat request is counted by the usage meter, and the menu and tooltip say so.
+        QVERIFY(!action("usageLine")->isVisible());
+        QNetworkRequest chat(
+            QUrl(m_service->proxyUrl().toString() + QStringLiteral("/chat/completions")));
+        chat.setRawHeader("Authorization", "Bearer " + m_service->localKey()->value().toUtf8());
+        chat.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+        QNetworkReply *chatReply = nam.post(
+            chat, QByteArrayLiteral(
+                      R"({"model":"coder-model","messages":[{"role":"user","content":"Hi"}]})"));
+        QSignalSpy chatDone(chatReply, &QNetworkReply::finished);
+        QVERIFY(chatDone.wait(30000));
+        QCOMPARE(chatReply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+        chatReply->deleteLater();
+        QTRY_VERIFY_WITH_TIMEOUT(action("usageLine")->isVisible(), 30000);
+        QVERIFY2(action("usageLine")->text().startsWith(QStringLiteral("today: 1 request,")),
+                 qPrintable(action("usageLine")->text()));
+        QVERIFY(m_tray->toolTip().contains(action("usageLine")->text()));
+        QVERIFY(action("usageAction")->isVisible());
+        // "Usage…" opens the window with the same numbers.
+        m_tray->showUsage();
+        UsageWindow *window = nullptr;
+        for (QWidget *w : QApplication::topLevelWidgets()) {
+            if (auto *u = qobject_cast<UsageWindow *>(w); u && u->isVisible())
+                window = u;
+        }
+        QVERIFY(window);
+        QCOMPARE(window->report().today.requests, 1);
+        window->close();
     }
 
     void cancelledSignInGoesBack()

@@ -1,0 +1,55 @@
+#pragma once
+
+#include "usage/planwindows.h"
+#include "usage/usagereport.h"
+
+#include <QHash>
+#include <QObject>
+#include <QTimer>
+
+class Settings;
+class UsageStore;
+
+// Keeps the usage numbers the tray shows current, and says once per window when it passes
+// 80% and 100% of its limit. Reads the store a moment after requests finish (the writer
+// commits within a second) and once a minute while nothing happens, so that a window's
+// reset shows without a request; never on every request. No widgets: the tray displays
+// what it says.
+class UsageMonitor : public QObject
+{
+    Q_OBJECT
+public:
+    UsageMonitor(const UsageStore *store, Settings *settings, QObject *parent = nullptr);
+
+    // A request finished: read the store again shortly (many finishing at once read it once).
+    void requestRefresh();
+    void refreshNow();
+
+    const UsageReport &report() const { return m_report; }
+    bool hasReport() const { return m_hasReport; }
+    // "Coding Plan: 312 / 1,200 in 5 h · resets 14:20", "today: 1.2 M tokens, ≈ $0.84";
+    // empty before anything was counted.
+    QString statusLine() const;
+
+    // After a request: the store has had time to write it.
+    static constexpr int kSettleMs = 1500;
+    static constexpr int kPeriodicMs = 60 * 1000;
+
+Q_SIGNALS:
+    void changed();
+    // A window passed 80% or reached 100% of its limit; once per window and period, also
+    // across restarts.
+    void thresholdCrossed(const QString &title, const QString &message);
+
+private:
+    void checkThresholds();
+    PlanWindows::ThresholdMemory memoryFor(const QString &key) const;
+    void saveMemory(const QString &key, const PlanWindows::ThresholdMemory &memory);
+
+    const UsageStore *m_store;
+    Settings *m_settings;
+    UsageReport m_report;
+    bool m_hasReport = false;
+    QTimer m_settle;
+    QTimer m_periodic;
+};
