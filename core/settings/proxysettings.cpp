@@ -14,7 +14,9 @@ NetworkProxy::Mode ProxySettings::mode(const Settings &settings)
 
 void ProxySettings::apply(const Settings &settings, KeychainStore *keychain, Done done)
 {
-    const NetworkProxy::Mode chosen = mode(settings);
+    // The demo's service runs inside this process on a loopback port: no proxy can reach it.
+    const NetworkProxy::Mode chosen =
+        Settings::isDemoMode() ? NetworkProxy::Mode::None : mode(settings);
     if (chosen != NetworkProxy::Mode::Manual) {
         NetworkProxy::install(chosen);
         done({});
