@@ -63,47 +63,36 @@
 <context>
     <name>ApiKeyCheck</name>
     <message>
-        <source>This key was refused by %1; keys only work in their own region and plan. Check the key, or choose the preset of the plan and region it was made for.</source>
-        <translation>%1 拒绝了此密钥；密钥只能在其所属的地域和套餐中使用。请检查密钥，或选择创建该密钥时所属套餐和地域的预设。</translation>
-    </message>
-    <message>
         <source>Could not reach %1 to check the key: %2</source>
         <translation>无法连接 %1 来检查密钥：%2</translation>
     </message>
     <message>
-        <source>%1 could not check the key (HTTP %2). Try again later.</source>
-        <translation>%1 无法检查密钥（HTTP %2）。请稍后重试。</translation>
-    </message>
-</context>
-<context>
-    <name>ApiKeyPresets</name>
-    <message>
-        <source>Coding Plan (global)</source>
-        <translation>Coding Plan（国际）</translation>
+        <source>This key was refused by %1 (HTTP %2 from %3: &quot;%4&quot;). A key only works on the plan and region it was made for: check the key, or choose the plan it belongs to.</source>
+        <translation>%1 拒绝了此密钥（%3 返回 HTTP %2：“%4”）。密钥只能在创建它的套餐和地域中使用：请检查密钥，或选择它所属的套餐。</translation>
     </message>
     <message>
-        <source>Coding Plan (China)</source>
-        <translation>Coding Plan（中国）</translation>
+        <source>The key is valid. %1 answered the test request with &quot;%2&quot; (HTTP 405); Qwen Bridge forwards OpenCode&apos;s own identification with its requests.</source>
+        <translation>密钥有效。%1 对测试请求的响应为“%2”（HTTP 405）；Qwen Bridge 转发请求时会附带 OpenCode 自己的身份标识。</translation>
     </message>
     <message>
-        <source>Model Studio pay-as-you-go (Singapore)</source>
-        <translation>百炼按量付费（新加坡）</translation>
+        <source>The key is valid, but %1 says: &quot;%2&quot; (HTTP %3).</source>
+        <translation>密钥有效，但 %1 表示：“%2”（HTTP %3）。</translation>
     </message>
     <message>
-        <source>Model Studio pay-as-you-go (Beijing)</source>
-        <translation>百炼按量付费（北京）</translation>
+        <source>The key is valid; %1 refused only the test request itself: &quot;%2&quot;.</source>
+        <translation>密钥有效；%1 只是拒绝了测试请求本身：“%2”。</translation>
     </message>
     <message>
-        <source>Model Studio pay-as-you-go (US, Virginia)</source>
-        <translation>百炼按量付费（美国弗吉尼亚）</translation>
+        <source>%1 has no chat endpoint at %2 (HTTP 404). Check the base URL.</source>
+        <translation>%1 在 %2 上没有聊天端点（HTTP 404）。请检查基础 URL。</translation>
     </message>
     <message>
-        <source>Model Studio pay-as-you-go (Hong Kong)</source>
-        <translation>百炼按量付费（中国香港）</translation>
+        <source>%1 could not check the key (HTTP %2: &quot;%3&quot;). Try again later.</source>
+        <translation>%1 无法检查密钥（HTTP %2：“%3”）。请稍后重试。</translation>
     </message>
     <message>
-        <source>the custom endpoint %1</source>
-        <translation>自定义端点 %1</translation>
+        <source>no message</source>
+        <translation>无消息</translation>
     </message>
 </context>
 <context>
@@ -127,87 +116,8 @@
 <context>
     <name>Cli</name>
     <message>
-        <source>Usage: qwen-bridge [COMMAND] [OPTIONS]
-
-Use Qwen models in OpenCode with your Qwen account. Without a command, the tray
-application starts.
-
-Commands:
-  login [--no-browser] [--allow-file-storage]
-                              sign in with your Qwen account in the terminal
-  login --api-key [--preset NAME | --base-url URL]
-                              sign in with a Model Studio or Coding Plan API
-                              key read from standard input
-  status [--json]             show the sign-in state (never a secret)
-  logout                      remove the stored credentials
-  serve                       run the proxy alone, without the tray, until
-                              Ctrl+C or SIGTERM
-  import [--from FILE] [--yes] [--delete-original]
-                              take over the sign-in of the OpenCode Qwen plugin
-                              (~/.opencode/qwen/oauth_token.json) or Qwen Code
-                              (~/.qwen/oauth_creds.json)
-  opencode-config [--provider ID] [--write [FILE]]
-                              print the OpenCode provider block, or merge it
-                              into FILE (default: the global OpenCode config)
-                              keeping comments and other keys, with a backup
-
-Options:
-  --demo                      the tray application against a built-in fake Qwen
-  --windowed                  a status window instead of the tray icon
-  -h, --help                  show this help
-  -v, --version               show the version
-
-Exit codes: 0 done, 1 other failure, 2 sign-in refused, 3 sign-in code expired,
-4 network or server failure, 5 keychain failure, 64 wrong usage, 130 cancelled.
-</source>
-        <translation>用法：qwen-bridge [命令] [选项]
-
-用您的 Qwen 账号在 OpenCode 中使用 Qwen 模型。不带命令时启动托盘应用程序。
-
-命令：
-  login [--no-browser] [--allow-file-storage]
-                              在终端中用 Qwen 账号登录
-  login --api-key [--preset NAME | --base-url URL]
-                              用从标准输入读取的百炼或 Coding Plan API 密钥
-                              登录
-  status [--json]             显示登录状态（绝不显示任何机密）
-  logout                      删除已保存的凭据
-  serve                       只运行代理，不带托盘，直到按下 Ctrl+C 或收到
-                              SIGTERM
-  import [--from FILE] [--yes] [--delete-original]
-                              接管 OpenCode Qwen 插件
-                              （~/.opencode/qwen/oauth_token.json）或 Qwen Code
-                              （~/.qwen/oauth_creds.json）的登录
-  opencode-config [--provider ID] [--write [FILE]]
-                              打印 OpenCode 提供方配置块，或将其合并到 FILE
-                              （默认：全局 OpenCode 配置）中，保留注释和其他
-                              键，并写入备份
-
-选项：
-  --demo                      针对内置的模拟 Qwen 服务运行托盘应用程序
-  --windowed                  用状态窗口代替托盘图标
-  -h, --help                  显示此帮助
-  -v, --version               显示版本
-
-退出码：0 完成，1 其他失败，2 登录被拒绝，3 登录码已过期，
-4 网络或服务器故障，5 钥匙串故障，64 用法错误，130 已取消。
-</translation>
-    </message>
-    <message>
-        <source>Use either --preset or --base-url, not both.</source>
-        <translation>请只使用 --preset 或 --base-url 其中之一，不要同时使用。</translation>
-    </message>
-    <message>
-        <source>Unknown preset %1. The presets are:</source>
-        <translation>未知的预设 %1。可用的预设有：</translation>
-    </message>
-    <message>
         <source>The base URL must be an https:// address (http:// only for this computer), such as https://dashscope-intl.aliyuncs.com/compatible-mode/v1.</source>
         <translation>基础 URL 必须是 https:// 地址（http:// 仅限本机），例如 https://dashscope-intl.aliyuncs.com/compatible-mode/v1。</translation>
-    </message>
-    <message>
-        <source>Using %1 (%2). Choose another with --preset; the presets are:</source>
-        <translation>使用 %1（%2）。可用 --preset 选择其他预设；可用的预设有：</translation>
     </message>
     <message>
         <source>Paste your API key (it is not shown): </source>
@@ -334,20 +244,12 @@ Exit codes: 0 done, 1 other failure, 2 sign-in refused, 3 sign-in code expired,
         <translation>尚未登录。运行 `qwen-bridge login` 登录。</translation>
     </message>
     <message>
-        <source>%1 Run `qwen-bridge login` to sign in again.</source>
-        <translation>%1 运行 `qwen-bridge login` 重新登录。</translation>
-    </message>
-    <message>
         <source>Signed in.</source>
         <translation>已登录。</translation>
     </message>
     <message>
         <source>State:    %1</source>
         <translation>状态：     %1</translation>
-    </message>
-    <message>
-        <source>Method:   %1 (%2)</source>
-        <translation>方式：     %1（%2）</translation>
     </message>
     <message>
         <source>Method:   %1</source>
@@ -497,6 +399,125 @@ Exit codes: 0 done, 1 other failure, 2 sign-in refused, 3 sign-in code expired,
         <source>Unknown command: %1</source>
         <translation>未知命令：%1</translation>
     </message>
+    <message>
+        <source>Usage: qwen-bridge [COMMAND] [OPTIONS]
+
+Use Qwen models in OpenCode with your Qwen account. Without a command, the tray
+application starts.
+
+Commands:
+  login [--no-browser] [--allow-file-storage]
+                              sign in with your Qwen account in the terminal
+  login --api-key [--preset PLAN] [--base-url URL]
+                              sign in with a Coding Plan, Token Plan or Model
+                              Studio pay-as-you-go key read from standard input;
+                              PLAN is coding-plan-global, coding-plan-china,
+                              token-plan-singapore, token-plan-beijing,
+                              payg-singapore, payg-beijing, payg-us or
+                              payg-hongkong
+  status [--json]             show the sign-in state (never a secret)
+  logout                      remove the stored credentials
+  serve                       run the proxy alone, without the tray, until
+                              Ctrl+C or SIGTERM
+  import [--from FILE] [--yes] [--delete-original]
+                              take over the sign-in of the OpenCode Qwen plugin
+                              (~/.opencode/qwen/oauth_token.json) or Qwen Code
+                              (~/.qwen/oauth_creds.json)
+  opencode-config [--provider ID] [--write [FILE]]
+                              print the OpenCode provider block, or merge it
+                              into FILE (default: the global OpenCode config)
+                              keeping comments and other keys, with a backup
+  usage [--json] [--days N]   requests and tokens per day (default 7 days) and the
+                              plan&apos;s windows, counted on this computer
+
+Options:
+  --demo                      the tray application against a built-in fake Qwen
+  --windowed                  a status window instead of the tray icon
+  -h, --help                  show this help
+  -v, --version               show the version
+
+Exit codes: 0 done, 1 other failure, 2 sign-in refused, 3 sign-in code expired,
+4 network or server failure, 5 keychain failure, 64 wrong usage, 130 cancelled.
+</source>
+        <translation>用法：qwen-bridge [命令] [选项]
+
+用您的 Qwen 账号在 OpenCode 中使用 Qwen 模型。不带命令时，启动托盘
+应用程序。
+
+命令：
+  login [--no-browser] [--allow-file-storage]
+                              在终端中用您的 Qwen 账号登录
+  login --api-key [--preset PLAN] [--base-url URL]
+                              使用从标准输入读取的 Coding Plan、Token Plan
+                              或百炼按量付费密钥登录；PLAN 可以是
+                              coding-plan-global、coding-plan-china、
+                              token-plan-singapore、token-plan-beijing、
+                              payg-singapore、payg-beijing、payg-us 或
+                              payg-hongkong
+  status [--json]             显示登录状态（绝不显示机密信息）
+  logout                      删除保存的凭据
+  serve                       只运行代理，不显示托盘，直到按下
+                              Ctrl+C 或收到 SIGTERM
+  import [--from FILE] [--yes] [--delete-original]
+                              接管 OpenCode Qwen 插件
+                              (~/.opencode/qwen/oauth_token.json) 或 Qwen Code
+                              (~/.qwen/oauth_creds.json) 的登录
+  opencode-config [--provider ID] [--write [FILE]]
+                              输出 OpenCode 提供方配置块，或将其合并到
+                              FILE 中（默认：全局 OpenCode 配置），保留
+                              注释和其他键，并创建备份
+  usage [--json] [--days N]   每天的请求数和 Token 数（默认 7 天）以及
+                              套餐的额度窗口，均在本机上统计
+
+选项：
+  --demo                      以内置的模拟 Qwen 服务运行托盘应用程序
+  --windowed                  用状态窗口代替托盘图标
+  -h, --help                  显示此帮助
+  -v, --version               显示版本
+
+退出码：0 完成，1 其他失败，2 登录被拒绝，3 登录码已过期，
+4 网络或服务器故障，5 钥匙串故障，64 用法错误，130 已取消。
+</translation>
+    </message>
+    <message>
+        <source>Unknown plan %1. The plans are:</source>
+        <translation>未知套餐 %1。可用的套餐有：</translation>
+    </message>
+    <message>
+        <source>or --base-url URL for another endpoint, with --preset for the rules of the plan behind it.</source>
+        <translation>或者用 --base-url URL 指定其他端点，并用 --preset 指定其背后套餐的规则。</translation>
+    </message>
+    <message>
+        <source>Using %1 (%2). Choose another with --preset; the plans are:</source>
+        <translation>正在使用 %1（%2）。可用 --preset 选择其他套餐；可用的套餐有：</translation>
+    </message>
+    <message>
+        <source>Signed in. The access token has expired; Qwen Bridge renews it on the next use.</source>
+        <translation>已登录。访问令牌已过期；Qwen Bridge 会在下次使用时为其续期。</translation>
+    </message>
+    <message>
+        <source>Plan:     %1 (%2)</source>
+        <translation>套餐：     %1（%2）</translation>
+    </message>
+    <message>
+        <source>HTTP proxy: %1</source>
+        <translation>HTTP 代理：%1</translation>
+    </message>
+</context>
+<context>
+    <name>CliUsage</name>
+    <message>
+        <source>Print JSON.</source>
+        <translation>输出 JSON。</translation>
+    </message>
+    <message>
+        <source>Days to show (default 7).</source>
+        <translation>要显示的天数（默认 7）。</translation>
+    </message>
+    <message>
+        <source>--days takes a number of days from 1 to %1.</source>
+        <translation>--days 接受 1 到 %1 之间的天数。</translation>
+    </message>
 </context>
 <context>
     <name>ConfigureOpenCodeDialog</name>
@@ -637,97 +658,6 @@ Exit codes: 0 done, 1 other failure, 2 sign-in refused, 3 sign-in code expired,
     </message>
 </context>
 <context>
-    <name>ForwardJob</name>
-    <message>
-        <source>The Qwen API sent an event larger than Qwen Bridge accepts.</source>
-        <translation>Qwen API 发送的事件超过了 Qwen Bridge 能接受的大小。</translation>
-    </message>
-    <message>
-        <source>The Qwen API stopped sending in the middle of the answer and did not go on for %1 seconds. Try again.</source>
-        <translation>Qwen API 在回答中途停止发送，%1 秒内没有继续。请重试。</translation>
-    </message>
-    <message>
-        <source>The connection to the Qwen API broke in the middle of the answer (%1). Try again.</source>
-        <translation>与 Qwen API 的连接在回答中途断开（%1）。请重试。</translation>
-    </message>
-    <message>
-        <source>The name %1 could not be resolved. Check your network connection and DNS.</source>
-        <translation>无法解析域名 %1。请检查网络连接和 DNS。</translation>
-    </message>
-    <message>
-        <source>A secure connection to %1 could not be made (%2). Check the API address and the system&apos;s certificates.</source>
-        <translation>无法与 %1 建立安全连接（%2）。请检查 API 地址和系统证书。</translation>
-    </message>
-    <message>
-        <source>%1 refused the connection. Check the API address.</source>
-        <translation>%1 拒绝了连接。请检查 API 地址。</translation>
-    </message>
-    <message>
-        <source>Could not reach the Qwen API at %1: %2</source>
-        <translation>无法连接位于 %1 的 Qwen API：%2</translation>
-    </message>
-    <message>
-        <source>Your Qwen account has no OAuth quota left: Qwen ended the free OAuth tier on 2026-04-15. Use an API key instead (Alibaba Cloud Model Studio or Coding Plan): choose &quot;Use an API key instead…&quot; in the Qwen Bridge tray menu, or run `qwen-bridge login --api-key`.</source>
-        <translation>您的 Qwen 账号已没有 OAuth 额度：Qwen 已于 2026-04-15 停止免费 OAuth 服务。请改用 API 密钥（阿里云百炼或 Coding Plan）：在 Qwen Bridge 托盘菜单中选择“改用 API 密钥…”，或运行 `qwen-bridge login --api-key`。</translation>
-    </message>
-    <message>
-        <source>The model service says this API key has no quota left. Check the balance and plan of the key in Alibaba Cloud Model Studio.</source>
-        <translation>模型服务表示此 API 密钥已没有额度。请在阿里云百炼中检查该密钥的余额和套餐。</translation>
-    </message>
-    <message>
-        <source>The model service refused the API key. Keys only work in their own region and plan: check the key and the base URL, then run `qwen-bridge login --api-key` again.</source>
-        <translation>模型服务拒绝了此 API 密钥。密钥只能在其所属的地域和套餐中使用：请检查密钥和基础 URL，然后重新运行 `qwen-bridge login --api-key`。</translation>
-    </message>
-    <message>
-        <source>The Qwen API refused the token even after renewing it. Sign in again from the Qwen Bridge tray menu or run `qwen-bridge login`.</source>
-        <translation>即使续期之后，Qwen API 仍拒绝了令牌。请从 Qwen Bridge 托盘菜单重新登录，或运行 `qwen-bridge login`。</translation>
-    </message>
-    <message>
-        <source>The Qwen API is limiting requests. Wait a moment and try again.</source>
-        <translation>Qwen API 正在限制请求频率。请稍候再试。</translation>
-    </message>
-    <message>
-        <source>The Qwen API is limiting requests. Try again in %1 seconds.</source>
-        <translation>Qwen API 正在限制请求频率。请在 %1 秒后重试。</translation>
-    </message>
-    <message>
-        <source>The Qwen API had a problem (HTTP %1). Try again in a moment.</source>
-        <translation>Qwen API 出现问题（HTTP %1）。请稍后重试。</translation>
-    </message>
-    <message>
-        <source>The Qwen API answered HTTP %1: %2</source>
-        <translation>Qwen API 返回 HTTP %1：%2</translation>
-    </message>
-    <message>
-        <source>(The service said: %1)</source>
-        <translation>（服务返回：%1）</translation>
-    </message>
-    <message>
-        <source>no data for %1 seconds</source>
-        <translation>%1 秒内没有数据</translation>
-    </message>
-    <message>
-        <source>The connection to the Qwen API ended before the answer was complete. Try again.</source>
-        <translation>与 Qwen API 的连接在回答完成之前就结束了。请重试。</translation>
-    </message>
-    <message>
-        <source>The Qwen API stopped sending its answer and did not go on for %1 seconds. Try again.</source>
-        <translation>Qwen API 停止发送回答，%1 秒内没有继续。请重试。</translation>
-    </message>
-    <message>
-        <source>The connection to the Qwen API broke before the answer was complete (%1). Try again.</source>
-        <translation>与 Qwen API 的连接在回答完成之前断开（%1）。请重试。</translation>
-    </message>
-    <message>
-        <source>The Qwen API at %1 did not answer within %2 seconds. Try again.</source>
-        <translation>位于 %1 的 Qwen API 在 %2 秒内没有响应。请重试。</translation>
-    </message>
-    <message>
-        <source>The Qwen API&apos;s answer was cut off or unreadable (%1 bytes of JSON that does not parse). Try again.</source>
-        <translation>Qwen API 的回答被截断或无法读取（%1 字节无法解析的 JSON）。请重试。</translation>
-    </message>
-</context>
-<context>
     <name>Gui</name>
     <message>
         <source>Qwen Bridge DEMO</source>
@@ -736,6 +666,73 @@ Exit codes: 0 done, 1 other failure, 2 sign-in refused, 3 sign-in code expired,
     <message>
         <source>The demo service could not start.</source>
         <translation>无法启动演示服务。</translation>
+    </message>
+    <message>
+        <source>Qwen Bridge</source>
+        <translation>Qwen Bridge</translation>
+    </message>
+</context>
+<context>
+    <name>HttpClientReply</name>
+    <message>
+        <source>The request was canceled.</source>
+        <translation>请求已取消。</translation>
+    </message>
+    <message>
+        <source>%1 is not an http or https address.</source>
+        <translation>%1 不是 http 或 https 地址。</translation>
+    </message>
+    <message>
+        <source>The server closed the connection before it was set up.</source>
+        <translation>服务器在连接建立之前就关闭了连接。</translation>
+    </message>
+    <message>
+        <source>TLS is not available on this system (no OpenSSL).</source>
+        <translation>此系统上无法使用 TLS（没有 OpenSSL）。</translation>
+    </message>
+    <message>
+        <source>The server&apos;s answer has a header larger than %1 KiB.</source>
+        <translation>服务器响应的头部超过 %1 KiB。</translation>
+    </message>
+    <message>
+        <source>The server did not answer with HTTP/1.x.</source>
+        <translation>服务器没有使用 HTTP/1.x 响应。</translation>
+    </message>
+    <message>
+        <source>The server&apos;s answer has no valid status code.</source>
+        <translation>服务器的响应中没有有效的状态码。</translation>
+    </message>
+    <message>
+        <source>The server&apos;s answer has a malformed header.</source>
+        <translation>服务器响应的头部格式错误。</translation>
+    </message>
+    <message>
+        <source>The server switched protocols, which this request did not ask for.</source>
+        <translation>服务器切换了协议，但此请求并未要求切换。</translation>
+    </message>
+    <message>
+        <source>The server&apos;s answer has an invalid Content-Length.</source>
+        <translation>服务器响应中的 Content-Length 无效。</translation>
+    </message>
+    <message>
+        <source>The server sent a malformed chunked body.</source>
+        <translation>服务器发送的分块（chunked）正文格式错误。</translation>
+    </message>
+    <message>
+        <source>The server closed the connection without answering.</source>
+        <translation>服务器没有响应就关闭了连接。</translation>
+    </message>
+    <message>
+        <source>The server closed the connection before the answer was complete.</source>
+        <translation>服务器在响应完成之前关闭了连接。</translation>
+    </message>
+    <message>
+        <source>No connection to %1 could be set up within %2 seconds.</source>
+        <translation>无法在 %2 秒内建立与 %1 的连接。</translation>
+    </message>
+    <message>
+        <source>No connection to %1 through the HTTP proxy %2 could be set up within %3 seconds.</source>
+        <translation>无法在 %3 秒内通过 HTTP 代理 %2 建立与 %1 的连接。</translation>
     </message>
 </context>
 <context>
@@ -767,6 +764,21 @@ Exit codes: 0 done, 1 other failure, 2 sign-in refused, 3 sign-in code expired,
     <message>
         <source>No, thanks</source>
         <translation>不用了，谢谢</translation>
+    </message>
+</context>
+<context>
+    <name>InstanceLock</name>
+    <message>
+        <source>Qwen Bridge could not take the lock %1 (the file is there but names no running process). If no other Qwen Bridge is starting, remove the file and start again.</source>
+        <translation>Qwen Bridge 无法获取锁文件 %1（该文件存在，但其中记录的进程并未运行）。如果没有其他 Qwen Bridge 正在启动，请删除该文件并重新启动。</translation>
+    </message>
+    <message>
+        <source>Qwen Bridge could not take the lock %1 (permission denied). Check that you may write to %2.</source>
+        <translation>Qwen Bridge 无法获取锁文件 %1（权限被拒绝）。请检查您是否有权写入 %2。</translation>
+    </message>
+    <message>
+        <source>Qwen Bridge could not take the lock %1 (an unexpected error). Check the folder %2 and the free space on its disk.</source>
+        <translation>Qwen Bridge 无法获取锁文件 %1（意外错误）。请检查文件夹 %2 及其所在磁盘的可用空间。</translation>
     </message>
 </context>
 <context>
@@ -907,6 +919,33 @@ Exit codes: 0 done, 1 other failure, 2 sign-in refused, 3 sign-in code expired,
     </message>
 </context>
 <context>
+    <name>NetworkProxy</name>
+    <message>
+        <source>The proxy must be given as http://host:port, with an optional user name (http://user@host:port), for example http://proxy.example:3128.</source>
+        <translation>代理必须写成 http://host:port 的形式，可以带用户名（http://user@host:port），例如 http://proxy.example:3128。</translation>
+    </message>
+    <message>
+        <source>Leave the password out of the proxy address: enter it in the password field, and it is kept in the keychain.</source>
+        <translation>不要把密码写在代理地址中：请在密码框中输入，密码将保存在钥匙串中。</translation>
+    </message>
+    <message>
+        <source>The HTTP proxy %1 refused the connection. Check that the proxy is running, and the proxy address in the settings or in https_proxy / http_proxy.</source>
+        <translation>HTTP 代理 %1 拒绝了连接。请检查代理是否正在运行，以及设置中或 https_proxy / http_proxy 中的代理地址。</translation>
+    </message>
+    <message>
+        <source>The HTTP proxy %1 could not be reached. Check the proxy address in the settings or in https_proxy / http_proxy, and your network connection.</source>
+        <translation>无法连接 HTTP 代理 %1。请检查设置中或 https_proxy / http_proxy 中的代理地址，以及您的网络连接。</translation>
+    </message>
+    <message>
+        <source>The HTTP proxy %1 closed the connection without passing it on. Check that the proxy allows connections to the Qwen servers.</source>
+        <translation>HTTP 代理 %1 关闭了连接，没有将其转发。请检查该代理是否允许连接到 Qwen 服务器。</translation>
+    </message>
+    <message>
+        <source>The HTTP proxy %1 asks for authentication (407), or refused the user name and password it was given. Check the proxy&apos;s user name and password in the settings.</source>
+        <translation>HTTP 代理 %1 要求身份验证（407），或拒绝了所提供的用户名和密码。请检查设置中代理的用户名和密码。</translation>
+    </message>
+</context>
+<context>
     <name>OAuth</name>
     <message>
         <source>The Qwen sign-in server did not answer in time.</source>
@@ -993,6 +1032,86 @@ Exit codes: 0 done, 1 other failure, 2 sign-in refused, 3 sign-in code expired,
     </message>
 </context>
 <context>
+    <name>PlanCatalog</name>
+    <message>
+        <source>Coding Plan</source>
+        <translation>Coding Plan</translation>
+    </message>
+    <message>
+        <source>Token Plan</source>
+        <translation>Token Plan</translation>
+    </message>
+    <message>
+        <source>Model Studio pay-as-you-go</source>
+        <translation>百炼按量付费</translation>
+    </message>
+    <message>
+        <source>Custom endpoint</source>
+        <translation>自定义端点</translation>
+    </message>
+    <message>
+        <source>global</source>
+        <translation>国际</translation>
+    </message>
+    <message>
+        <source>China</source>
+        <translation>中国内地</translation>
+    </message>
+    <message>
+        <source>Singapore</source>
+        <translation>新加坡</translation>
+    </message>
+    <message>
+        <source>Beijing</source>
+        <translation>北京</translation>
+    </message>
+    <message>
+        <source>US, Virginia</source>
+        <translation>美国（弗吉尼亚）</translation>
+    </message>
+    <message>
+        <source>Hong Kong</source>
+        <translation>中国香港</translation>
+    </message>
+    <message>
+        <source>Subscribe to the Coding Plan in the Model Studio console of this region and copy the plan&apos;s own key there; it starts with &quot;sk-sp-&quot;.</source>
+        <translation>请在该地域的百炼控制台中订阅 Coding Plan，并在那里复制该套餐专属的密钥；它以“sk-sp-”开头。</translation>
+    </message>
+    <message>
+        <source>Copy the Token Plan&apos;s own key from the Model Studio console of this region; it starts with &quot;sk-sp-&quot;.</source>
+        <translation>请从该地域的百炼控制台复制 Token Plan 专属的密钥；它以“sk-sp-”开头。</translation>
+    </message>
+    <message>
+        <source>Create a key on the API-Key page of the Alibaba Cloud Model Studio console of this region; it starts with &quot;sk-&quot;.</source>
+        <translation>请在该地域的阿里云百炼控制台的 API-Key 页面创建密钥；它以“sk-”开头。</translation>
+    </message>
+    <message>
+        <source>Use the key that the provider of this endpoint gave you.</source>
+        <translation>请使用该端点的提供方给您的密钥。</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <comment>plan (region)</comment>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <source>the custom endpoint %1</source>
+        <translation>自定义端点 %1</translation>
+    </message>
+    <message>
+        <source>%1 keys start with &quot;%2&quot; and this one does not; a key only works on the plan and region it was made for.</source>
+        <translation>%1 的密钥以“%2”开头，而这个密钥不是；密钥只能在创建它的套餐和地域中使用。</translation>
+    </message>
+    <message>
+        <source>Keys that start with &quot;%1&quot; belong to the Coding Plan or the Token Plan, not to %2; choose the plan the key was made for.</source>
+        <translation>以“%1”开头的密钥属于 Coding Plan 或 Token Plan，而不属于 %2；请选择创建该密钥时所用的套餐。</translation>
+    </message>
+    <message>
+        <source>%1 keys start with &quot;%2&quot; and this one does not.</source>
+        <translation>%1 的密钥以“%2”开头，而这个密钥不是。</translation>
+    </message>
+</context>
+<context>
     <name>ProxyServer</name>
     <message>
         <source>Port %1 on 127.0.0.1 is already in use, perhaps by another Qwen Bridge. Quit the other program or choose another port in the settings (or set QWEN_BRIDGE_PORT).</source>
@@ -1021,6 +1140,37 @@ Exit codes: 0 done, 1 other failure, 2 sign-in refused, 3 sign-in code expired,
     <message>
         <source>No such endpoint: %1. Qwen Bridge serves /v1/chat/completions and /v1/models.</source>
         <translation>没有这个端点：%1。Qwen Bridge 提供 /v1/chat/completions 和 /v1/models。</translation>
+    </message>
+</context>
+<context>
+    <name>ProxySettings</name>
+    <message>
+        <source>The proxy in the settings cannot be used (%1); the system&apos;s proxy settings apply instead.</source>
+        <translation>设置中的代理无法使用（%1）；将改用系统的代理设置。</translation>
+    </message>
+    <message>
+        <source>The proxy&apos;s password could not be read from the keychain: %1</source>
+        <translation>无法从钥匙串读取代理密码：%1</translation>
+    </message>
+    <message>
+        <source>The proxy&apos;s password could not be stored in the keychain: %1</source>
+        <translation>无法将代理密码保存到钥匙串：%1</translation>
+    </message>
+    <message>
+        <source>none (direct connections)</source>
+        <translation>无（直接连接）</translation>
+    </message>
+    <message>
+        <source>manual, %1</source>
+        <translation>手动，%1</translation>
+    </message>
+    <message>
+        <source>manual, but the address in the settings is not usable</source>
+        <translation>手动，但设置中的地址无法使用</translation>
+    </message>
+    <message>
+        <source>system (https_proxy, http_proxy, no_proxy)</source>
+        <translation>系统（https_proxy、http_proxy、no_proxy）</translation>
     </message>
 </context>
 <context>
@@ -1094,6 +1244,37 @@ Exit codes: 0 done, 1 other failure, 2 sign-in refused, 3 sign-in code expired,
     <message>
         <source>&quot;messages&quot; must be an array.</source>
         <translation>&quot;messages&quot; 必须是数组。</translation>
+    </message>
+</context>
+<context>
+    <name>RuntimeDir</name>
+    <message>
+        <source>The runtime folder %1 could not be checked (%2). Check that you may enter %3, or set XDG_RUNTIME_DIR to a private folder of yours.</source>
+        <translation>无法检查运行时文件夹 %1（%2）。请检查您是否有权进入 %3，或将 XDG_RUNTIME_DIR 设为您自己的私有文件夹。</translation>
+    </message>
+    <message>
+        <source>The runtime folder %1 is a symbolic link, which someone else may have put there. Qwen Bridge does not use it: remove the link (rm %1) and start Qwen Bridge again.</source>
+        <translation>运行时文件夹 %1 是一个符号链接，可能是别人放在那里的。Qwen Bridge 不会使用它：请删除该链接（rm %1），然后重新启动 Qwen Bridge。</translation>
+    </message>
+    <message>
+        <source>The runtime folder %1 is not a folder. Remove it and start Qwen Bridge again.</source>
+        <translation>运行时文件夹 %1 不是文件夹。请将其删除，然后重新启动 Qwen Bridge。</translation>
+    </message>
+    <message>
+        <source>The runtime folder %1 belongs to another user (uid %2), not to you (uid %3). Qwen Bridge does not use it: ask an administrator to remove it, or set XDG_RUNTIME_DIR to a private folder of yours.</source>
+        <translation>运行时文件夹 %1 属于另一个用户（uid %2），而不是您（uid %3）。Qwen Bridge 不会使用它：请让管理员将其删除，或将 XDG_RUNTIME_DIR 设为您自己的私有文件夹。</translation>
+    </message>
+    <message>
+        <source>The runtime folder %1 is open to other users (mode %2). Qwen Bridge does not use it: make it private (chmod 700 %1) or remove it, and start Qwen Bridge again.</source>
+        <translation>运行时文件夹 %1 对其他用户开放（权限 %2）。Qwen Bridge 不会使用它：请将其设为私有（chmod 700 %1）或将其删除，然后重新启动 Qwen Bridge。</translation>
+    </message>
+    <message>
+        <source>The runtime folder %1 could not be created (%2). Check that you may write to %3, or set XDG_RUNTIME_DIR to a private folder of yours.</source>
+        <translation>无法创建运行时文件夹 %1（%2）。请检查您是否有权写入 %3，或将 XDG_RUNTIME_DIR 设为您自己的私有文件夹。</translation>
+    </message>
+    <message>
+        <source>The runtime folder %1 disappeared while Qwen Bridge was creating it. Start Qwen Bridge again.</source>
+        <translation>在 Qwen Bridge 创建运行时文件夹 %1 的过程中，该文件夹消失了。请重新启动 Qwen Bridge。</translation>
     </message>
 </context>
 <context>
@@ -1268,6 +1449,42 @@ Exit codes: 0 done, 1 other failure, 2 sign-in refused, 3 sign-in code expired,
     <message>
         <source>DEMO: the fake Qwen service on this computer.</source>
         <translation>演示 DEMO：本机上的模拟 Qwen 服务。</translation>
+    </message>
+    <message>
+        <source>Network</source>
+        <translation>网络</translation>
+    </message>
+    <message>
+        <source>As the system says (https_proxy, no_proxy)</source>
+        <translation>跟随系统设置（https_proxy、no_proxy）</translation>
+    </message>
+    <message>
+        <source>None: connect directly</source>
+        <translation>不使用代理：直接连接</translation>
+    </message>
+    <message>
+        <source>This HTTP proxy:</source>
+        <translation>使用此 HTTP 代理：</translation>
+    </message>
+    <message>
+        <source>HTTP pro&amp;xy:</source>
+        <translation>HTTP 代理(&amp;X)：</translation>
+    </message>
+    <message>
+        <source>Proxy add&amp;ress:</source>
+        <translation>代理地址(&amp;R)：</translation>
+    </message>
+    <message>
+        <source>unchanged</source>
+        <translation>未更改</translation>
+    </message>
+    <message>
+        <source>Proxy pass&amp;word:</source>
+        <translation>代理密码(&amp;W)：</translation>
+    </message>
+    <message>
+        <source>The password is kept in the keychain.</source>
+        <translation>密码保存在钥匙串中。</translation>
     </message>
 </context>
 <context>
@@ -1477,14 +1694,6 @@ Exit codes: 0 done, 1 other failure, 2 sign-in refused, 3 sign-in code expired,
         <translation>API 密钥</translation>
     </message>
     <message>
-        <source>Create a key on the API-Key page of the Alibaba Cloud Model Studio console. Qwen Bridge keeps it in the system keychain and never shows it again.</source>
-        <translation>请在阿里云百炼控制台的 API-Key 页面创建密钥。Qwen Bridge 会将它保存在系统钥匙串中，并且不会再显示它。</translation>
-    </message>
-    <message>
-        <source>How to get a key</source>
-        <translation>如何获取密钥</translation>
-    </message>
-    <message>
         <source>API &amp;key:</source>
         <translation>API 密钥(&amp;K)：</translation>
     </message>
@@ -1531,6 +1740,14 @@ Exit codes: 0 done, 1 other failure, 2 sign-in refused, 3 sign-in code expired,
     <message>
         <source>DEMO: whatever you choose here, the key is checked by the fake service at %1, which accepts the key %2.</source>
         <translation>演示 DEMO：无论在这里选择什么，密钥都由位于 %1 的模拟服务检查，它接受密钥 %2。</translation>
+    </message>
+    <message>
+        <source>Qwen Bridge keeps it in the system keychain and never shows it again.</source>
+        <translation>Qwen Bridge 会将其保存在系统钥匙串中，并且不会再显示它。</translation>
+    </message>
+    <message>
+        <source>Where to get a key</source>
+        <translation>如何获取密钥</translation>
     </message>
 </context>
 <context>
@@ -1864,6 +2081,494 @@ API 密钥：%2
     <message>
         <source>%1 could not be deleted.</source>
         <translation>无法删除 %1。</translation>
+    </message>
+    <message>
+        <source>Usage…</source>
+        <translation>用量…</translation>
+    </message>
+    <message>
+        <source>The usage meter starts afresh</source>
+        <translation>用量统计已重新开始</translation>
+    </message>
+    <message>
+        <source>Update OpenCode</source>
+        <translation>更新 OpenCode</translation>
+    </message>
+    <message>
+        <source>Rewrite OpenCode&apos;s configuration for %1?</source>
+        <translation>要为 %1 重写 OpenCode 的配置吗？</translation>
+    </message>
+    <message>
+        <source>your Qwen account</source>
+        <translation>您的 Qwen 账号</translation>
+    </message>
+    <message>
+        <source>%1 still lists the models of your previous sign-in. Qwen Bridge can put in this plan&apos;s models and their limits, keeping a backup of the file.</source>
+        <translation>%1 中仍列出您上一次登录时的模型。Qwen Bridge 可以填入此套餐的模型及其限制，并保留该文件的备份。</translation>
+    </message>
+    <message>
+        <source>Review and rewrite…</source>
+        <translation>检查并重写…</translation>
+    </message>
+    <message>
+        <source>Not now</source>
+        <translation>以后再说</translation>
+    </message>
+    <message>
+        <source>The HTTP proxy setting was not saved</source>
+        <translation>HTTP 代理设置未保存</translation>
+    </message>
+</context>
+<context>
+    <name>UpstreamError</name>
+    <message>
+        <source>%1 serves only coding agents and did not take this client for one (HTTP 405: &quot;%2&quot;). Qwen Bridge passes the client&apos;s own User-Agent on, and OpenCode is taken for a coding agent; other tools need a pay-as-you-go key.</source>
+        <translation>%1 只为编程智能体提供服务，且未将此客户端识别为编程智能体（HTTP 405：“%2”）。Qwen Bridge 会原样转发客户端自己的 User-Agent，OpenCode 会被识别为编程智能体；其他工具需要使用按量付费的密钥。</translation>
+    </message>
+    <message>
+        <source>%1&apos;s short-term request quota (the Coding Plan counts 5 hours) is used up (&quot;%2&quot;). Requests free up as the window moves on: try again later.</source>
+        <translation>%1 的短期请求额度（Coding Plan 按 5 小时计算）已用完（“%2”）。随着时间窗口推移，额度会逐步释放：请稍后重试。</translation>
+    </message>
+    <message>
+        <source>%1&apos;s weekly request quota is used up (&quot;%2&quot;). It resets on Monday at 00:00 UTC+8, that is %3 your time.</source>
+        <translation>%1 的每周请求额度已用完（“%2”）。额度将在周一 00:00（UTC+8）重置，即您当地时间 %3。</translation>
+    </message>
+    <message>
+        <source>%1&apos;s monthly request quota is used up (&quot;%2&quot;). It resets on the day of the month the subscription began.</source>
+        <translation>%1 的每月请求额度已用完（“%2”）。额度将在每月的订阅开始日重置。</translation>
+    </message>
+    <message>
+        <source>%1 is already answering as many requests at once as the plan allows (&quot;%2&quot;). Try again in a moment.</source>
+        <translation>%1 正在处理的并发请求数已达到套餐允许的上限（“%2”）。请稍后重试。</translation>
+    </message>
+    <message>
+        <source>Alibaba Cloud refused the request because the account behind this key has an overdue bill (&quot;%1&quot;). Settle it in the Alibaba Cloud console; the key works again after that.</source>
+        <translation>阿里云拒绝了该请求，因为此密钥所属的账号有逾期未付的账单（“%1”）。请在阿里云控制台中结清欠费；之后密钥即可恢复使用。</translation>
+    </message>
+    <message>
+        <source>The free quota of %1 is used up, and the key is set to use the free tier only. Turn off &quot;free tier only&quot; for the model in the Model Studio console to go on with paid use, or choose another model.</source>
+        <translation>%1 的免费额度已用完，且该密钥被设置为仅使用免费额度。请在百炼控制台中为该模型关闭“免费额度用完即停”以继续付费使用，或选择其他模型。</translation>
+    </message>
+    <message>
+        <source>%1 does not serve the model &quot;%2&quot; (&quot;%3&quot;).</source>
+        <translation>%1 不提供模型“%2”（“%3”）。</translation>
+    </message>
+    <message>
+        <source>%1 does not serve the model &quot;%2&quot;. Its models are: %3. Model names are exact, capitals included.</source>
+        <translation>%1 不提供模型“%2”。它提供的模型有：%3。模型名称必须完全一致，包括大小写。</translation>
+    </message>
+    <message>
+        <source>%1 no longer accepts this key, which worked before: the plan may have expired or the key was disabled (&quot;%2&quot;). Check the subscription in the Model Studio console; then sign in with a new key if needed (`qwen-bridge login --api-key`).</source>
+        <translation>%1 不再接受此密钥（它以前可以使用）：套餐可能已过期，或密钥已被禁用（“%2”）。请在百炼控制台中检查订阅；如有需要，再用新密钥登录（`qwen-bridge login --api-key`）。</translation>
+    </message>
+    <message>
+        <source>Your Qwen account has no OAuth quota left: Qwen ended the free OAuth tier on 2026-04-15. Use an API key instead (Alibaba Cloud Model Studio or Coding Plan): choose &quot;Use an API key instead…&quot; in the Qwen Bridge tray menu, or run `qwen-bridge login --api-key`.</source>
+        <translation>您的 Qwen 账号已没有 OAuth 额度：Qwen 已于 2026-04-15 停止免费 OAuth 服务。请改用 API 密钥（阿里云百炼或 Coding Plan）：在 Qwen Bridge 托盘菜单中选择“改用 API 密钥…”，或运行 `qwen-bridge login --api-key`。</translation>
+    </message>
+    <message>
+        <source>The model service says this API key has no quota left. Check the balance and plan of the key in Alibaba Cloud Model Studio.</source>
+        <translation>模型服务表示此 API 密钥已没有额度。请在阿里云百炼中检查该密钥的余额和套餐。</translation>
+    </message>
+    <message>
+        <source>The model service refused the API key. Keys only work in their own region and plan: check the key and the base URL, then run `qwen-bridge login --api-key` again.</source>
+        <translation>模型服务拒绝了此 API 密钥。密钥只能在其所属的地域和套餐中使用：请检查密钥和基础 URL，然后重新运行 `qwen-bridge login --api-key`。</translation>
+    </message>
+    <message>
+        <source>The Qwen API refused the token even after renewing it. Sign in again from the Qwen Bridge tray menu or run `qwen-bridge login`.</source>
+        <translation>即使续期之后，Qwen API 仍拒绝了令牌。请从 Qwen Bridge 托盘菜单重新登录，或运行 `qwen-bridge login`。</translation>
+    </message>
+    <message>
+        <source>The Qwen API is limiting requests. Wait a moment and try again.</source>
+        <translation>Qwen API 正在限制请求频率。请稍候再试。</translation>
+    </message>
+    <message>
+        <source>The Qwen API is limiting requests. Try again in %1 seconds.</source>
+        <translation>Qwen API 正在限制请求频率。请在 %1 秒后重试。</translation>
+    </message>
+    <message>
+        <source>The Qwen API had a problem (HTTP %1). Try again in a moment.</source>
+        <translation>Qwen API 出现问题（HTTP %1）。请稍后重试。</translation>
+    </message>
+    <message>
+        <source>The Qwen API answered HTTP %1: %2</source>
+        <translation>Qwen API 返回 HTTP %1：%2</translation>
+    </message>
+    <message>
+        <source>(The service said: %1)</source>
+        <translation>（服务返回：%1）</translation>
+    </message>
+    <message>
+        <source>The Qwen API at %1 did not answer within %2 seconds. Try again.</source>
+        <translation>位于 %1 的 Qwen API 在 %2 秒内没有响应。请重试。</translation>
+    </message>
+    <message>
+        <source>The name %1 could not be resolved. Check your network connection and DNS.</source>
+        <translation>无法解析域名 %1。请检查网络连接和 DNS。</translation>
+    </message>
+    <message>
+        <source>A secure connection to %1 could not be made (%2). Check the API address and the system&apos;s certificates.</source>
+        <translation>无法与 %1 建立安全连接（%2）。请检查 API 地址和系统证书。</translation>
+    </message>
+    <message>
+        <source>%1 refused the connection. Check the API address.</source>
+        <translation>%1 拒绝了连接。请检查 API 地址。</translation>
+    </message>
+    <message>
+        <source>No connection to the Qwen API at %1 could be set up within %2 seconds. Check your network connection, firewall and proxy settings.</source>
+        <translation>无法在 %2 秒内建立与位于 %1 的 Qwen API 的连接。请检查网络连接、防火墙和代理设置。</translation>
+    </message>
+    <message>
+        <source>Could not reach the Qwen API at %1: %2</source>
+        <translation>无法连接位于 %1 的 Qwen API：%2</translation>
+    </message>
+    <message>
+        <source>The Qwen API stopped sending its answer and did not go on for %1 seconds. Try again.</source>
+        <translation>Qwen API 停止发送回答，%1 秒内没有继续。请重试。</translation>
+    </message>
+    <message>
+        <source>The connection to the Qwen API broke before the answer was complete (%1). Try again.</source>
+        <translation>与 Qwen API 的连接在回答完成之前断开（%1）。请重试。</translation>
+    </message>
+    <message>
+        <source>The Qwen API&apos;s answer was cut off or unreadable (%1 bytes of JSON that does not parse). Try again.</source>
+        <translation>Qwen API 的回答被截断或无法读取（%1 字节无法解析的 JSON）。请重试。</translation>
+    </message>
+    <message>
+        <source>The Qwen API stopped sending in the middle of the answer and did not go on for %1 seconds. Try again.</source>
+        <translation>Qwen API 在回答中途停止发送，%1 秒内没有继续。请重试。</translation>
+    </message>
+    <message>
+        <source>The connection to the Qwen API broke in the middle of the answer (%1). Try again.</source>
+        <translation>与 Qwen API 的连接在回答中途断开（%1）。请重试。</translation>
+    </message>
+    <message>
+        <source>The connection to the Qwen API ended before the answer was complete. Try again.</source>
+        <translation>与 Qwen API 的连接在回答完成之前就结束了。请重试。</translation>
+    </message>
+    <message>
+        <source>The Qwen API sent an event larger than Qwen Bridge accepts.</source>
+        <translation>Qwen API 发送的事件超过了 Qwen Bridge 能接受的大小。</translation>
+    </message>
+</context>
+<context>
+    <name>UsageMonitor</name>
+    <message>
+        <source>Your plan</source>
+        <translation>您的套餐</translation>
+    </message>
+    <message>
+        <source>%1: the limit %2 is reached</source>
+        <translation>%1：%2的限额已用完</translation>
+    </message>
+    <message>
+        <source>%1. Requests on this plan may be refused until then (%2).</source>
+        <translation>%1。在此之前，此套餐的请求可能会被拒绝（%2）。</translation>
+    </message>
+    <message>
+        <source>%1: %2% of the limit %3 used</source>
+        <translation>%1：%3的限额已用 %2%</translation>
+    </message>
+    <message>
+        <source>%1 (%2).</source>
+        <translation>%1（%2）。</translation>
+    </message>
+</context>
+<context>
+    <name>UsageReport</name>
+    <message>
+        <source>Qwen account</source>
+        <translation>Qwen 账号</translation>
+    </message>
+    <message>
+        <source>in 5 h</source>
+        <translation>5 小时内</translation>
+    </message>
+    <message>
+        <source>this week</source>
+        <translation>本周</translation>
+    </message>
+    <message>
+        <source>this month</source>
+        <translation>本月</translation>
+    </message>
+    <message>
+        <source>%1 M</source>
+        <comment>millions</comment>
+        <translation>%1 M</translation>
+    </message>
+    <message>
+        <source>%1 k</source>
+        <comment>thousands</comment>
+        <translation>%1 k</translation>
+    </message>
+    <message>
+        <source>%1 / %2 tokens</source>
+        <translation>%1 / %2 Token</translation>
+    </message>
+    <message>
+        <source>%1 / %2 requests</source>
+        <translation>%1 / %2 次请求</translation>
+    </message>
+    <message>
+        <source>%1 tokens (no limit set)</source>
+        <translation>%1 Token（未设置限额）</translation>
+    </message>
+    <message>
+        <source>%1 requests</source>
+        <translation>%1 次请求</translation>
+    </message>
+    <message>
+        <source>%1 · used up until %2</source>
+        <translation>%1 · 已用完，%2 恢复</translation>
+    </message>
+    <message>
+        <source>%1 · resets %2</source>
+        <translation>%1 · %2 重置</translation>
+    </message>
+    <message>
+        <source>Token Plan</source>
+        <translation>Token Plan</translation>
+    </message>
+    <message>
+        <source>Coding Plan</source>
+        <translation>Coding Plan</translation>
+    </message>
+    <message>
+        <source>%1 / %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <source>%1 tokens</source>
+        <translation>%1 Token</translation>
+    </message>
+    <message>
+        <source>%1: used up %2 · until %3</source>
+        <translation>%1：%2已用完 · %3 恢复</translation>
+    </message>
+    <message>
+        <source>%1: %2 %3 · resets %4</source>
+        <translation>%1：%3 %2 · %4 重置</translation>
+    </message>
+    <message>
+        <source>today: %1 tokens, ≈ %2</source>
+        <translation>今日：%1 Token，≈ %2</translation>
+    </message>
+    <message>
+        <source>today: 1 request, %1 tokens</source>
+        <translation>今日：1 次请求，%1 Token</translation>
+    </message>
+    <message>
+        <source>today: %1 requests, %2 tokens</source>
+        <translation>今日：%1 次请求，%2 Token</translation>
+    </message>
+    <message>
+        <source>Usage today, counted on this computer</source>
+        <translation>今日用量，在本机上统计</translation>
+    </message>
+    <message>
+        <source>Usage over the last %1 days, counted on this computer</source>
+        <translation>最近 %1 天的用量，在本机上统计</translation>
+    </message>
+    <message>
+        <source>date        requests  prompt tok  completion tok  cached tok  reasoning tok</source>
+        <translation>日期          请求数  输入 Token      输出 Token  缓存 Token     推理 Token</translation>
+    </message>
+    <message>
+        <source>total</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <source>By model:</source>
+        <translation>按模型：</translation>
+    </message>
+    <message>
+        <source>  %1: %2 requests, %3 tokens</source>
+        <translation>  %1：%2 次请求，%3 Token</translation>
+    </message>
+    <message>
+        <source>Nothing was counted in these days.</source>
+        <translation>这些天内没有统计到任何用量。</translation>
+    </message>
+    <message>
+        <source>Plan: %1</source>
+        <translation>套餐：%1</translation>
+    </message>
+    <message>
+        <source>  %1: %2</source>
+        <translation>  %1：%2</translation>
+    </message>
+    <message>
+        <source>  today: ≈ %1 (an estimate from list prices, not a bill)</source>
+        <translation>  今日：≈ %1（根据标价估算，并非账单）</translation>
+    </message>
+    <message>
+        <source>  without a known price: %1</source>
+        <translation>  价格未知的模型：%1</translation>
+    </message>
+    <message>
+        <source>counted on this computer</source>
+        <translation>在本机上统计</translation>
+    </message>
+</context>
+<context>
+    <name>UsageSettingsGroup</name>
+    <message>
+        <source>Usage meter</source>
+        <translation>用量统计</translation>
+    </message>
+    <message>
+        <source>Lite (1,200 requests in 5 hours)</source>
+        <translation>Lite（5 小时内 1,200 次请求）</translation>
+    </message>
+    <message>
+        <source>Pro (6,000 requests in 5 hours)</source>
+        <translation>Pro（5 小时内 6,000 次请求）</translation>
+    </message>
+    <message>
+        <source>Coding Plan &amp;tier:</source>
+        <translation>Coding Plan 档位(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>The monthly quota starts again on this day (the last day in shorter months).</source>
+        <translation>每月额度在这一天重新开始（在较短的月份中为该月最后一天）。</translation>
+    </message>
+    <message>
+        <source>Subscription &amp;day of the month:</source>
+        <translation>每月订阅日(&amp;D)：</translation>
+    </message>
+    <message>
+        <source> million tokens</source>
+        <translation> 百万 Token</translation>
+    </message>
+    <message>
+        <source>not set</source>
+        <translation>未设置</translation>
+    </message>
+    <message>
+        <source>The Token Plan states its quota in credits; what a credit is worth in tokens depends on the model.</source>
+        <translation>Token Plan 以积分表示额度；一个积分相当于多少 Token 取决于模型。</translation>
+    </message>
+    <message>
+        <source>Token Plan monthly &amp;limit:</source>
+        <translation>Token Plan 每月限额(&amp;L)：</translation>
+    </message>
+</context>
+<context>
+    <name>UsageStore</name>
+    <message>
+        <source>The usage database was damaged. It was moved to %1 and a new one was started; earlier usage is not shown.</source>
+        <translation>用量数据库已损坏。它已被移到 %1，并新建了一个数据库；之前的用量不会显示。</translation>
+    </message>
+    <message>
+        <source>The usage database %1 is damaged and could not be moved aside; usage is not recorded.</source>
+        <translation>用量数据库 %1 已损坏且无法移开；不会记录用量。</translation>
+    </message>
+</context>
+<context>
+    <name>UsageWindow</name>
+    <message>
+        <source>%1, %2 – %3</source>
+        <translation>%1，%2 – %3</translation>
+    </message>
+    <message>
+        <source>Usage - Qwen Bridge</source>
+        <translation>用量 - Qwen Bridge</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>最近 7 天</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>最近 30 天</translation>
+    </message>
+    <message>
+        <source>Last 90 days</source>
+        <translation>最近 90 天</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <source>Counted on this computer: requests made elsewhere with the same key are not included.</source>
+        <translation>在本机上统计：使用同一密钥在其他地方发出的请求不包括在内。</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Requests</source>
+        <translation>请求数</translation>
+    </message>
+    <message>
+        <source>Prompt tokens</source>
+        <translation>输入 Token</translation>
+    </message>
+    <message>
+        <source>Completion tokens</source>
+        <translation>输出 Token</translation>
+    </message>
+    <message>
+        <source>By model</source>
+        <translation>按模型</translation>
+    </message>
+    <message>
+        <source>Token Plan</source>
+        <translation>Token Plan</translation>
+    </message>
+    <message>
+        <source>Coding Plan</source>
+        <translation>Coding Plan</translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <translation>%1 %2</translation>
+    </message>
+    <message>
+        <source>≈ $%1 today: an estimate from list prices, not a bill</source>
+        <translation>今日 ≈ $%1：根据标价估算，并非账单</translation>
+    </message>
+    <message>
+        <source>This plan has no quota windows to show.</source>
+        <translation>此套餐没有可显示的额度窗口。</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>Prompt, cached</source>
+        <translation>输入（缓存命中）</translation>
+    </message>
+    <message>
+        <source>Completion</source>
+        <translation>输出</translation>
+    </message>
+    <message>
+        <source>Requests per day</source>
+        <translation>每日请求数</translation>
+    </message>
+    <message>
+        <source>Tokens per day (millions)</source>
+        <translation>每日 Token 数（百万）</translation>
+    </message>
+    <message>
+        <source>Tokens per day (thousands)</source>
+        <translation>每日 Token 数（千）</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>Export usage</source>
+        <translation>导出用量</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
     </message>
 </context>
 <context>
