@@ -1,4 +1,5 @@
 #include "credentials/credentialstore.h"
+#include "credentials/keychainstore.h"
 #include "fakeqwenservice.h"
 #include "oauth/tokenrefresher.h"
 #include "session/clock.h"
@@ -98,6 +99,8 @@ private Q_SLOTS:
     }
     void cleanup()
     {
+        // A keychain write a test set off (the mark of a refused sign-in) finishes first.
+        QTRY_COMPARE_WITH_TIMEOUT(KeychainStore::jobsInFlight(), 0, 30000);
         delete m_store;
         delete m_nam;
         delete m_settings;

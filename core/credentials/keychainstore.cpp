@@ -146,6 +146,8 @@ void KeychainStore::run(Op op, const QString &key, const QByteArray &data, Callb
         r.message = describe(r.error);
         (*callback)(r);
     });
+    ++s_inFlight;
+    connect(job, &QKeychain::Job::finished, job, [] { --s_inFlight; });
     connect(job, &QKeychain::Job::finished, this, [self, job, op, answered, callback, key] {
         job->deleteLater();
         if (*answered || !self)

@@ -48,8 +48,12 @@ public:
     void remove(const QString &key, Callback done);
 
     static QString describe(KeychainError error);
+    // Jobs started in this process that have not finished yet (a timed-out one counts until
+    // it does): tests wait for none before they end, so that no job outlives them.
+    static int jobsInFlight() { return s_inFlight; }
 
 private:
+    static inline int s_inFlight = 0;
     enum class Op { Read, Write, Remove };
     void run(Op op, const QString &key, const QByteArray &data, Callback done);
     KeychainResult runOnFile(Op op, const QString &key, const QByteArray &data) const;

@@ -456,10 +456,11 @@ void SessionManager::storeSignInRequired()
     const QString refused = std::exchange(m_credentials.refreshToken, QString());
     m_credentials.signInRequired = true;
     const int generation = m_generation;
-    m_store->load([this, refused, generation](const CredentialStore::LoadResult &r) {
+    const QPointer<SessionManager> self(this);
+    m_store->load([this, self, refused, generation](const CredentialStore::LoadResult &r) {
         // Only the sign-in whose token was refused: never one made since, in this process
         // or in another (a `qwen-bridge login` in a terminal).
-        if (generation != m_generation || !r.keychain.ok() ||
+        if (!self || generation != m_generation || !r.keychain.ok() ||
             r.credentials.method != AuthMethod::OAuth || r.credentials.refreshToken != refused)
             return;
         Credentials marked = r.credentials;
