@@ -88,15 +88,38 @@ void checkRewrite(const Input &input, const Options &options)
     }
     FUZZ_CHECK(result.stream == in.value(QLatin1String("stream")).toBool(false));
     FUZZ_CHECK(!out.contains(QLatin1String("instructions")));
-    FUZZ_CHECK(!out.contains(QLatin1String("reasoning_effort")));
     FUZZ_CHECK(!out.contains(QLatin1String("reasoning_summary")));
+    // The OAuth portal rejects reasoning_effort; API-key endpoints take it as sent.
+    if (options.authMethod == AuthMethod::OAuth)
+        FUZZ_CHECK(!out.contains(QLatin1String("reasoning_effort")));
+    else
+        FUZZ_CHECK(out.value(QLatin1String("reasoning_effort")) ==
+                   in.value(QLatin1String("reasoning_effort")));
+
+    // A stream always asks for usage; the client's other stream options stay.
+    const QJsonValue inOptions = in.value(QLatin1String("stream_options"));
+    if (result.stream) {
+        const QJsonObject outOptions = out.value(QLatin1String("stream_options")).toObject();
+        FUZZ_CHECK(outOptions.value(QLatin1String("include_usage")) == QJsonValue(true));
+        FUZZ_CHECK(result.usageAdded == !(inOptions.toObject().value(
+                                              QLatin1String("include_usage")) == QJsonValue(true)));
+        const QJsonObject inOptionsObject = inOptions.toObject();
+        for (auto it = inOptionsObject.begin(); it != inOptionsObject.end(); ++it) {
+            if (it.key() != QLatin1String("include_usage"))
+                FUZZ_CHECK(outOptions.value(it.key()) == it.value());
+        }
+    } else {
+        FUZZ_CHECK(!result.usageAdded);
+        FUZZ_CHECK(out.value(QLatin1String("stream_options")) == inOptions);
+    }
 
     // Nothing else of the client's is lost or changed.
     for (auto it = in.begin(); it != in.end(); ++it) {
         const QString key = it.key();
         if (key == QLatin1String("model") || key == QLatin1String("messages") ||
             key == QLatin1String("metadata") || key == QLatin1String("instructions") ||
-            key == QLatin1String("reasoning_effort") || key == QLatin1String("reasoning_summary"))
+            key == QLatin1String("reasoning_effort") || key == QLatin1String("reasoning_summary") ||
+            key == QLatin1String("stream_options"))
             continue;
         FUZZ_CHECK(out.value(key) == it.value());
     }
