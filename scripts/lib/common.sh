@@ -32,9 +32,9 @@ TEST_PACKAGES=(
     # packaging/test-deb.sh: desktop-file-validate, appstreamcli, dpkg-shlibdeps and
     # dpkg-parsechangelog, file, readelf, groff, systemd-analyze, awk
     desktop-file-utils appstream dpkg-dev file binutils groff-base systemd mawk
-    # A forward proxy for the HTTP proxy tests, which start their own; the executable only,
-    # without the system service the tinyproxy package would start.
-    tinyproxy-bin
+    # A forward proxy for the HTTP proxy tests, which start their own on a free port (a
+    # system service the package may start on 8888 is not used).
+    tinyproxy
     # Named time zones for the usage meter's window arithmetic across zones and DST
     tzdata
 )
