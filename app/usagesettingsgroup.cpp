@@ -2,6 +2,7 @@
 
 #include "settings/settings.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QFormLayout>
 #include <QSpinBox>
@@ -15,6 +16,12 @@ UsageSettingsGroup::UsageSettingsGroup(QWidget *parent)
 {
     setObjectName(QStringLiteral("usageBox"));
     auto *form = new QFormLayout(this);
+    m_recording = new QCheckBox(tr("&Count requests on this computer"), this);
+    m_recording->setObjectName(QStringLiteral("usageRecordingCheck"));
+    m_recording->setToolTip(tr("Records the time, model, status and token counts of each "
+                               "request, never its content. Off, nothing new is counted."));
+    form->addRow(m_recording);
+
     m_tier = new QComboBox(this);
     m_tier->setObjectName(QStringLiteral("codingTierBox"));
     m_tier->addItem(tr("Lite (1,200 requests in 5 hours)"), QStringLiteral("lite"));
@@ -40,6 +47,7 @@ UsageSettingsGroup::UsageSettingsGroup(QWidget *parent)
 
 void UsageSettingsGroup::load(const Settings &settings)
 {
+    m_recording->setChecked(settings.usageRecording());
     m_tier->setCurrentIndex(m_tier->findData(settings.codingPlanTier()));
     m_subscriptionDay->setValue(settings.subscriptionDay());
     m_tokenLimit->setValue(int(settings.tokenPlanMonthlyTokens() / kMillion));
@@ -47,6 +55,7 @@ void UsageSettingsGroup::load(const Settings &settings)
 
 void UsageSettingsGroup::save(Settings &settings) const
 {
+    settings.setUsageRecording(m_recording->isChecked());
     settings.setCodingPlanTier(m_tier->currentData().toString());
     settings.setSubscriptionDay(m_subscriptionDay->value());
     settings.setTokenPlanMonthlyTokens(qint64(m_tokenLimit->value()) * kMillion);
@@ -54,6 +63,7 @@ void UsageSettingsGroup::save(Settings &settings) const
 
 void UsageSettingsGroup::restoreDefaults()
 {
+    m_recording->setChecked(true);
     m_tier->setCurrentIndex(0);
     m_subscriptionDay->setValue(1);
     m_tokenLimit->setValue(0);

@@ -2,6 +2,7 @@
 
 #include <QGroupBox>
 
+class QCheckBox;
 class QComboBox;
 class QSpinBox;
 class Settings;
@@ -20,6 +21,7 @@ public:
     void restoreDefaults();
 
 private:
+    QCheckBox *m_recording = nullptr;
     QComboBox *m_tier;
     QSpinBox *m_subscriptionDay;
     QSpinBox *m_tokenLimit; // millions of tokens; 0: not set

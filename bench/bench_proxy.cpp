@@ -434,6 +434,11 @@ int main(int argc, char **argv)
          QStringLiteral("MS"), QStringLiteral("0")},
         {QStringLiteral("targets"), QStringLiteral("Which of direct, bridge, nginx to drive."),
          QStringLiteral("LIST"), QStringLiteral("direct,bridge,nginx")},
+        {QStringLiteral("extra"),
+         QStringLiteral("Another qwen-bridge to drive, with the bridge's key, named in the "
+                        "table and added to the targets (repeatable): NAME=URL or "
+                        "NAME=URL@PID."),
+         QStringLiteral("NAME=URL[@PID]")},
     });
     parser.process(app);
 
@@ -481,7 +486,21 @@ int main(int argc, char **argv)
         targets.push_back({QStringLiteral("nginx"), u, upstreamKey,
                            parsePids(parser.values(QStringLiteral("nginx-pid")))});
     }
-    const QStringList wanted = parser.value(QStringLiteral("targets")).split(QLatin1Char(','));
+    QStringList wanted = parser.value(QStringLiteral("targets")).split(QLatin1Char(','));
+    for (const QString &extra : parser.values(QStringLiteral("extra"))) {
+        const qsizetype eq = extra.indexOf(QLatin1Char('='));
+        const qsizetype at = extra.indexOf(QLatin1Char('@'));
+        const QString name = extra.left(eq);
+        const QUrl u(extra.mid(eq + 1, at < 0 ? -1 : at - eq - 1));
+        if (eq <= 0 || name.size() > 7 || !loopback(u)) {
+            std::fprintf(stderr, "bench_proxy: --extra wants NAME=http://127.0.0.1:PORT[@PID], "
+                                 "NAME at most 7 characters\n");
+            return 2;
+        }
+        targets.push_back(
+            {name, u, bridgeKey, at < 0 ? QList<qint64>() : parsePids({extra.mid(at + 1)})});
+        wanted.append(name);
+    }
     targets.erase(std::remove_if(targets.begin(), targets.end(),
                                  [&wanted](const Target &t) { return !wanted.contains(t.name); }),
                   targets.end());
@@ -769,6 +788,42 @@ int main(int argc, char **argv)
                  .arg(verdict(r->upstreamPeak >= 64))
                  .arg(r->upstreamPeak)
                  .arg(r->clientPeak));
+    }
+    // The usage meter (issue 16): the same bridge with the meter off runs as "norec"
+    // (bench/usage). Recording is a queue push on the request path; the table shows whether
+    // that is visible at all next to the noise between the two.
+    bool norec = false;
+    for (const Target &t : targets)
+        norec = norec || t.name == QLatin1String("norec");
+    if (norec) {
+        line(QString());
+        line(QStringLiteral("Usage meter on (bridge) vs off (norec), medians over the rounds:"));
+        for (int n : levels) {
+            for (bool stream : modes) {
+                const Row *on = row("bridge", n, stream);
+                const Row *off = row("norec", n, stream);
+                if (!on || !off)
+                    continue;
+                QString text = QStringLiteral("  N=%1 %2  TTFB p50 %3 vs %4 ms (%5 ms)")
+                                   .arg(n, 3)
+                                   .arg(modeName(stream))
+                                   .arg(ms(on->ttfbP50), ms(off->ttfbP50))
+                                   .arg(signedMs(on->ttfbP50 - off->ttfbP50));
+                if (stream)
+                    text += QStringLiteral(", added per event p50 %1 vs %2, p99 %3 vs %4 ms")
+                                .arg(signedMs(on->addP50), signedMs(off->addP50))
+                                .arg(signedMs(on->addP99), signedMs(off->addP99));
+                else
+                    text += QStringLiteral(", TTFB p99 %1 vs %2 ms")
+                                .arg(ms(on->ttfbP99), ms(off->ttfbP99));
+                if (!std::isnan(on->proxyCpuPerUnit) && !std::isnan(off->proxyCpuPerUnit))
+                    text += QStringLiteral(", CPU %1 vs %2 us/%3")
+                                .arg(on->proxyCpuPerUnit, 0, 'f', 1)
+                                .arg(off->proxyCpuPerUnit, 0, 'f', 1)
+                                .arg(stream ? QStringLiteral("event") : QStringLiteral("req"));
+                line(text);
+            }
+        }
     }
     return 0;
 }

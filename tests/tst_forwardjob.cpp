@@ -10,6 +10,7 @@
 #include "proxy/proxyserver.h"
 #include "proxy/upstreamforwarder.h"
 #include "session/sessionmanager.h"
+#include "settings/settings.h"
 #include "testhome.h"
 #include "testtokens.h"
 #include "testwait.h"
@@ -124,6 +125,7 @@ private Q_SLOTS:
     void clientsCloseWhileUpstreamBursts();
     void clientsLeaveInTheMiddleOfAnEvent();
     void recordsEachChatRequestForTheUsageMeter();
+    void recordsNothingWithTheMeterOff();
 };
 
 void TestForwardJob::initTestCase()
@@ -339,6 +341,40 @@ void TestForwardJob::recordsEachChatRequestForTheUsageMeter()
     const QList<ModelUsage> models = store->byModel(from, from.addSecs(3600));
     QVERIFY(!models.isEmpty());
     QCOMPARE(models.first().model, QStringLiteral("coder-model"));
+}
+
+// Off in Settings, the meter counts nothing new; the request is served as before. The same
+// request with the meter on again is counted, so the first one could have been.
+void TestForwardJob::recordsNothingWithTheMeterOff()
+{
+    UsageStore *store = m_bridge->usage();
+    QVERIFY(store);
+    const quint16 port = m_bridge->proxy()->port();
+    auto countAfterOneStream = [&]() -> qint64 {
+        const QDateTime from = QDateTime::currentDateTime().addSecs(-1);
+        store->flush();
+        const qint64 before = store->totals(from, from.addSecs(3600)).requests;
+        Client stream(port, m_key);
+        if (!waitFor([&] { return stream.received().endsWith("\r\n0\r\n\r\n"); }))
+            return -1;
+        if (!stream.received().contains("data: [DONE]"))
+            return -1;
+        if (!waitFor([&] { return forwarder()->activeCount() == 0; }))
+            return -1;
+        store->flush();
+        return store->totals(from, from.addSecs(3600)).requests - before;
+    };
+    {
+        Settings settings;
+        settings.setUsageRecording(false);
+    }
+    const qint64 whileOff = countAfterOneStream();
+    {
+        Settings settings;
+        settings.setUsageRecording(true);
+    }
+    QCOMPARE(whileOff, qint64(0));
+    QCOMPARE(countAfterOneStream(), qint64(1));
 }
 
 int main(int argc, char **argv)

@@ -667,7 +667,8 @@ void ForwardJob::markWindowUsedUp(PlanWindows::Window window)
 void ForwardJob::recordUsage()
 {
     UsageStore *store = m_forwarder->usageStore();
-    if (!store || m_kind != Kind::Chat || m_attempt == 0)
+    if (!store || m_kind != Kind::Chat || m_attempt == 0 ||
+        !m_forwarder->settings()->usageRecording())
         return;
     UsageRecord r;
     r.timeMs = m_arrivedAtMs;

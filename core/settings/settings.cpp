@@ -261,6 +261,16 @@ void Settings::setRequestLogging(bool on)
     m_settings.setValue(QStringLiteral("logging/requests"), on);
 }
 
+bool Settings::usageRecording() const
+{
+    return m_settings.value(QStringLiteral("usage/recording"), true).toBool();
+}
+
+void Settings::setUsageRecording(bool on)
+{
+    m_settings.setValue(QStringLiteral("usage/recording"), on);
+}
+
 QVariant Settings::value(const QString &key, const QVariant &fallback) const
 {
     return m_settings.value(key, fallback);

@@ -67,6 +67,10 @@ public:
     // 1-31, when the monthly windows reset. The Token Plan's monthly limit in tokens: 0
     // (the default) when the person has not set it, since the plan publishes its quota in
     // credits, whose worth in tokens depends on the model.
+    // Whether the proxy records each request in the usage meter (on by default). Off,
+    // nothing new is written; what was recorded stays until it ages out or is cleared.
+    bool usageRecording() const;
+    void setUsageRecording(bool on);
     QString codingPlanTier() const;
     void setCodingPlanTier(const QString &tier);
     int subscriptionDay() const;

@@ -16,6 +16,7 @@
 #include <QTcpServer>
 #include <QTest>
 
+#include <algorithm>
 #include <csignal>
 
 // The real OpenCode CLI (npm opencode-ai, pinned and installed by scripts/test) against the
@@ -342,6 +343,52 @@ void TestOpenCode::codingPlanKeyThroughTheProxy()
     }
     QVERIFY(coder);
     QVERIFY(!serveOutput.contains("sk-sp-e2e-key"));
+
+    // The usage meter counted what the upstream reported for each of OpenCode's requests:
+    // `usage --json` shows it (the bridge writes at most a second behind), while the app runs.
+    qint64 prompt = 0;
+    qint64 completion = 0;
+    for (const FakeChatRequest &r : requests) {
+        prompt += std::max(1, int(r.body.size() / 4));
+        completion += std::max(1, int(fake.replyText().size() / 4));
+    }
+    QJsonObject report;
+    auto usageJson = [&] {
+        QProcess usage;
+        usage.setProcessEnvironment(env);
+        usage.start(QStringLiteral(QWEN_BRIDGE_BINARY),
+                    {QStringLiteral("usage"), QStringLiteral("--json"), QStringLiteral("--days"),
+                     QStringLiteral("1")});
+        if (run(usage, 30000) != 0)
+            return QJsonObject();
+        return QJsonDocument::fromJson(usage.readAllStandardOutput()).object();
+    };
+    QTRY_VERIFY_WITH_TIMEOUT((report = usageJson())
+                                     .value(QLatin1String("total"))
+                                     .toObject()
+                                     .value(QLatin1String("requests"))
+                                     .toInteger() == requests.size(),
+                             10000);
+    const QJsonObject total = report.value(QLatin1String("total")).toObject();
+    QCOMPARE(total.value(QLatin1String("succeeded")).toInteger(), qint64(requests.size()));
+    QCOMPARE(total.value(QLatin1String("prompt_tokens")).toInteger(), prompt);
+    QCOMPARE(total.value(QLatin1String("completion_tokens")).toInteger(), completion);
+    QCOMPARE(report.value(QLatin1String("plan")).toObject().value(QLatin1String("id")).toString(),
+             QStringLiteral("coding-plan-global"));
+    const QJsonArray windows = report.value(QLatin1String("windows")).toArray();
+    QCOMPARE(windows.size(), 3); // 5 hours, week, month
+    for (const QJsonValue &w : windows) {
+        const QJsonObject o = w.toObject();
+        QCOMPARE(o.value(QLatin1String("used")).toInteger(), qint64(requests.size()));
+        QVERIFY(o.value(QLatin1String("limit")).toInteger() > 0);
+        QVERIFY(QDateTime::fromString(o.value(QLatin1String("resets_at")).toString(), Qt::ISODate) >
+                QDateTime::currentDateTimeUtc());
+    }
+    // The same numbers with the app stopped.
+    stopServe.dismiss();
+    serve.terminate();
+    QVERIFY(serve.waitForFinished(5000));
+    QCOMPARE(usageJson().value(QLatin1String("total")).toObject(), total);
 }
 
 QTEST_GUILESS_MAIN(TestOpenCode)

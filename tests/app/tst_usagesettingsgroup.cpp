@@ -2,6 +2,7 @@
 #include "testhome.h"
 #include "usagesettingsgroup.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QSpinBox>
 #include <QTest>
@@ -19,15 +20,19 @@ private slots:
         auto *tier = group.findChild<QComboBox *>(QStringLiteral("codingTierBox"));
         auto *day = group.findChild<QSpinBox *>(QStringLiteral("subscriptionDaySpin"));
         auto *limit = group.findChild<QSpinBox *>(QStringLiteral("tokenLimitSpin"));
-        QVERIFY(tier && day && limit);
+        auto *recording = group.findChild<QCheckBox *>(QStringLiteral("usageRecordingCheck"));
+        QVERIFY(tier && day && limit && recording);
 
         {
             const Settings settings;
             group.load(settings);
         }
+        QVERIFY(recording->isChecked());
         QCOMPARE(tier->currentData().toString(), QStringLiteral("lite"));
         QCOMPARE(day->value(), 1);
         QCOMPARE(limit->text(), QStringLiteral("not set"));
+
+        recording->setChecked(false);
 
         tier->setCurrentIndex(tier->findData(QStringLiteral("pro")));
         day->setValue(31);
@@ -39,6 +44,7 @@ private slots:
         }
         {
             const Settings settings;
+            QVERIFY(!settings.usageRecording());
             QCOMPARE(settings.codingPlanTier(), QStringLiteral("pro"));
             QCOMPARE(settings.subscriptionDay(), 31);
             QCOMPARE(settings.tokenPlanMonthlyTokens(), qint64(50'000'000));
@@ -48,6 +54,7 @@ private slots:
         QCOMPARE(day->value(), 31);
 
         group.restoreDefaults();
+        QVERIFY(recording->isChecked());
         QCOMPARE(tier->currentData().toString(), QStringLiteral("lite"));
         QCOMPARE(day->value(), 1);
         QCOMPARE(limit->value(), 0);
