@@ -20,9 +20,9 @@
 #include "settingsdialog.h"
 #include "signindialog.h"
 #include "statuswindow.h"
-#include "uilog.h"
 #include "usage/usagemonitor.h"
 #include "usagewindow.h"
+#include "util/logcategories.h"
 
 #include <QAction>
 #include <QApplication>

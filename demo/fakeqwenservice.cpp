@@ -11,8 +11,6 @@
 #include <algorithm>
 #include <utility>
 
-Q_LOGGING_CATEGORY(lcFakeQwen, "qwenbridge.fake")
-
 namespace {
 const char InvalidTokenMessage[] = "invalid access token or token expired";
 } // namespace

@@ -7,6 +7,7 @@
 
 #include "fakeqwenservice.h"
 #include "http/httpserver.h"
+#include "util/logcategories.h"
 
 #include <QByteArray>
 #include <QHash>

@@ -10,13 +10,12 @@
 #include "settings/proxysettings.h"
 #include "settings/settings.h"
 #include "usage/usagestore.h"
+#include "util/logcategories.h"
 
 #include <QCoreApplication>
 #include <QLoggingCategory>
 #include <QMetaMethod>
 #include <QNetworkAccessManager>
-
-Q_LOGGING_CATEGORY(lcBridge, "qwenbridge.bridge")
 
 BridgeService::BridgeService(QObject *parent)
     : QObject(parent)

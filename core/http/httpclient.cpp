@@ -1,8 +1,8 @@
 #include "http/httpclient.h"
 
 #include "http/directsend.h"
-#include "http/httplog.h"
 #include "http/networkproxy.h"
+#include "util/logcategories.h"
 
 #include <QSslSocket>
 #include <QTcpSocket>

@@ -12,6 +12,7 @@
 #include "proxy/upstreamrequest.h"
 #include "settings/settings.h"
 #include "usage/usagestore.h"
+#include "util/logcategories.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -23,8 +24,6 @@
 #include <QUuid>
 
 #include <limits>
-
-Q_DECLARE_LOGGING_CATEGORY(lcProxy)
 
 namespace {
 constexpr int kMaxServerErrorRetries = 2;

@@ -6,13 +6,12 @@
 #include "proxy/upstreamcontext.h"
 #include "session/sessionmanager.h"
 #include "settings/settings.h"
+#include "util/logcategories.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
-
-Q_LOGGING_CATEGORY(lcProxy, "qwenbridge.proxy")
 
 ProxyServer::ProxyServer(Settings *settings, SessionManager *session, LocalKey *localKey,
                          QObject *parent)

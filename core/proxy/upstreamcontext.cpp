@@ -2,6 +2,7 @@
 
 #include "http/httpclient.h"
 #include "proxy/forwardjob.h"
+#include "util/logcategories.h"
 
 #include <QCryptographicHash>
 #include <QLoggingCategory>
@@ -10,8 +11,6 @@
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
-
-Q_DECLARE_LOGGING_CATEGORY(lcProxy)
 
 namespace {
 // While requests keep coming, freed memory goes back to the system at most this often
