@@ -1,6 +1,6 @@
 #include "autostart.h"
 
-#include "uilog.h"
+#include "util/logcategories.h"
 
 #include <QCoreApplication>
 #include <QDir>

@@ -1,6 +1,6 @@
 #include "configureopencodedialog.h"
 
-#include "uilog.h"
+#include "util/logcategories.h"
 
 #include <QDialogButtonBox>
 #include <QDir>

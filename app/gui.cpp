@@ -7,9 +7,9 @@
 #include "session/controlchannel.h"
 #include "settings/settings.h"
 #include "traycontroller.h"
-#include "uilog.h"
 #include "uitranslator.h"
 #include "unixsignals.h"
+#include "util/logcategories.h"
 
 #include <QApplication>
 #include <QMessageBox>

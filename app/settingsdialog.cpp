@@ -4,8 +4,8 @@
 #include "qwenmodesetting.h"
 #include "settings/proxysettings.h"
 #include "settings/settings.h"
-#include "uilog.h"
 #include "usagesettingsgroup.h"
+#include "util/logcategories.h"
 
 #include <QCheckBox>
 #include <QComboBox>

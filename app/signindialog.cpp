@@ -3,7 +3,7 @@
 #include "oauth/deviceauthorization.h"
 #include "plans/plancatalog.h"
 #include "qrwidget.h"
-#include "uilog.h"
+#include "util/logcategories.h"
 
 #include <QApplication>
 #include <QClipboard>

@@ -14,15 +14,15 @@
 #include "plans/plancatalog.h"
 #include "proxy/localkey.h"
 #include "proxy/proxyserver.h"
-#include "proxy/upstreamforwarder.h"
+#include "proxy/upstreamcontext.h"
 #include "settings/proxysettings.h"
 #include "settings/settings.h"
 #include "settingsdialog.h"
 #include "signindialog.h"
 #include "statuswindow.h"
-#include "uilog.h"
 #include "usage/usagemonitor.h"
 #include "usagewindow.h"
+#include "util/logcategories.h"
 
 #include <QAction>
 #include <QApplication>
@@ -148,7 +148,7 @@ TrayController::TrayController(BridgeService *service, bool demo, QObject *paren
             if (!m_statsRefresh.isActive())
                 m_statsRefresh.start();
         });
-        connect(proxy->forwarder(), &UpstreamForwarder::requestFinished, m_usageMonitor,
+        connect(proxy->upstream(), &UpstreamContext::requestFinished, m_usageMonitor,
                 &UsageMonitor::requestRefresh);
     }
     connect(m_usageMonitor, &UsageMonitor::changed, this, &TrayController::refresh);

@@ -1,6 +1,6 @@
 #include "uitranslator.h"
 
-#include "uilog.h"
+#include "util/logcategories.h"
 
 #include <QCoreApplication>
 #include <QLibraryInfo>

@@ -127,7 +127,7 @@ start_fake() {
     local reply
     reply="$(printf 'The quick brown fox jumps over the lazy dog. %.0s' $(seq 1 $(((events * 8 + 44) / 45))))"
     UPSTREAM_KEY="bench-upstream-key"
-    "$BUILD_DIR/tests/support/fake-qwen" --port 0 --auto-approve 0 --interval 1 \
+    "$BUILD_DIR/demo/fake-qwen" --port 0 --auto-approve 0 --interval 1 \
         --events "$events" --event-delay-ms "$delay" --reply "$reply" \
         --api-key "$UPSTREAM_KEY" --stamp-events --record-limit 100 --counters-endpoint \
         --idle-timeout-ms "${FAKE_IDLE_MS:-60000}" ${BENCH_BURST:+--burst} \

@@ -8,7 +8,7 @@
 #include "oauth/deviceauthorization.h"
 #include "proxy/localkey.h"
 #include "proxy/proxyserver.h"
-#include "proxy/upstreamforwarder.h"
+#include "proxy/upstreamcontext.h"
 #include "session/sessionmanager.h"
 #include "settings/settings.h"
 #include "testhome.h"
@@ -111,7 +111,7 @@ class TestForwardJob : public QObject
     quint16 m_port = 0;
     QByteArray m_key;
 
-    UpstreamForwarder *forwarder() const { return m_bridge->proxy()->forwarder(); }
+    UpstreamContext *upstream() const { return m_bridge->proxy()->upstream(); }
     void signIn();
     void proxyStillAnswers();
 
@@ -191,7 +191,7 @@ void TestForwardJob::signIn()
 // After the storm: no job, no upstream stream left open, and a whole answer still comes.
 void TestForwardJob::proxyStillAnswers()
 {
-    QTRY_COMPARE_WITH_TIMEOUT(forwarder()->activeCount(), 0, WaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(upstream()->activeCount(), 0, WaitMs);
     QTRY_COMPARE_WITH_TIMEOUT(m_fake.counters().activeStreams, 0, WaitMs);
     m_fake.setStreamBurst(false);
     m_fake.setStreamEventDelayMs(0);
@@ -227,7 +227,7 @@ void TestForwardJob::clientsResetWhileUpstreamBursts()
         }));
         for (auto &c : clients)
             c->reset();
-        QTRY_COMPARE_WITH_TIMEOUT(forwarder()->activeCount(), 0, WaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(upstream()->activeCount(), 0, WaitMs);
         QTRY_COMPARE_WITH_TIMEOUT(m_fake.counters().activeStreams, 0, WaitMs);
     }
     // The upstream did send every burst: the writes that found the clients gone happened.
@@ -251,7 +251,7 @@ void TestForwardJob::clientsCloseWhileUpstreamBursts()
         }));
         for (auto &c : clients)
             c->close();
-        QTRY_COMPARE_WITH_TIMEOUT(forwarder()->activeCount(), 0, WaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(upstream()->activeCount(), 0, WaitMs);
         QTRY_COMPARE_WITH_TIMEOUT(m_fake.counters().activeStreams, 0, WaitMs);
     }
     proxyStillAnswers();
@@ -280,7 +280,7 @@ void TestForwardJob::clientsLeaveInTheMiddleOfAnEvent()
             else
                 clients[i]->close();
         }
-        QTRY_COMPARE_WITH_TIMEOUT(forwarder()->activeCount(), 0, WaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(upstream()->activeCount(), 0, WaitMs);
         QTRY_COMPARE_WITH_TIMEOUT(m_fake.counters().activeStreams, 0, WaitMs);
     }
     proxyStillAnswers();
@@ -321,7 +321,7 @@ void TestForwardJob::recordsEachChatRequestForTheUsageMeter()
         answer += plain.readAll();
         return answer.contains("\"usage\"");
     }));
-    QTRY_COMPARE_WITH_TIMEOUT(forwarder()->activeCount(), 0, WaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(upstream()->activeCount(), 0, WaitMs);
 
     // What the fake reported for each of the two requests it received.
     qint64 prompt = 0;
@@ -359,7 +359,7 @@ void TestForwardJob::recordsNothingWithTheMeterOff()
             return -1;
         if (!stream.received().contains("data: [DONE]"))
             return -1;
-        if (!waitFor([&] { return forwarder()->activeCount() == 0; }))
+        if (!waitFor([&] { return upstream()->activeCount() == 0; }))
             return -1;
         store->flush();
         return store->totals(from, from.addSecs(3600)).requests - before;

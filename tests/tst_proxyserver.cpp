@@ -10,7 +10,7 @@
 #include "proxy/localkey.h"
 #include "proxy/proxyserver.h"
 #include "proxy/requestrewriter.h"
-#include "proxy/upstreamforwarder.h"
+#include "proxy/upstreamcontext.h"
 #include "session/sessionmanager.h"
 #include "testhome.h"
 #include "testtls.h"
@@ -517,7 +517,7 @@ void TestProxyServer::initTestCase()
     QVERIFY(keyFailed.isEmpty());
     QCOMPARE(m_bridge->proxy()->port(), m_port);
     QCOMPARE(m_bridge->proxyUrl(), QUrl(QStringLiteral("http://127.0.0.1:%1/v1").arg(m_port)));
-    QCOMPARE(m_bridge->proxy()->forwarder()->idleTimeoutMs(), IdleTimeoutMs);
+    QCOMPARE(m_bridge->proxy()->upstream()->idleTimeoutMs(), IdleTimeoutMs);
     m_key = m_bridge->localKey()->value().toLatin1();
     QVERIFY(m_key.size() >= 22);
     QTRY_COMPARE_WITH_TIMEOUT(m_bridge->session()->state(), SessionState::SignedOut, WaitMs);
@@ -536,16 +536,16 @@ void TestProxyServer::init()
     m_fake.setReplyText(QStringLiteral("Hello from the fake Qwen service."));
     m_fake.setApiKeys({});
     m_fake.setPlan(FakePlan::Any);
-    m_bridge->proxy()->forwarder()->setRetryDelayMs(100);
+    m_bridge->proxy()->upstream()->setRetryDelayMs(100);
     signInWithDeviceFlow();
 }
 
 void TestProxyServer::cleanup()
 {
-    m_bridge->proxy()->forwarder()->setIdleTimeoutMs(IdleTimeoutMs);
+    m_bridge->proxy()->upstream()->setIdleTimeoutMs(IdleTimeoutMs);
     m_fake.setStreamsPaused(false);
     // Every request has ended and let go of its upstream reply.
-    QTRY_COMPARE_WITH_TIMEOUT(m_bridge->proxy()->forwarder()->activeCount(), 0, WaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(m_bridge->proxy()->upstream()->activeCount(), 0, WaitMs);
     QVERIFY2(m_corsHeaders.isEmpty(), qPrintable(m_corsHeaders.join(QLatin1Char(' '))));
 }
 
@@ -1031,7 +1031,7 @@ void TestProxyServer::connectionCap()
         QTRY_COMPARE_WITH_TIMEOUT(held.back()->socket().state(), QAbstractSocket::ConnectedState,
                                   WaitMs);
     }
-    QTRY_COMPARE_WITH_TIMEOUT(m_bridge->proxy()->forwarder()->activeCount(), 0, WaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(m_bridge->proxy()->upstream()->activeCount(), 0, WaitMs);
     const RawResponse refused = roundTrip(buildRequest("GET", "/v1/models", headers()));
     QVERIFY(refused.complete);
     QCOMPARE(refused.status, 503);
@@ -1081,7 +1081,7 @@ void TestProxyServer::shutdownWithStreamsInFlight()
                                           body));
     }
     QTRY_COMPARE_WITH_TIMEOUT(m_fake.counters().activeStreams, 3, WaitMs);
-    QCOMPARE(second->forwarder()->activeCount(), 3);
+    QCOMPARE(second->upstream()->activeCount(), 3);
     second.reset();
     QTRY_COMPARE_WITH_TIMEOUT(m_fake.counters().activeStreams, 0, WaitMs);
     QCOMPARE(m_fake.counters().streamsClientGone, 3);
@@ -1360,7 +1360,7 @@ void TestProxyServer::largeBodyAccepted()
     const QByteArray bytes = compact(body);
     QVERIFY(bytes.size() > size);
     // Parsing 32 MiB takes the fake a while on a busy machine: no idle timeout meanwhile.
-    m_bridge->proxy()->forwarder()->setIdleTimeoutMs(120000);
+    m_bridge->proxy()->upstream()->setIdleTimeoutMs(120000);
 
     QNetworkRequest request(
         QUrl(QStringLiteral("http://127.0.0.1:%1/v1/chat/completions").arg(m_port)));
@@ -1421,14 +1421,14 @@ void TestProxyServer::clientGoneAbortsUpstream()
         client.send(buildRequest("POST", "/v1/chat/completions", h, compact(chatBody(true))));
         QVERIFY(waitFor([&] { return client.current().events().size() >= 2; }));
         QCOMPARE(m_fake.counters().activeStreams, 1);
-        QCOMPARE(m_bridge->proxy()->forwarder()->activeCount(), 1);
+        QCOMPARE(m_bridge->proxy()->upstream()->activeCount(), 1);
         client.socket().abort();
     }
     // The proxy drops the upstream request at once: the fake sees its client leave.
     QTRY_COMPARE_WITH_TIMEOUT(m_fake.counters().streamsClientGone, 1, WaitMs);
     QCOMPARE(m_fake.counters().activeStreams, 0);
     QCOMPARE(m_fake.counters().streamsCompleted, 0);
-    QTRY_COMPARE_WITH_TIMEOUT(m_bridge->proxy()->forwarder()->activeCount(), 0, WaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(m_bridge->proxy()->upstream()->activeCount(), 0, WaitMs);
     QTRY_COMPARE_WITH_TIMEOUT(m_bridge->proxy()->stats().activeRequests, 0, WaitMs);
 }
 
@@ -1708,7 +1708,7 @@ void TestProxyServer::slowClientHoldsUpstreamBack()
     QVERIFY2(upstream.written() < 96 * 1024 * 1024,
              qPrintable(QString::number(upstream.written())));
     QVERIFY(upstream.isConnected());
-    QCOMPARE(m_bridge->proxy()->forwarder()->activeCount(), 1);
+    QCOMPARE(m_bridge->proxy()->upstream()->activeCount(), 1);
 
     // Now read: the stream moves again, intact, with no error in it.
     socket.setReadBufferSize(0);
@@ -1834,7 +1834,7 @@ void TestProxyServer::oversizedEvent()
     // One event larger than the proxy holds (16 MiB): an error event, not unbounded memory.
     m_fake.setStreamEventCount(1);
     m_fake.setReplyText(QString(17 * 1024 * 1024, QLatin1Char('w')));
-    m_bridge->proxy()->forwarder()->setIdleTimeoutMs(120000); // building it takes the fake time
+    m_bridge->proxy()->upstream()->setIdleTimeoutMs(120000); // building it takes the fake time
     const RawResponse r = postChat(chatBody(true));
     QVERIFY(r.complete);
     QCOMPARE(r.status, 200);
@@ -1994,7 +1994,7 @@ void TestProxyServer::connectTimeout()
             connect(s, &QTcpSocket::readyRead, s, [s] { s->readAll(); });
     });
     signInWithDeviceFlow(QStringLiteral("https://127.0.0.1:%1").arg(silent.serverPort()));
-    m_bridge->proxy()->forwarder()->client()->setConnectTimeoutMs(300);
+    m_bridge->proxy()->upstream()->client()->setConnectTimeoutMs(300);
     for (bool stream : {false, true}) {
         const RawResponse r = postChat(chatBody(stream));
         QVERIFY(r.complete);

@@ -8,7 +8,7 @@
 #include "proxy/localkey.h"
 #include "proxy/proxyserver.h"
 #include "proxy/requestlogger.h"
-#include "proxy/upstreamforwarder.h"
+#include "proxy/upstreamcontext.h"
 #include "session/sessionmanager.h"
 #include "settings/settings.h"
 #include "testhome.h"
@@ -403,7 +403,7 @@ void TestRequestLogger::proxyWritesRedactedFiles()
     QVERIFY(**apiSignedIn);
     secrets << apiKey.toLatin1();
     QVERIFY(chat(false).startsWith("HTTP/1.1 200"));
-    QTRY_COMPARE_WITH_TIMEOUT(bridge.proxy()->forwarder()->activeCount(), 0, WaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(bridge.proxy()->upstream()->activeCount(), 0, WaitMs);
 
     // One file per request and stage, named request-<n>-<stage>.json.
     const QStringList names = logFiles(folder);

@@ -4,19 +4,18 @@
 #include "oauth/deviceauthorization.h"
 #include "proxy/localkey.h"
 #include "proxy/proxyserver.h"
-#include "proxy/upstreamforwarder.h"
+#include "proxy/upstreamcontext.h"
 #include "session/controlchannel.h"
 #include "session/instancelock.h"
 #include "settings/proxysettings.h"
 #include "settings/settings.h"
 #include "usage/usagestore.h"
+#include "util/logcategories.h"
 
 #include <QCoreApplication>
 #include <QLoggingCategory>
 #include <QMetaMethod>
 #include <QNetworkAccessManager>
-
-Q_LOGGING_CATEGORY(lcBridge, "qwenbridge.bridge")
 
 BridgeService::BridgeService(QObject *parent)
     : QObject(parent)
@@ -72,7 +71,7 @@ void BridgeService::start()
     // Only the session's owner records usage: one writer for the database.
     if (!m_usage->open())
         qCWarning(lcBridge) << "the usage meter cannot write" << m_usage->path();
-    m_proxy->forwarder()->setUsageStore(m_usage);
+    m_proxy->upstream()->setUsageStore(m_usage);
     // The proxy choice first: loading the session may refresh the token over the network.
     ProxySettings::apply(*m_settings, m_store->keychain(), [this](const QString &problem) {
         if (!problem.isEmpty())

@@ -1,6 +1,7 @@
 #include "credentials/apikeycheck.h"
 
 #include "http/networkproxy.h"
+#include "util/logcategories.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -11,8 +12,6 @@
 #include <QRegularExpression>
 
 namespace {
-Q_LOGGING_CATEGORY(lcKeyCheck, "qwenbridge.keycheck", QtInfoMsg)
-
 // What the service says about the request itself stays short in a sentence for people.
 constexpr int kMaxQuoted = 200;
 

@@ -1,5 +1,7 @@
 #include "credentials/keychainstore.h"
 
+#include "util/logcategories.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
@@ -11,8 +13,6 @@
 #include <QSaveFile>
 #include <QTimer>
 #include <qt6keychain/keychain.h>
-
-Q_LOGGING_CATEGORY(lcKeychain, "qwenbridge.keychain")
 
 KeychainStore::KeychainStore(const QString &service, QObject *parent)
     : QObject(parent)

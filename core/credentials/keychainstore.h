@@ -40,7 +40,6 @@ public:
     // Opt-in only: when no keychain service answers, keep secrets in this file (0600, in
     // a 0700 folder) instead of failing.
     void setFileFallback(const QString &path) { m_fallbackPath = path; }
-    QString fileFallback() const { return m_fallbackPath; }
     int timeout() const { return m_timeoutMs; }
 
     void read(const QString &key, Callback done);

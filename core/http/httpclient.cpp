@@ -1,8 +1,8 @@
 #include "http/httpclient.h"
 
 #include "http/directsend.h"
-#include "http/httplog.h"
 #include "http/networkproxy.h"
+#include "util/logcategories.h"
 
 #include <QSslSocket>
 #include <QTcpSocket>
@@ -12,6 +12,10 @@
 namespace {
 constexpr qsizetype kMaxHeadBytes = 64 * 1024;
 constexpr qint64 kPullBytes = 256 * 1024;
+// At most this many idle connections are kept per scheme, host and port: after a burst of
+// parallel requests every connection of it is worth keeping for the next burst; the idle
+// timeout closes them once things calm down.
+constexpr qsizetype kMaxIdlePerHost = 512;
 
 bool isHttps(const QUrl &url)
 {
@@ -593,7 +597,7 @@ QTcpSocket *HttpClient::takeIdle(const QString &key)
 void HttpClient::putIdle(const QString &key, QTcpSocket *socket)
 {
     QList<Idle> &list = m_idle[key];
-    if (list.size() >= m_maxIdlePerHost || m_idleTimeoutMs == 0) {
+    if (list.size() >= kMaxIdlePerHost || m_idleTimeoutMs == 0) {
         if (list.isEmpty())
             m_idle.remove(key);
         socket->abort();

@@ -154,10 +154,6 @@ public:
     // Idle keep-alive connections are closed after this long (default 30 s).
     void setIdleTimeoutMs(int ms);
     int idleTimeoutMs() const { return m_idleTimeoutMs; }
-    // At most this many idle connections are kept per scheme, host and port (default 512:
-    // after a burst of parallel requests every connection of it is worth keeping for
-    // the next burst; the idle timeout closes them once things calm down).
-    void setMaxIdlePerHost(int n) { m_maxIdlePerHost = n; }
 
     int idleConnectionCount() const; // idle connections still open
     quint64 connectionsOpened() const { return m_opened; }
@@ -180,6 +176,5 @@ private:
     QElapsedTimer m_clock;
     int m_connectTimeoutMs = 15000;
     int m_idleTimeoutMs = 30000;
-    int m_maxIdlePerHost = 512;
     quint64 m_opened = 0;
 };

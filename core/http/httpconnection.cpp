@@ -1,8 +1,8 @@
 #include "http/httpconnection.h"
 
 #include "http/directsend.h"
-#include "http/httplog.h"
 #include "http/httpresponse_p.h"
+#include "util/logcategories.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

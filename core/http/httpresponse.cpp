@@ -1,6 +1,6 @@
 #include "http/httpresponse_p.h"
 
-#include "http/httplog.h"
+#include "util/logcategories.h"
 
 #include <algorithm>
 #include <cstring>

@@ -1,8 +1,8 @@
 #include "http/httpserver.h"
 
 #include "http/httpconnection.h"
-#include "http/httplog.h"
 #include "http/httpresponse_p.h"
+#include "util/logcategories.h"
 
 #include <QSet>
 #include <QTcpServer>
@@ -10,8 +10,6 @@
 
 #include <algorithm>
 #include <utility>
-
-Q_LOGGING_CATEGORY(lcHttp, "qwenbridge.http")
 
 class HttpServer::Private
 {

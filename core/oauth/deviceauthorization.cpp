@@ -1,13 +1,11 @@
 #include "oauth/deviceauthorization.h"
 
-#include "oauth/oauthlog.h"
 #include "oauth/oauthrequest.h"
+#include "util/logcategories.h"
 
 #include <QCoreApplication>
 #include <QNetworkAccessManager>
 #include <QUrlQuery>
-
-Q_LOGGING_CATEGORY(lcOAuth, "qwenbridge.oauth")
 
 static const char kDeviceGrant[] = "urn:ietf:params:oauth:grant-type:device_code";
 

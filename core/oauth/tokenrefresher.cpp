@@ -1,7 +1,7 @@
 #include "oauth/tokenrefresher.h"
 
-#include "oauth/oauthlog.h"
 #include "oauth/oauthrequest.h"
+#include "util/logcategories.h"
 
 #include <QCoreApplication>
 #include <QNetworkAccessManager>

@@ -1,6 +1,7 @@
 #include "opencode/opencodeconfig.h"
 
 #include "opencode/jsoncdocument.h"
+#include "util/logcategories.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -12,8 +13,6 @@
 #include <QSaveFile>
 
 namespace {
-Q_LOGGING_CATEGORY(lcOpenCodeConfig, "qwenbridge.opencode", QtInfoMsg)
-
 const QString kSchemaUrl = QStringLiteral("https://opencode.ai/config.json");
 
 // The order people expect to read these keys in; QJsonObject alone would sort them.

@@ -1,6 +1,7 @@
 #include "plans/plancatalog.h"
 
 #include "settings/settings.h"
+#include "util/logcategories.h"
 
 #include <QDir>
 #include <QFile>
@@ -11,8 +12,6 @@
 #include <QLoggingCategory>
 
 namespace {
-Q_LOGGING_CATEGORY(lcPlans, "qwenbridge.plans", QtInfoMsg)
-
 const QString kCodingPrefix = QStringLiteral("sk-sp-");
 
 std::optional<Plan::Group> groupFromKey(const QString &key)

@@ -8,10 +8,11 @@
 #include "proxy/qwenmode.h"
 #include "proxy/requestlogger.h"
 #include "proxy/requestrewriter.h"
-#include "proxy/upstreamforwarder.h"
+#include "proxy/upstreamcontext.h"
 #include "proxy/upstreamrequest.h"
 #include "settings/settings.h"
 #include "usage/usagestore.h"
+#include "util/logcategories.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -23,8 +24,6 @@
 #include <QUuid>
 
 #include <limits>
-
-Q_DECLARE_LOGGING_CATEGORY(lcProxy)
 
 namespace {
 constexpr int kMaxServerErrorRetries = 2;
@@ -46,10 +45,10 @@ QString newPromptId()
 }
 } // namespace
 
-ForwardJob::ForwardJob(UpstreamForwarder *forwarder, Kind kind, const HttpRequest &request,
+ForwardJob::ForwardJob(UpstreamContext *upstream, Kind kind, const HttpRequest &request,
                        HttpResponse *response, quint64 requestId)
-    : QObject(forwarder)
-    , m_forwarder(forwarder)
+    : QObject(upstream)
+    , m_upstream(upstream)
     , m_kind(kind)
     , m_request(request)
     , m_response(response)
@@ -84,12 +83,12 @@ QString ForwardJob::attemptStage(const QString &stage) const
 
 int ForwardJob::idleTimeoutSeconds() const
 {
-    return qMax(1, (m_forwarder->idleTimeoutMs() + 999) / 1000);
+    return qMax(1, (m_upstream->idleTimeoutMs() + 999) / 1000);
 }
 
 bool ForwardJob::logging() const
 {
-    const RequestLogger *logger = m_forwarder->logger();
+    const RequestLogger *logger = m_upstream->logger();
     return logger && logger->isEnabled();
 }
 
@@ -97,12 +96,12 @@ bool ForwardJob::logging() const
 void ForwardJob::log(const QString &stage, const QJsonObject &data)
 {
     if (logging())
-        m_forwarder->logger()->log(m_requestId, stage, data);
+        m_upstream->logger()->log(m_requestId, stage, data);
 }
 
 void ForwardJob::start()
 {
-    m_forwarder->jobStarted();
+    m_upstream->jobStarted();
     if (logging()) {
         QJsonObject data;
         data.insert(QStringLiteral("method"), QString::fromLatin1(m_request.method));
@@ -112,7 +111,7 @@ void ForwardJob::start()
                     RequestLogger::bodyForLog(m_request.body, kMaxLoggedBody));
         log(QStringLiteral("client-request"), data);
     }
-    m_forwarder->session()->requestAuth(this, [this](const UpstreamAuth &auth) { onAuth(auth); });
+    m_upstream->session()->requestAuth(this, [this](const UpstreamAuth &auth) { onAuth(auth); });
 }
 
 void ForwardJob::onAuth(const UpstreamAuth &auth)
@@ -154,7 +153,7 @@ void ForwardJob::onAuth(const UpstreamAuth &auth)
 // False when the request was refused (and answered).
 bool ForwardJob::prepareChatBody(const UpstreamAuth &auth)
 {
-    Settings *settings = m_forwarder->settings();
+    Settings *settings = m_upstream->settings();
     RequestRewriter::Options options;
     options.authMethod = auth.method == AuthMethod::ApiKey ? RequestRewriter::AuthMethod::ApiKey
                                                            : RequestRewriter::AuthMethod::OAuth;
@@ -168,7 +167,7 @@ bool ForwardJob::prepareChatBody(const UpstreamAuth &auth)
         options.visionModel =
             settings->value(QStringLiteral("apiKey/visionModel"), plan.visionModel).toString();
     }
-    options.sessionId = m_forwarder->sessionId();
+    options.sessionId = m_upstream->sessionId();
     options.promptId = newPromptId();
     const RequestRewriter::Result r = RequestRewriter::rewrite(m_request.body, options);
     if (!r.ok()) {
@@ -217,7 +216,7 @@ void ForwardJob::send()
     }
 
     // send() never emits a signal before it returns (a failure at once is queued).
-    m_reply = m_forwarder->client()->send(req, this);
+    m_reply = m_upstream->client()->send(req, this);
     m_reply->setReadBufferSize(kReadBufferBytes);
     connect(m_reply, &HttpClientReply::metaDataChanged, this, &ForwardJob::pumpReply);
     connect(m_reply, &HttpClientReply::readyRead, this, &ForwardJob::pumpReply);
@@ -263,7 +262,7 @@ void ForwardJob::takeHead()
 {
     m_status = m_reply->status();
     if (m_status >= 200 && m_status < 300)
-        m_forwarder->noteBearerWorked(m_auth.bearer);
+        m_upstream->noteBearerWorked(m_auth.bearer);
     if (m_status < 200 || m_status >= 300 || !m_stream) {
         m_state = State::Collecting;
         return;
@@ -344,7 +343,7 @@ void ForwardJob::upstreamAlive()
 {
     m_lastUpstreamMs = m_clock.elapsed();
     if (!m_idleTimer.isActive())
-        m_idleTimer.start(m_forwarder->idleTimeoutMs());
+        m_idleTimer.start(m_upstream->idleTimeoutMs());
 }
 
 void ForwardJob::onIdleTimeout()
@@ -354,12 +353,12 @@ void ForwardJob::onIdleTimeout()
     if (!reading || !m_reply || m_reply->isFinished())
         return;
     const qint64 quiet = m_clock.elapsed() - m_lastUpstreamMs;
-    if (quiet < m_forwarder->idleTimeoutMs()) {
-        m_idleTimer.start(int(m_forwarder->idleTimeoutMs() - quiet));
+    if (quiet < m_upstream->idleTimeoutMs()) {
+        m_idleTimer.start(int(m_upstream->idleTimeoutMs() - quiet));
         return;
     }
     qCInfo(lcProxy) << "request" << m_requestId << ": nothing from upstream for"
-                    << m_forwarder->idleTimeoutMs() << "ms; giving up";
+                    << m_upstream->idleTimeoutMs() << "ms; giving up";
     m_reply->disconnect(this);
     m_reply->abort();
     conclude(true);
@@ -406,7 +405,7 @@ void ForwardJob::conclude(bool timedOut)
         fail(UpstreamError::forTransport(
             error, m_reply ? m_reply->errorString() : QString(), m_auth.apiBase.host(), timedOut,
             idleTimeoutSeconds(),
-            qMax(1, (m_forwarder->client()->connectTimeoutMs() + 999) / 1000)));
+            qMax(1, (m_upstream->client()->connectTimeoutMs() + 999) / 1000)));
         break;
     }
     case State::Streaming:
@@ -508,7 +507,7 @@ void ForwardJob::concludeCollected(bool timedOut)
     context.stream = m_stream;
     context.attempt = m_attempt;
     context.retried401 = m_retried401;
-    context.retryBaseDelayMs = m_forwarder->retryDelayMs();
+    context.retryBaseDelayMs = m_upstream->retryDelayMs();
     context.maxServerErrorRetries = kMaxServerErrorRetries;
     addPlanContext(context);
     applyVerdict(UpstreamError::forAnswer(answer, context));
@@ -525,7 +524,7 @@ void ForwardJob::addPlanContext(UpstreamError::Context &context) const
     if (!plan.isCustom())
         context.planModels = plan.modelIds();
     context.model = m_upstreamModel;
-    context.keyHasWorked = m_forwarder->bearerHasWorked(m_auth.bearer);
+    context.keyHasWorked = m_upstream->bearerHasWorked(m_auth.bearer);
 }
 
 void ForwardJob::applyVerdict(const UpstreamVerdict &verdict)
@@ -537,7 +536,7 @@ void ForwardJob::applyVerdict(const UpstreamVerdict &verdict)
         const QString bearer = m_auth.bearer;
         releaseReply();
         m_state = State::Authorizing;
-        m_forwarder->session()->reportUnauthorized(
+        m_upstream->session()->reportUnauthorized(
             bearer, this, [this](const UpstreamAuth &auth) { onAuth(auth); });
         return;
     }
@@ -562,7 +561,7 @@ void ForwardJob::applyVerdict(const UpstreamVerdict &verdict)
         if (verdict.exhaustedWindow)
             markWindowUsedUp(*verdict.exhaustedWindow);
         if (verdict.quotaExhausted)
-            Q_EMIT m_forwarder->quotaExhausted(verdict.message);
+            Q_EMIT m_upstream->quotaExhausted(verdict.message);
         fail(verdict);
         return;
     }
@@ -641,7 +640,7 @@ void ForwardJob::finish(bool ok)
     m_state = State::Done;
     releaseReply();
     recordUsage();
-    m_forwarder->jobFinished(ok);
+    m_upstream->jobFinished(ok);
     deleteLater();
 }
 
@@ -649,7 +648,7 @@ void ForwardJob::finish(bool ok)
 // the window resets, whatever it counted itself.
 void ForwardJob::markWindowUsedUp(PlanWindows::Window window)
 {
-    UsageStore *store = m_forwarder->usageStore();
+    UsageStore *store = m_upstream->usageStore();
     if (!store || m_auth.method != AuthMethod::ApiKey)
         return;
     const QString planId = plan().id;
@@ -658,7 +657,7 @@ void ForwardJob::markWindowUsedUp(PlanWindows::Window window)
                                  ? store->firstRequestSince(now.addSecs(-5 * 3600), planId)
                                  : QDateTime();
     const QDateTime until =
-        PlanWindows::resetOf(window, now, oldest, m_forwarder->settings()->subscriptionDay());
+        PlanWindows::resetOf(window, now, oldest, m_upstream->settings()->subscriptionDay());
     store->markExhausted(planId, window, until);
 }
 
@@ -666,16 +665,16 @@ void ForwardJob::markWindowUsedUp(PlanWindows::Window window)
 // it ended and the token counts the upstream reported. Never content.
 void ForwardJob::recordUsage()
 {
-    UsageStore *store = m_forwarder->usageStore();
+    UsageStore *store = m_upstream->usageStore();
     if (!store || m_kind != Kind::Chat || m_attempt == 0 ||
-        !m_forwarder->settings()->usageRecording())
+        !m_upstream->settings()->usageRecording())
         return;
     UsageRecord r;
     r.timeMs = m_arrivedAtMs;
     r.method = Credentials::methodName(m_auth.method);
     if (m_auth.method == AuthMethod::ApiKey)
         r.planId = plan().id;
-    r.credential = m_forwarder->credentialName();
+    r.credential = m_upstream->credentialName();
     r.model = m_upstreamModel;
     r.httpStatus = m_status;
     r.errorKind = m_errorKind;

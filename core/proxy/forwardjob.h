@@ -14,7 +14,7 @@
 
 class HttpClientReply;
 class HttpResponse;
-class UpstreamForwarder;
+class UpstreamContext;
 
 // One client request on its way upstream and back. Owns its upstream reply; deletes
 // itself (later) when the client has its answer or has gone away.
@@ -41,7 +41,7 @@ public:
     };
     Q_ENUM(State)
 
-    ForwardJob(UpstreamForwarder *forwarder, Kind kind, const HttpRequest &request,
+    ForwardJob(UpstreamContext *upstream, Kind kind, const HttpRequest &request,
                HttpResponse *response, quint64 requestId);
     ~ForwardJob() override;
 
@@ -79,7 +79,7 @@ private:
     int idleTimeoutSeconds() const;
     QString attemptStage(const QString &stage) const;
 
-    UpstreamForwarder *m_forwarder;
+    UpstreamContext *m_upstream;
     Kind m_kind;
     State m_state = State::Authorizing;
     HttpRequest m_request;

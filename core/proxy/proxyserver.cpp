@@ -3,16 +3,15 @@
 #include "proxy/localkey.h"
 #include "proxy/proxyerror.h"
 #include "proxy/requestlogger.h"
-#include "proxy/upstreamforwarder.h"
+#include "proxy/upstreamcontext.h"
 #include "session/sessionmanager.h"
 #include "settings/settings.h"
+#include "util/logcategories.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
-
-Q_LOGGING_CATEGORY(lcProxy, "qwenbridge.proxy")
 
 ProxyServer::ProxyServer(Settings *settings, SessionManager *session, LocalKey *localKey,
                          QObject *parent)
@@ -24,19 +23,19 @@ ProxyServer::ProxyServer(Settings *settings, SessionManager *session, LocalKey *
     , m_logger(new RequestLogger(Settings::requestLogDir(), this))
 {
     m_logger->setEnabled(settings->requestLogging());
-    m_forwarder = new UpstreamForwarder(settings, session, m_logger, this);
+    m_upstream = new UpstreamContext(settings, session, m_logger, this);
     const int idle = settings->value(QStringLiteral("proxy/upstreamIdleTimeoutMs"), 0).toInt();
     if (idle > 0)
-        m_forwarder->setIdleTimeoutMs(idle);
+        m_upstream->setIdleTimeoutMs(idle);
     HttpServerLimits limits;
     limits.maxBodyBytes = 64 * 1024 * 1024; // OpenCode sends whole projects as context
     m_server->setLimits(limits);
     connect(m_server, &HttpServer::requestReceived, this, &ProxyServer::onRequest);
-    connect(m_forwarder, &UpstreamForwarder::quotaExhausted, this, &ProxyServer::quotaExhausted);
-    connect(m_forwarder, &UpstreamForwarder::requestFinished, this, [this](bool ok) {
+    connect(m_upstream, &UpstreamContext::quotaExhausted, this, &ProxyServer::quotaExhausted);
+    connect(m_upstream, &UpstreamContext::requestFinished, this, [this](bool ok) {
         if (!ok)
             ++m_stats.errors;
-        m_stats.activeRequests = m_forwarder->activeCount();
+        m_stats.activeRequests = m_upstream->activeCount();
         Q_EMIT statsChanged();
     });
 }
@@ -46,7 +45,7 @@ ProxyServer::~ProxyServer()
     // The server goes first, while this object is whole: tearing down its connections
     // tells running jobs their clients are gone, and they report back through signals
     // that must not reach a half-destroyed ProxyServer.
-    disconnect(m_forwarder, nullptr, this, nullptr);
+    disconnect(m_upstream, nullptr, this, nullptr);
     delete m_server;
     m_server = nullptr;
 }
@@ -127,7 +126,7 @@ void ProxyServer::countRequest()
     }
     ++m_stats.requestsTotal;
     ++m_stats.requestsToday;
-    m_stats.activeRequests = m_forwarder->activeCount() + 1;
+    m_stats.activeRequests = m_upstream->activeCount() + 1;
     Q_EMIT statsChanged();
 }
 
@@ -176,12 +175,12 @@ void ProxyServer::onRequest(const HttpRequest &request, HttpResponse *response)
     const bool models = path == "/v1/models" || path == "/models";
     if (chat && request.method == "POST") {
         countRequest();
-        m_forwarder->forwardChat(request, response, m_logger->nextRequestIdIfEnabled());
+        m_upstream->forwardChat(request, response, m_logger->nextRequestIdIfEnabled());
         return;
     }
     if (models && request.method == "GET") {
         countRequest();
-        m_forwarder->forwardModels(request, response, m_logger->nextRequestIdIfEnabled());
+        m_upstream->forwardModels(request, response, m_logger->nextRequestIdIfEnabled());
         return;
     }
     if (chat || models) {

@@ -10,7 +10,7 @@ class LocalKey;
 class RequestLogger;
 class SessionManager;
 class Settings;
-class UpstreamForwarder;
+class UpstreamContext;
 
 struct ProxyStats
 {
@@ -22,8 +22,8 @@ struct ProxyStats
 };
 
 // The OpenAI-compatible endpoint on 127.0.0.1 that OpenCode talks to: checks who is
-// asking (local key, Host, no browser Origin), routes, and hands chat requests to the
-// forwarder. Answers every refusal itself with an OpenAI-style JSON error.
+// asking (local key, Host, no browser Origin), routes, and hands chat and model requests
+// upstream (UpstreamContext). Answers every refusal itself with an OpenAI-style JSON error.
 class ProxyServer : public QObject
 {
     Q_OBJECT
@@ -41,7 +41,7 @@ public:
     QString errorString() const;
 
     void setLimits(const HttpServerLimits &limits);
-    UpstreamForwarder *forwarder() const { return m_forwarder; }
+    UpstreamContext *upstream() const { return m_upstream; }
     RequestLogger *requestLogger() const { return m_logger; }
     ProxyStats stats() const { return m_stats; }
 
@@ -59,7 +59,7 @@ private:
     SessionManager *m_session;
     LocalKey *m_localKey;
     HttpServer *m_server;
-    UpstreamForwarder *m_forwarder;
+    UpstreamContext *m_upstream;
     RequestLogger *m_logger;
     ProxyStats m_stats;
     qint64 m_dayStartMs = 0; // local midnight of m_stats.day and the next one, in UTC ms

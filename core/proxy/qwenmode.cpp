@@ -1,6 +1,7 @@
 #include "proxy/qwenmode.h"
 
 #include "settings/settings.h"
+#include "util/logcategories.h"
 
 #include <QDir>
 #include <QFile>
@@ -10,8 +11,6 @@
 #include <QLoggingCategory>
 
 namespace {
-Q_LOGGING_CATEGORY(lcRewrite, "qwenbridge.proxy.rewrite", QtInfoMsg)
-
 // The config file is a few bytes; anything far larger is not ours and is not read whole.
 constexpr qint64 kMaxConfigFileBytes = 64 * 1024;
 } // namespace

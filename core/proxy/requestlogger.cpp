@@ -1,5 +1,7 @@
 #include "proxy/requestlogger.h"
 
+#include "util/logcategories.h"
+
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
@@ -11,8 +13,6 @@
 #include <QSaveFile>
 
 #include <algorithm>
-
-Q_LOGGING_CATEGORY(lcRequestLog, "qwenbridge.proxy.log")
 
 static const QString kRedacted = QStringLiteral("[redacted]");
 

@@ -1,5 +1,7 @@
 #include "proxy/requestrewriter.h"
 
+#include "util/logcategories.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -7,8 +9,6 @@
 #include <QLoggingCategory>
 
 namespace {
-Q_LOGGING_CATEGORY(lcRewrite, "qwenbridge.proxy.rewrite", QtInfoMsg)
-
 const QString kCoderModel = QStringLiteral("coder-model");
 const QString kVisionModel = QStringLiteral("vision-model");
 

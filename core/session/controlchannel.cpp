@@ -2,14 +2,13 @@
 
 #include "settings/runtimedir.h"
 #include "settings/settings.h"
+#include "util/logcategories.h"
 
 #include <QJsonDocument>
 #include <QLocalServer>
 #include <QLocalSocket>
 #include <QLoggingCategory>
 #include <QPointer>
-
-Q_DECLARE_LOGGING_CATEGORY(lcSession)
 
 namespace {
 constexpr qint64 kMaxLine = 64 * 1024;

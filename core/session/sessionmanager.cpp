@@ -4,12 +4,11 @@
 #include "oauth/apibase.h"
 #include "session/clock.h"
 #include "settings/settings.h"
+#include "util/logcategories.h"
 
 #include <QLoggingCategory>
 #include <QNetworkInformation>
 #include <QRandomGenerator>
-
-Q_LOGGING_CATEGORY(lcSession, "qwenbridge.session")
 
 namespace {
 // A token this close to expiry is not handed out: it could expire on its way upstream.

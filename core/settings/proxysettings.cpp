@@ -2,10 +2,9 @@
 
 #include "credentials/keychainstore.h"
 #include "settings/settings.h"
+#include "util/logcategories.h"
 
 #include <QLoggingCategory>
-
-Q_LOGGING_CATEGORY(lcProxySettings, "qwenbridge.proxy.settings")
 
 NetworkProxy::Mode ProxySettings::mode(const Settings &settings)
 {

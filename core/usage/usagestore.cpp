@@ -1,5 +1,7 @@
 #include "usage/usagestore.h"
 
+#include "util/logcategories.h"
+
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -10,8 +12,6 @@
 #include <QSqlQuery>
 #include <QThread>
 #include <QVariant>
-
-Q_LOGGING_CATEGORY(lcUsage, "qwenbridge.usage")
 
 namespace {
 constexpr int kCompactEveryMs = 60 * 60 * 1000;

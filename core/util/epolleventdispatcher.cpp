@@ -1,5 +1,7 @@
 #include "util/epolleventdispatcher.h"
 
+#include "util/logcategories.h"
+
 #include <QCoreApplication>
 #include <QLoggingCategory>
 #include <QSocketNotifier>
@@ -16,8 +18,6 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
-
-Q_LOGGING_CATEGORY(lcDispatcher, "qwenbridge.dispatcher")
 
 namespace {
 

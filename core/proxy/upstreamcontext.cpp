@@ -1,7 +1,8 @@
-#include "proxy/upstreamforwarder.h"
+#include "proxy/upstreamcontext.h"
 
 #include "http/httpclient.h"
 #include "proxy/forwardjob.h"
+#include "util/logcategories.h"
 
 #include <QCryptographicHash>
 #include <QLoggingCategory>
@@ -10,8 +11,6 @@
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
-
-Q_DECLARE_LOGGING_CATEGORY(lcProxy)
 
 namespace {
 // While requests keep coming, freed memory goes back to the system at most this often
@@ -22,8 +21,8 @@ constexpr qint64 kBusyTrimIntervalMs = 10000;
 constexpr int kQuietTrimDelayMs = 2000;
 } // namespace
 
-UpstreamForwarder::UpstreamForwarder(Settings *settings, SessionManager *session,
-                                     RequestLogger *logger, QObject *parent)
+UpstreamContext::UpstreamContext(Settings *settings, SessionManager *session, RequestLogger *logger,
+                                 QObject *parent)
     : QObject(parent)
     , m_settings(settings)
     , m_session(session)
@@ -40,33 +39,33 @@ UpstreamForwarder::UpstreamForwarder(Settings *settings, SessionManager *session
     m_sinceTrim.start();
 }
 
-UpstreamForwarder::~UpstreamForwarder()
+UpstreamContext::~UpstreamContext()
 {
     // Jobs (and their replies) go before the client.
     const QList<ForwardJob *> jobs = findChildren<ForwardJob *>(Qt::FindDirectChildrenOnly);
     qDeleteAll(jobs);
 }
 
-void UpstreamForwarder::forwardChat(const HttpRequest &request, HttpResponse *response,
-                                    quint64 requestId)
+void UpstreamContext::forwardChat(const HttpRequest &request, HttpResponse *response,
+                                  quint64 requestId)
 {
     auto *job = new ForwardJob(this, ForwardJob::Kind::Chat, request, response, requestId);
     job->start();
 }
 
-void UpstreamForwarder::forwardModels(const HttpRequest &request, HttpResponse *response,
-                                      quint64 requestId)
+void UpstreamContext::forwardModels(const HttpRequest &request, HttpResponse *response,
+                                    quint64 requestId)
 {
     auto *job = new ForwardJob(this, ForwardJob::Kind::Models, request, response, requestId);
     job->start();
 }
 
-void UpstreamForwarder::jobStarted()
+void UpstreamContext::jobStarted()
 {
     ++m_active;
 }
 
-void UpstreamForwarder::jobFinished(bool ok)
+void UpstreamContext::jobFinished(bool ok)
 {
     --m_active;
     if (m_active == 0)
@@ -79,7 +78,7 @@ void UpstreamForwarder::jobFinished(bool ok)
 // Streams come and go by the thousand over a day. glibc keeps the memory they freed in its
 // arenas for reuse, so the resident size of a long-running proxy creeps up although
 // nothing leaks; giving the free pages back keeps it flat (bench/soak shows the curve).
-void UpstreamForwarder::trimMemory()
+void UpstreamContext::trimMemory()
 {
     m_sinceTrim.restart();
     ++m_memoryTrims;
@@ -94,12 +93,12 @@ static QByteArray bearerHash(const QString &bearer)
     return QCryptographicHash::hash(bearer.toUtf8(), QCryptographicHash::Sha256);
 }
 
-void UpstreamForwarder::noteBearerWorked(const QString &bearer)
+void UpstreamContext::noteBearerWorked(const QString &bearer)
 {
     m_workedBearers.insert(bearerHash(bearer));
 }
 
-bool UpstreamForwarder::bearerHasWorked(const QString &bearer) const
+bool UpstreamContext::bearerHasWorked(const QString &bearer) const
 {
     return m_workedBearers.contains(bearerHash(bearer));
 }

@@ -16,17 +16,18 @@ class SessionManager;
 class Settings;
 class UsageStore;
 
-// Sends rewritten requests to the API base with the session's bearer and streams the
-// answers back, event by event. Handles upstream 401 (one refresh, one retry), quota and
-// rate limits, retries for 5xx on non-streaming requests, and aborts upstream when the
-// client goes away.
-class UpstreamForwarder : public QObject
+// What every request on its way upstream shares: the connection pool to the API base, the
+// session that supplies the bearer, the settings, the request log and the usage meter, and
+// which bearers have worked before. Each request gets a ForwardJob of its own, which does
+// the sending, relaying and retrying; this counts the jobs in flight and, when they are
+// done, hands freed memory back to the system.
+class UpstreamContext : public QObject
 {
     Q_OBJECT
 public:
-    UpstreamForwarder(Settings *settings, SessionManager *session, RequestLogger *logger,
-                      QObject *parent = nullptr);
-    ~UpstreamForwarder() override;
+    UpstreamContext(Settings *settings, SessionManager *session, RequestLogger *logger,
+                    QObject *parent = nullptr);
+    ~UpstreamContext() override;
 
     // No bytes from upstream for this long ends the request (a stalled stream).
     void setIdleTimeoutMs(int ms) { m_idleTimeoutMs = ms; }

@@ -7,7 +7,6 @@
 #include <QHostAddress>
 #include <QJsonObject>
 #include <QList>
-#include <QLoggingCategory>
 #include <QObject>
 #include <QPointer>
 #include <QQueue>
@@ -16,8 +15,6 @@
 #include <QUrl>
 
 #include <functional>
-
-Q_DECLARE_LOGGING_CATEGORY(lcFakeQwen)
 
 class HttpServer;
 class HttpResponse;

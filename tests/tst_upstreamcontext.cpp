@@ -1,4 +1,4 @@
-// UpstreamForwarder against the real proxy: 64 streams to one plain-HTTP upstream all flow
+// UpstreamContext against the real proxy: 64 streams to one plain-HTTP upstream all flow
 // at once (no six-per-host queue), and their connections are kept alive and reused.
 #include "bridge/bridgeservice.h"
 #include "fakeqwenservice.h"
@@ -6,7 +6,7 @@
 #include "oauth/deviceauthorization.h"
 #include "proxy/localkey.h"
 #include "proxy/proxyserver.h"
-#include "proxy/upstreamforwarder.h"
+#include "proxy/upstreamcontext.h"
 #include "session/sessionmanager.h"
 #include "testhome.h"
 #include "testtokens.h"
@@ -72,7 +72,7 @@ private:
 
 } // namespace
 
-class TestUpstreamForwarder : public QObject
+class TestUpstreamContext : public QObject
 {
     Q_OBJECT
 
@@ -82,7 +82,7 @@ class TestUpstreamForwarder : public QObject
     quint16 m_port = 0;
     QByteArray m_key;
 
-    UpstreamForwarder *forwarder() const { return m_bridge->proxy()->forwarder(); }
+    UpstreamContext *upstream() const { return m_bridge->proxy()->upstream(); }
     void signIn();
 
 private Q_SLOTS:
@@ -93,7 +93,7 @@ private Q_SLOTS:
     void sixtyFourPlainRequestsInFlightAtOnce();
 };
 
-void TestUpstreamForwarder::initTestCase()
+void TestUpstreamContext::initTestCase()
 {
     QVERIFY2(!qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"),
              "No D-Bus session: run the tests through ./scripts/test, which starts "
@@ -120,12 +120,12 @@ void TestUpstreamForwarder::initTestCase()
     signIn();
 }
 
-void TestUpstreamForwarder::cleanupTestCase()
+void TestUpstreamContext::cleanupTestCase()
 {
     m_bridge.reset();
 }
 
-void TestUpstreamForwarder::signIn()
+void TestUpstreamContext::signIn()
 {
     m_fake.setSendInterval(false);
     m_fake.setAutoApproveAfterPolls(0);
@@ -148,7 +148,7 @@ void TestUpstreamForwarder::signIn()
 
 // --- through the proxy --------------------------------------------------------------------------
 
-void TestUpstreamForwarder::sixtyFourStreamsFlowAtOnce()
+void TestUpstreamContext::sixtyFourStreamsFlowAtOnce()
 {
     m_fake.reset();
     signIn();
@@ -163,7 +163,7 @@ void TestUpstreamForwarder::sixtyFourStreamsFlowAtOnce()
     QTRY_COMPARE_WITH_TIMEOUT(m_fake.counters().activeStreams, Streams, WaitMs);
     QCOMPARE(m_fake.counters().maxActiveStreams, Streams);
     QCOMPARE(m_fake.counters().chatRequests, Streams);
-    QCOMPARE(forwarder()->activeCount(), Streams);
+    QCOMPARE(upstream()->activeCount(), Streams);
     // And each client already has its 200 and the start of its stream.
     QVERIFY(waitFor([&] {
         return std::all_of(clients.begin(), clients.end(),
@@ -186,7 +186,7 @@ void TestUpstreamForwarder::sixtyFourStreamsFlowAtOnce()
     for (auto &c : clients)
         QVERIFY(c->received().contains("data: [DONE]"));
     QCOMPARE(m_fake.counters().streamsCompleted, Streams);
-    QTRY_COMPARE_WITH_TIMEOUT(forwarder()->activeCount(), 0, WaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(upstream()->activeCount(), 0, WaitMs);
     // The usage meter has a row for each of the 64, with the tokens the upstream reported.
     usage->flush();
     const UsageTotals after = usage->totals(from, from.addSecs(3600));
@@ -195,7 +195,7 @@ void TestUpstreamForwarder::sixtyFourStreamsFlowAtOnce()
     QVERIFY(after.completionTokens - before.completionTokens >= Streams);
 
     // Each connection went back to the keep-alive pool, and a second wave reuses them all.
-    HttpClient *client = forwarder()->client();
+    HttpClient *client = upstream()->client();
     QTRY_COMPARE_WITH_TIMEOUT(client->idleConnectionCount(), Streams, WaitMs);
     const quint64 opened = client->connectionsOpened();
     QVERIFY(opened >= quint64(Streams));
@@ -211,10 +211,10 @@ void TestUpstreamForwarder::sixtyFourStreamsFlowAtOnce()
         return std::all_of(clients.begin(), clients.end(),
                            [](const auto &c) { return c->streamEnded(); });
     }));
-    QTRY_COMPARE_WITH_TIMEOUT(forwarder()->activeCount(), 0, WaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(upstream()->activeCount(), 0, WaitMs);
 }
 
-void TestUpstreamForwarder::sixtyFourPlainRequestsInFlightAtOnce()
+void TestUpstreamContext::sixtyFourPlainRequestsInFlightAtOnce()
 {
     m_fake.reset();
     signIn();
@@ -224,15 +224,15 @@ void TestUpstreamForwarder::sixtyFourPlainRequestsInFlightAtOnce()
     for (int i = 0; i < Streams; ++i)
         clients.push_back(std::make_unique<StreamClient>(m_bridge->proxy()->port(), m_key, false));
     QTRY_COMPARE_WITH_TIMEOUT(m_fake.counters().chatRequests, Streams, WaitMs);
-    QCOMPARE(forwarder()->activeCount(), Streams);
-    const int trims = forwarder()->memoryTrims();
+    QCOMPARE(upstream()->activeCount(), Streams);
+    const int trims = upstream()->memoryTrims();
     // The clients give up; every upstream request is dropped with them.
     for (auto &c : clients)
         c->close();
-    QTRY_COMPARE_WITH_TIMEOUT(forwarder()->activeCount(), 0, WaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(upstream()->activeCount(), 0, WaitMs);
     // Once quiet, the proxy hands the memory those requests used back to the system.
-    QTRY_COMPARE_WITH_TIMEOUT(forwarder()->memoryTrims(), trims + 1, WaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(upstream()->memoryTrims(), trims + 1, WaitMs);
 }
 
-QTEST_GUILESS_MAIN(TestUpstreamForwarder)
-#include "tst_upstreamforwarder.moc"
+QTEST_GUILESS_MAIN(TestUpstreamContext)
+#include "tst_upstreamcontext.moc"

@@ -1,0 +1,18 @@
+#include "util/logcategories.h"
+
+Q_LOGGING_CATEGORY(lcHttp, "qwenbridge.http")
+Q_LOGGING_CATEGORY(lcOAuth, "qwenbridge.oauth")
+Q_LOGGING_CATEGORY(lcKeychain, "qwenbridge.keychain")
+Q_LOGGING_CATEGORY(lcKeyCheck, "qwenbridge.keycheck", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcSession, "qwenbridge.session")
+Q_LOGGING_CATEGORY(lcProxy, "qwenbridge.proxy")
+Q_LOGGING_CATEGORY(lcRewrite, "qwenbridge.proxy.rewrite", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcRequestLog, "qwenbridge.proxy.log")
+Q_LOGGING_CATEGORY(lcProxySettings, "qwenbridge.proxy.settings")
+Q_LOGGING_CATEGORY(lcPlans, "qwenbridge.plans", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcUsage, "qwenbridge.usage")
+Q_LOGGING_CATEGORY(lcOpenCodeConfig, "qwenbridge.opencode", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcBridge, "qwenbridge.bridge")
+Q_LOGGING_CATEGORY(lcDispatcher, "qwenbridge.dispatcher")
+Q_LOGGING_CATEGORY(lcUi, "qwenbridge.ui")
+Q_LOGGING_CATEGORY(lcFakeQwen, "qwenbridge.fake")
