@@ -3,6 +3,7 @@
 #include "bridge/bridgeservice.h"
 #include "browser.h"
 #include "credentials/apikeycheck.h"
+#include "credentials/apikeyinput.h"
 #include "credentials/credentialstore.h"
 #include "credentials/legacyimport.h"
 #include "oauth/apibase.h"
@@ -19,6 +20,7 @@
 #include "settings/proxysettings.h"
 #include "settings/runtimedir.h"
 #include "settings/settings.h"
+#include "settings/urlpolicy.h"
 #include "unixsignals.h"
 
 #include <QCommandLineParser>
@@ -81,11 +83,6 @@ int exitCodeFor(AuthError error)
         break;
     }
     return ExitOther;
-}
-
-QString formatCountdown(int seconds)
-{
-    return QStringLiteral("%1:%2").arg(seconds / 60).arg(seconds % 60, 2, 10, QLatin1Char('0'));
 }
 
 const QStringList kCommands = {
@@ -195,14 +192,9 @@ int runApiKeyLogin(const QCommandLineParser &parser)
     }
     QUrl baseUrl = plan.baseUrl;
     if (ownUrl) {
-        baseUrl = QUrl(parser.value(QStringLiteral("base-url")), QUrl::StrictMode);
-        const QString scheme = baseUrl.scheme().toLower();
-        const bool loopback = baseUrl.host() == QLatin1String("127.0.0.1") ||
-                              baseUrl.host() == QLatin1String("localhost") ||
-                              baseUrl.host() == QLatin1String("::1");
         // A key must not travel in the clear, except to this machine.
-        if (!baseUrl.isValid() || baseUrl.host().isEmpty() ||
-            !(scheme == QLatin1String("https") || (scheme == QLatin1String("http") && loopback))) {
+        if (UrlPolicy::checkBaseUrl(parser.value(QStringLiteral("base-url")), &baseUrl) !=
+            UrlPolicy::Problem::None) {
             err()
                 << Cli::tr(
                        "The base URL must be an https:// address (http:// only for this "
@@ -219,16 +211,17 @@ int runApiKeyLogin(const QCommandLineParser &parser)
     }
     const QString presetName = catalog.displayName(plan.id, baseUrl);
 
-    const QString key = readSecretLine(Cli::tr("Paste your API key (it is not shown): "));
-    if (key.isEmpty()) {
+    QString key;
+    const ApiKeyInput::Verdict verdict =
+        ApiKeyInput::check(readSecretLine(Cli::tr("Paste your API key (it is not shown): ")), &key);
+    if (verdict == ApiKeyInput::Verdict::Empty) {
         err() << Cli::tr("No API key was given on standard input. Example: "
                          "`qwen-bridge login --api-key < keyfile`.")
               << "\n";
         return ExitUsage;
     }
-    if (key.contains(QLatin1Char(' ')) || key.size() > 4096) {
-        err() << Cli::tr("That does not look like an API key (it has spaces or is very long).")
-              << "\n";
+    if (verdict != ApiKeyInput::Verdict::Ok) {
+        err() << ApiKeyInput::malformedMessage() << "\n";
         return ExitUsage;
     }
 
@@ -379,12 +372,12 @@ int runLogin(const QStringList &args)
     int lastPrinted = -1;
     QObject::connect(&auth, &DeviceAuthorization::countdown, [&](int secondsLeft) {
         if (tty) {
-            out() << "\r" << Cli::tr("Time left: %1 ").arg(formatCountdown(secondsLeft));
+            out() << "\r" << Cli::tr("Time left: %1 ").arg(DeviceAuthorization::formatCountdown(secondsLeft));
             out().flush();
         } else if (lastPrinted < 0 || lastPrinted - secondsLeft >= 60) {
             // Not a terminal: one line a minute instead of a carriage-return ticker.
             lastPrinted = secondsLeft;
-            out() << Cli::tr("Time left: %1").arg(formatCountdown(secondsLeft)) << "\n";
+            out() << Cli::tr("Time left: %1").arg(DeviceAuthorization::formatCountdown(secondsLeft)) << "\n";
             out().flush();
         }
     });
@@ -511,7 +504,7 @@ int runStatus(const QStringList &args)
         }
         o.insert(QStringLiteral("state"), state);
         o.insert(QStringLiteral("method"), Credentials::methodName(c.method));
-        const QString proxyUrl = QStringLiteral("http://127.0.0.1:%1/v1").arg(settings.port());
+        const QString proxyUrl = Settings::proxyBaseUrl(settings.port()).toString();
         o.insert(QStringLiteral("proxy_url"), proxyUrl);
         o.insert(QStringLiteral("proxy_running"),
                  running && !live.value(QStringLiteral("proxy_url")).toString().isEmpty());
@@ -821,10 +814,8 @@ int runOpenCodeConfig(const QStringList &args)
     Settings settings;
     if (provider.isEmpty())
         provider = settings.providerId();
-    static const QRegularExpression validId(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9_.-]*$"));
-    if (!validId.match(provider).hasMatch()) {
-        err() << Cli::tr("The provider id may only hold letters, digits, '.', '_' and '-'.")
-              << "\n";
+    if (const QString problem = OpenCodeConfig::checkProviderId(provider); !problem.isEmpty()) {
+        err() << problem << "\n";
         return ExitUsage;
     }
     CredentialStore store(settings);
