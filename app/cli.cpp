@@ -730,15 +730,13 @@ int runImport(const QStringList &args)
               << "\n";
         return ExitOther;
     }
-    // The first usable one: the plugin's file when both exist.
-    const auto it = std::find_if(found.cbegin(), found.cend(),
-                                 [](const LegacyImport::Found &f) { return f.ok(); });
-    if (it == found.cend()) {
+    const std::optional<LegacyImport::Found> usable = LegacyImport::firstUsable(found);
+    if (!usable) {
         for (const LegacyImport::Found &f : std::as_const(found))
             err() << f.error << "\n";
         return ExitOther;
     }
-    const LegacyImport::Found chosen = *it;
+    const LegacyImport::Found chosen = *usable;
     out() << Cli::tr("Importing the sign-in of %1 from %2.")
                  .arg(LegacyImport::sourceName(chosen.source), chosen.path)
           << "\n"
@@ -760,27 +758,38 @@ int runImport(const QStringList &args)
     Settings settings;
     CredentialStore store(settings);
     int exitCode = ExitOk;
-    store.save(chosen.credentials, [&](const KeychainResult &r) {
-        if (!r.ok()) {
-            err() << r.message << "\n";
-            exitCode = exitCodeFor(r.error);
-        } else {
-            out() << Cli::tr("Imported. Qwen Bridge renews the session from now on.") << "\n";
-            if (ControlClient::send(QStringLiteral("reload")).has_value())
-                out() << Cli::tr("The running Qwen Bridge now uses this sign-in.") << "\n";
-            if (parser.isSet(QStringLiteral("delete-original"))) {
-                if (QFile::remove(chosen.path))
-                    out() << Cli::tr("Deleted %1.").arg(chosen.path) << "\n";
-                else
-                    err() << Cli::tr("Could not delete %1.").arg(chosen.path) << "\n";
+    const LegacyImport::Store save = [&store](const Credentials &credentials,
+                                              std::function<void(bool, const QString &)> saved) {
+        store.save(credentials, [saved = std::move(saved)](const KeychainResult &r) {
+            saved(r.ok(), r.message);
+        });
+    };
+    LegacyImport::takeOver(
+        chosen, parser.isSet(QStringLiteral("delete-original")), save,
+        [&](const LegacyImport::TakeOverResult &r) {
+            if (!r.ok) {
+                err() << r.message << "\n";
+                exitCode = exitCodeFor(KeychainError::Other);
             } else {
-                out() << Cli::tr("%1 was left as it was.").arg(chosen.path) << "\n";
+                out() << Cli::tr("Imported. Qwen Bridge renews the session from now on.") << "\n";
+                if (ControlClient::send(QStringLiteral("reload")).has_value())
+                    out() << Cli::tr("The running Qwen Bridge now uses this sign-in.") << "\n";
+                switch (r.original) {
+                case LegacyImport::Original::Deleted:
+                    out() << Cli::tr("Deleted %1.").arg(chosen.path) << "\n";
+                    break;
+                case LegacyImport::Original::DeleteFailed:
+                    err() << Cli::tr("Could not delete %1.").arg(chosen.path) << "\n";
+                    break;
+                case LegacyImport::Original::Kept:
+                    out() << Cli::tr("%1 was left as it was.").arg(chosen.path) << "\n";
+                    break;
+                }
             }
-        }
-        out().flush();
-        err().flush();
-        QCoreApplication::exit(exitCode);
-    });
+            out().flush();
+            err().flush();
+            QCoreApplication::exit(exitCode);
+        });
     QCoreApplication::exec();
     return exitCode;
 }

@@ -3,6 +3,7 @@
 #include "aboutdialog.h"
 #include "autostart.h"
 #include "bridge/bridgeservice.h"
+#include "bridge/quotastate.h"
 #include "configureopencodedialog.h"
 #include "credentials/apikeycheck.h"
 #include "credentials/credentialstore.h"
@@ -117,8 +118,7 @@ TrayController::TrayController(BridgeService *service, bool demo, QObject *paren
 
     SessionManager *session = service->session();
     connect(session, &SessionManager::stateChanged, this, &TrayController::onStateChanged);
-    connect(session, &SessionManager::credentialsChanged, this,
-            &TrayController::onCredentialsChanged);
+    connect(session, &SessionManager::credentialsChanged, this, &TrayController::refresh);
     connect(service, &BridgeService::proxyStarted, this, [this](const QUrl &url) {
         m_proxyError.clear();
         qCInfo(lcUi) << "proxy listening on" << url.toString();
@@ -138,6 +138,7 @@ TrayController::TrayController(BridgeService *service, bool demo, QObject *paren
         refresh();
     });
     connect(service, &BridgeService::quotaExhausted, this, &TrayController::onQuotaExhausted);
+    connect(service->quota(), &QuotaState::changed, this, &TrayController::refresh);
     connect(service, &BridgeService::showRequested, this, &TrayController::showFromSecondStart);
     // Counting requests must not redraw the tray for every one of them.
     m_statsRefresh.setSingleShot(true);
@@ -167,10 +168,6 @@ TrayController::TrayController(BridgeService *service, bool demo, QObject *paren
     m_tick.start();
 
     m_lastState = session->state();
-    m_seenMethod = session->method();
-    m_seenRefreshCount = session->refreshCount();
-    m_quotaMessage = service->quotaMessage();
-    m_quotaNotified = !m_quotaMessage.isEmpty();
     m_startAtLogin->setChecked(Autostart::isEnabled());
     refresh();
 }
@@ -515,32 +512,16 @@ void TrayController::onStateChanged(SessionState state, const QString &reason)
     }
 }
 
-void TrayController::onCredentialsChanged()
+bool TrayController::isQuotaExhausted() const
 {
-    const SessionManager *session = m_service->session();
-    // A renewal replaces the tokens of the same sign-in: the quota is still gone. Anything
-    // else (a sign-in, another method, signing out) starts afresh.
-    const bool renewal = session->method() == AuthMethod::OAuth &&
-                         m_seenMethod == AuthMethod::OAuth &&
-                         session->refreshCount() != m_seenRefreshCount;
-    m_seenMethod = session->method();
-    m_seenRefreshCount = session->refreshCount();
-    if (!renewal && isQuotaExhausted()) {
-        qCInfo(lcUi) << "new credentials: the quota notice is cleared";
-        m_quotaMessage.clear();
-        m_quotaNotified = false;
-    }
-    refresh();
+    return m_service->quota()->isExhausted();
 }
 
-void TrayController::onQuotaExhausted(const QString &message)
+void TrayController::onQuotaExhausted()
 {
-    m_quotaMessage = message;
+    // The service says it once each time the quota runs out, however many requests from
+    // OpenCode hit it: one notice.
     refresh();
-    // Every request from OpenCode would say it again: one notice until another sign-in.
-    if (m_quotaNotified)
-        return;
-    m_quotaNotified = true;
     if (m_service->session()->method() == AuthMethod::ApiKey) {
         notify(tr("This API key has no quota left"),
                tr("Check its balance and plan in Alibaba Cloud Model Studio, or use another "
@@ -676,11 +657,10 @@ void TrayController::offerImport()
     Settings *settings = m_service->settings();
     if (settings->value(QLatin1String(kImportOfferedKey), false).toBool())
         return;
-    const QList<LegacyImport::Found> found = LegacyImport::findAll(QDir::homePath());
-    // The first usable one: the plugin's file when both exist, as `qwen-bridge import` does.
-    const auto it = std::find_if(found.cbegin(), found.cend(),
-                                 [](const LegacyImport::Found &f) { return f.ok(); });
-    if (it == found.cend())
+    // The same choice as `qwen-bridge import`: the plugin's file when both exist.
+    const std::optional<LegacyImport::Found> it =
+        LegacyImport::firstUsable(LegacyImport::findAll(QDir::homePath()));
+    if (!it)
         return; // nothing to offer; a later start may find something
     qCInfo(lcUi) << "offering to take over the sign-in of" << LegacyImport::sourceName(it->source);
     m_importOffer = new ImportOfferDialog(*it);
@@ -701,29 +681,34 @@ void TrayController::importAccepted()
     const LegacyImport::Found found = m_importOffer->found();
     const bool deleteOriginal = m_importOffer->deleteOriginal();
     QPointer<TrayController> self(this);
-    m_service->signIn(found.credentials, [self, found, deleteOriginal](bool ok,
-                                                                       const QString &message) {
-        if (!self)
-            return;
-        if (!ok) {
-            self->notify(tr("The sign-in could not be taken over"), message,
-                         QSystemTrayIcon::Warning);
-            return;
-        }
-        QString detail = tr("Qwen Bridge renews the session of %1 from now on.")
-                             .arg(LegacyImport::sourceName(found.source));
-        if (deleteOriginal) {
-            if (QFile::remove(found.path)) {
-                detail += QLatin1Char(' ') +
-                          tr("%1 was deleted.").arg(QDir::toNativeSeparators(found.path));
-            } else {
-                qCWarning(lcUi) << "could not delete" << found.path;
-                detail += QLatin1Char(' ') +
-                          tr("%1 could not be deleted.").arg(QDir::toNativeSeparators(found.path));
-            }
-        }
-        self->notify(tr("Signed in to Qwen"), detail);
-    });
+    BridgeService *service = m_service;
+    const LegacyImport::Store save = [service](const Credentials &credentials,
+                                               std::function<void(bool, const QString &)> saved) {
+        service->signIn(credentials,
+                        [saved = std::move(saved)](bool ok, QString message) { saved(ok, message); });
+    };
+    LegacyImport::takeOver(found, deleteOriginal, save,
+                           [self, found](const LegacyImport::TakeOverResult &r) {
+                               if (!self)
+                                   return;
+                               if (!r.ok) {
+                                   self->notify(tr("The sign-in could not be taken over"),
+                                                r.message, QSystemTrayIcon::Warning);
+                                   return;
+                               }
+                               QString detail =
+                                   tr("Qwen Bridge renews the session of %1 from now on.")
+                                       .arg(LegacyImport::sourceName(found.source));
+                               const QString path = QDir::toNativeSeparators(found.path);
+                               if (r.original == LegacyImport::Original::Deleted) {
+                                   detail += QLatin1Char(' ') + tr("%1 was deleted.").arg(path);
+                               } else if (r.original == LegacyImport::Original::DeleteFailed) {
+                                   qCWarning(lcUi) << "could not delete" << found.path;
+                                   detail +=
+                                       QLatin1Char(' ') + tr("%1 could not be deleted.").arg(path);
+                               }
+                               self->notify(tr("Signed in to Qwen"), detail);
+                           });
 }
 
 QString TrayController::signedInPlan() const
