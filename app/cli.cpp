@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include "bridge/bridgeservice.h"
+#include "bridge/statusreport.h"
 #include "browser.h"
 #include "credentials/apikeycheck.h"
 #include "credentials/apikeyinput.h"
@@ -372,12 +373,15 @@ int runLogin(const QStringList &args)
     int lastPrinted = -1;
     QObject::connect(&auth, &DeviceAuthorization::countdown, [&](int secondsLeft) {
         if (tty) {
-            out() << "\r" << Cli::tr("Time left: %1 ").arg(DeviceAuthorization::formatCountdown(secondsLeft));
+            out()
+                << "\r"
+                << Cli::tr("Time left: %1 ").arg(DeviceAuthorization::formatCountdown(secondsLeft));
             out().flush();
         } else if (lastPrinted < 0 || lastPrinted - secondsLeft >= 60) {
             // Not a terminal: one line a minute instead of a carriage-return ticker.
             lastPrinted = secondsLeft;
-            out() << Cli::tr("Time left: %1").arg(DeviceAuthorization::formatCountdown(secondsLeft)) << "\n";
+            out() << Cli::tr("Time left: %1").arg(DeviceAuthorization::formatCountdown(secondsLeft))
+                  << "\n";
             out().flush();
         }
     });
@@ -476,114 +480,14 @@ int runStatus(const QStringList &args)
         err() << unsafeRuntimeDir << "\n";
     const QJsonObject live = ControlClient::send(QStringLiteral("status")).value_or(QJsonObject());
     store.load([&](const CredentialStore::LoadResult &r) {
-        QJsonObject o;
-        QString state;
-        QString message;
-        const Credentials &c = r.credentials;
-        const StoredSession stored = SessionManager::interpret(r, QDateTime::currentDateTimeUtc());
-        state = SessionManager::stateName(stored.state);
-        if (stored.state == SessionState::SignedOut)
-            message = Cli::tr("Not signed in. Run `qwen-bridge login` to sign in.");
-        else if (stored.state != SessionState::SignedIn)
-            message = stored.reason;
-        else if (stored.renewsOnNextUse)
-            message = Cli::tr("Signed in. The access token has expired; Qwen Bridge renews it "
-                              "on the next use.");
-        else
-            message = Cli::tr("Signed in.");
-        if (stored.state == SessionState::KeychainUnavailable)
+        const StatusReport report =
+            StatusReport::fromStored(settings, r, live, QDateTime::currentDateTimeUtc());
+        if (report.state == SessionState::KeychainUnavailable)
             exitCode = ExitKeychain;
-        const bool running = !live.isEmpty();
-        if (running) {
-            const QString liveState = live.value(QStringLiteral("state")).toString();
-            if (!liveState.isEmpty() && liveState != QLatin1String("starting") &&
-                (r.keychain.ok() || r.keychain.error == KeychainError::NotFound))
-                state = liveState;
-            if (!live.value(QStringLiteral("reason")).toString().isEmpty())
-                message = live.value(QStringLiteral("reason")).toString();
-        }
-        o.insert(QStringLiteral("state"), state);
-        o.insert(QStringLiteral("method"), Credentials::methodName(c.method));
-        const QString proxyUrl = Settings::proxyBaseUrl(settings.port()).toString();
-        o.insert(QStringLiteral("proxy_url"), proxyUrl);
-        o.insert(QStringLiteral("proxy_running"),
-                 running && !live.value(QStringLiteral("proxy_url")).toString().isEmpty());
-        o.insert(QStringLiteral("app_running"), running);
-        if (running)
-            o.insert(QStringLiteral("app_pid"), live.value(QStringLiteral("pid")));
-        o.insert(QStringLiteral("storage"),
-                 r.keychain.fromFile ? QStringLiteral("file") : QStringLiteral("keychain"));
-        if (r.keychain.fromFile)
-            o.insert(QStringLiteral("storage_path"), Settings::fileStoragePath());
-        const QwenMode mode = QwenMode::resolveFromSystem();
-        o.insert(QStringLiteral("qwen_mode"), mode.enabled);
-        o.insert(QStringLiteral("qwen_mode_source"), QwenMode::sourceKey(mode.source));
-        o.insert(QStringLiteral("network_proxy"), ProxySettings::describe(settings));
-        o.insert(QStringLiteral("request_logging"), settings.requestLogging());
-        o.insert(QStringLiteral("request_log_dir"), Settings::requestLogDir());
-        if (c.method == AuthMethod::OAuth) {
-            o.insert(QStringLiteral("expires_at"), c.expiresAt.toUTC().toString(Qt::ISODate));
-            o.insert(QStringLiteral("renews_on_next_use"), stored.renewsOnNextUse);
-            o.insert(QStringLiteral("api_base"),
-                     apiBaseFromResourceUrl(c.resourceUrl, settings.apiFallbackUrl()).toString());
-        } else if (c.method == AuthMethod::ApiKey) {
-            o.insert(QStringLiteral("preset"), c.preset);
-            o.insert(QStringLiteral("preset_name"),
-                     PlanCatalog::instance().displayName(c.preset, c.baseUrl));
-            const Plan plan = PlanCatalog::instance().planForCredentials(c.preset);
-            o.insert(QStringLiteral("plan"),
-                     QJsonObject{{QStringLiteral("id"), plan.id},
-                                 {QStringLiteral("name"),
-                                  PlanCatalog::instance().displayName(plan.id, c.baseUrl)},
-                                 {QStringLiteral("group"), plan.groupKey()}});
-            o.insert(QStringLiteral("api_base"), c.baseUrl.toString());
-        }
-        const bool quota = live.value(QStringLiteral("quota_exhausted")).toBool();
-        o.insert(QStringLiteral("quota_exhausted"), quota);
-        if (quota)
-            message = live.value(QStringLiteral("quota_message")).toString();
-        o.insert(QStringLiteral("keychain"),
-                 r.keychain.ok() || r.keychain.error == KeychainError::NotFound
-                     ? QStringLiteral("available")
-                     : QStringLiteral("unavailable"));
-        o.insert(QStringLiteral("message"), message);
-        if (json) {
-            out() << QJsonDocument(o).toJson(QJsonDocument::Indented);
-        } else {
-            out() << Cli::tr("State:    %1").arg(state) << "\n";
-            if (c.method == AuthMethod::ApiKey)
-                out() << Cli::tr("Method:   %1").arg(Credentials::methodName(c.method)) << "\n"
-                      << Cli::tr("Plan:     %1 (%2)")
-                             .arg(PlanCatalog::instance().displayName(c.preset, c.baseUrl),
-                                  PlanCatalog::instance().planForCredentials(c.preset).id)
-                      << "\n";
-            else if (c.method != AuthMethod::None)
-                out() << Cli::tr("Method:   %1").arg(Credentials::methodName(c.method)) << "\n";
-            if (c.method == AuthMethod::OAuth)
-                out()
-                    << Cli::tr("Expires:  %1").arg(c.expiresAt.toLocalTime().toString(Qt::ISODate))
-                    << "\n";
-            if (o.contains(QStringLiteral("api_base")))
-                out() << Cli::tr("API base: %1").arg(o.value(QStringLiteral("api_base")).toString())
-                      << "\n";
-            out() << Cli::tr("Proxy:    %1 (%2)")
-                         .arg(proxyUrl, o.value(QStringLiteral("proxy_running")).toBool()
-                                            ? Cli::tr("running")
-                                            : Cli::tr("not running"))
-                  << "\n";
-            out() << Cli::tr("HTTP proxy: %1").arg(ProxySettings::describe(settings)) << "\n";
-            out() << Cli::tr("QWEN_MODE: %1 (%2)")
-                         .arg(mode.enabled ? Cli::tr("on") : Cli::tr("off"),
-                              QwenMode::sourceDescription(mode.source))
-                  << "\n";
-            if (settings.requestLogging())
-                out() << Cli::tr("Request logs: %1").arg(Settings::requestLogDir()) << "\n";
-            if (r.keychain.fromFile)
-                out() << Cli::tr("Credentials are kept in the file %1 (no keychain service).")
-                             .arg(Settings::fileStoragePath())
-                      << "\n";
-            out() << message << "\n";
-        }
+        if (json)
+            out() << QJsonDocument(report.toJson()).toJson(QJsonDocument::Indented);
+        else
+            out() << report.toText().join(QLatin1Char('\n')) << "\n";
         out().flush();
         QCoreApplication::exit(exitCode);
     });

@@ -4,6 +4,7 @@
 #include "autostart.h"
 #include "bridge/bridgeservice.h"
 #include "bridge/quotastate.h"
+#include "bridge/statusreport.h"
 #include "configureopencodedialog.h"
 #include "credentials/apikeycheck.h"
 #include "credentials/credentialstore.h"
@@ -196,10 +197,7 @@ ImportOfferDialog *TrayController::importOfferDialog() const
 
 QString TrayController::apiKeyPresetName() const
 {
-    const SessionManager *session = m_service->session();
-    if (session->method() != AuthMethod::ApiKey)
-        return {};
-    return PlanCatalog::instance().displayName(session->preset(), session->apiBase());
+    return StatusReport::fromService(*m_service).presetName;
 }
 
 QAction *TrayController::addStatusLine(const QString &objectName)
@@ -315,12 +313,12 @@ QString TrayController::formatDuration(qint64 seconds)
 
 QString TrayController::stateText() const
 {
-    const SessionManager *session = m_service->session();
-    if (isQuotaExhausted() && session->method() != AuthMethod::None) {
-        return session->method() == AuthMethod::ApiKey ? tr("API key quota used up")
-                                                       : tr("OAuth quota used up");
+    const StatusReport report = StatusReport::fromService(*m_service);
+    if (report.quotaExhausted) {
+        return report.method == AuthMethod::ApiKey ? tr("API key quota used up")
+                                                   : tr("OAuth quota used up");
     }
-    switch (session->state()) {
+    switch (report.state) {
     case SessionState::Starting:
         return tr("Starting…");
     case SessionState::SignedOut:
@@ -328,8 +326,8 @@ QString TrayController::stateText() const
     case SessionState::SigningIn:
         return tr("Signing in…");
     case SessionState::SignedIn:
-        return session->method() == AuthMethod::ApiKey ? tr("Signed in with an API key")
-                                                       : tr("Signed in with your Qwen account");
+        return report.method == AuthMethod::ApiKey ? tr("Signed in with an API key")
+                                                   : tr("Signed in with your Qwen account");
     case SessionState::Refreshing:
         return tr("Renewing the sign-in…");
     case SessionState::OfflineRetrying:
@@ -344,9 +342,7 @@ QString TrayController::stateText() const
 
 QString TrayController::proxyBaseUrl() const
 {
-    if (m_service->isProxyListening())
-        return m_service->proxyUrl().toString();
-    return OpenCodeConfig::baseUrlForPort(m_service->settings()->port());
+    return StatusReport::fromService(*m_service).proxyUrl.toString();
 }
 
 QStringList TrayController::statusLines() const
@@ -390,11 +386,11 @@ QString TrayController::toolTip() const
 
 void TrayController::refresh()
 {
-    SessionManager *session = m_service->session();
-    const SessionState state = session->state();
-    const bool proxyFailed = !m_proxyError.isEmpty() && !m_service->isProxyListening();
-    const AuthMethod method = session->method();
-    const bool quota = isQuotaExhausted() && method != AuthMethod::None;
+    const StatusReport report = StatusReport::fromService(*m_service);
+    const SessionState state = report.state;
+    const bool proxyFailed = !m_proxyError.isEmpty() && !report.proxyRunning;
+    const AuthMethod method = report.method;
+    const bool quota = report.quotaExhausted;
     m_status = statusFor(state, proxyFailed || !m_localKeyError.isEmpty());
     if (quota)
         m_status = TrayStatus::Attention;
@@ -408,20 +404,19 @@ void TrayController::refresh()
     stateIcon.addPixmap(statePixmap, QIcon::Disabled);
     m_stateLine->setIcon(stateIcon);
 
-    const bool signedIn = state == SessionState::SignedIn || state == SessionState::Refreshing ||
-                          state == SessionState::OfflineRetrying;
+    const bool signedIn = report.isSignedIn();
     // Which plan and region the key is for; never the key.
     const bool showMethod = signedIn && method == AuthMethod::ApiKey;
     m_methodLine->setVisible(showMethod);
     if (showMethod)
-        m_methodLine->setText(tr("Key for %1").arg(apiKeyPresetName()));
+        m_methodLine->setText(tr("Key for %1").arg(report.presetName));
     m_quotaLine->setVisible(quota);
     if (quota) {
         m_quotaLine->setText(method == AuthMethod::ApiKey
                                  ? tr("Requests fail until the key's plan has quota again.")
                                  : tr("Requests fail until you switch to an API key."));
     }
-    const QDateTime expiresAt = session->expiresAt();
+    const QDateTime expiresAt = report.expiresAt;
     const bool showExpiry = signedIn && method == AuthMethod::OAuth && expiresAt.isValid();
     m_expiryLine->setVisible(showExpiry);
     if (showExpiry) {
@@ -431,8 +426,8 @@ void TrayController::refresh()
                      : tr("Token expired; renewing"));
     }
 
-    if (m_service->isProxyListening())
-        m_proxyLine->setText(tr("Proxy: %1").arg(m_service->proxyUrl().toString()));
+    if (report.proxyRunning)
+        m_proxyLine->setText(tr("Proxy: %1").arg(report.proxyUrl.toString()));
     else if (!m_proxyError.isEmpty())
         m_proxyLine->setText(tr("Proxy stopped: %1").arg(m_proxyError));
     else
@@ -684,31 +679,30 @@ void TrayController::importAccepted()
     BridgeService *service = m_service;
     const LegacyImport::Store save = [service](const Credentials &credentials,
                                                std::function<void(bool, const QString &)> saved) {
-        service->signIn(credentials,
-                        [saved = std::move(saved)](bool ok, QString message) { saved(ok, message); });
+        service->signIn(credentials, [saved = std::move(saved)](bool ok, QString message) {
+            saved(ok, message);
+        });
     };
-    LegacyImport::takeOver(found, deleteOriginal, save,
-                           [self, found](const LegacyImport::TakeOverResult &r) {
-                               if (!self)
-                                   return;
-                               if (!r.ok) {
-                                   self->notify(tr("The sign-in could not be taken over"),
-                                                r.message, QSystemTrayIcon::Warning);
-                                   return;
-                               }
-                               QString detail =
-                                   tr("Qwen Bridge renews the session of %1 from now on.")
-                                       .arg(LegacyImport::sourceName(found.source));
-                               const QString path = QDir::toNativeSeparators(found.path);
-                               if (r.original == LegacyImport::Original::Deleted) {
-                                   detail += QLatin1Char(' ') + tr("%1 was deleted.").arg(path);
-                               } else if (r.original == LegacyImport::Original::DeleteFailed) {
-                                   qCWarning(lcUi) << "could not delete" << found.path;
-                                   detail +=
-                                       QLatin1Char(' ') + tr("%1 could not be deleted.").arg(path);
-                               }
-                               self->notify(tr("Signed in to Qwen"), detail);
-                           });
+    LegacyImport::takeOver(
+        found, deleteOriginal, save, [self, found](const LegacyImport::TakeOverResult &r) {
+            if (!self)
+                return;
+            if (!r.ok) {
+                self->notify(tr("The sign-in could not be taken over"), r.message,
+                             QSystemTrayIcon::Warning);
+                return;
+            }
+            QString detail = tr("Qwen Bridge renews the session of %1 from now on.")
+                                 .arg(LegacyImport::sourceName(found.source));
+            const QString path = QDir::toNativeSeparators(found.path);
+            if (r.original == LegacyImport::Original::Deleted) {
+                detail += QLatin1Char(' ') + tr("%1 was deleted.").arg(path);
+            } else if (r.original == LegacyImport::Original::DeleteFailed) {
+                qCWarning(lcUi) << "could not delete" << found.path;
+                detail += QLatin1Char(' ') + tr("%1 could not be deleted.").arg(path);
+            }
+            self->notify(tr("Signed in to Qwen"), detail);
+        });
 }
 
 QString TrayController::signedInPlan() const

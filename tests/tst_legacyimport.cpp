@@ -163,13 +163,13 @@ private Q_SLOTS:
             found.path = home.filePath(QStringLiteral("not-there.json"));
 
         Credentials seen;
-        const LegacyImport::Store store =
-            [&](const Credentials &c, std::function<void(bool, const QString &)> done) {
-                seen = c;
-                // Deleting waits for the store to answer.
-                QVERIFY(QFile::exists(path));
-                done(stored, stored ? QString() : QStringLiteral("no keychain"));
-            };
+        const LegacyImport::Store store = [&](const Credentials &c,
+                                              std::function<void(bool, const QString &)> done) {
+            seen = c;
+            // Deleting waits for the store to answer.
+            QVERIFY(QFile::exists(path));
+            done(stored, stored ? QString() : QStringLiteral("no keychain"));
+        };
         std::optional<LegacyImport::TakeOverResult> result;
         LegacyImport::takeOver(found, deleteOriginal, store,
                                [&](const LegacyImport::TakeOverResult &r) { result = r; });

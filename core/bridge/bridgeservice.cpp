@@ -42,8 +42,7 @@ BridgeService::BridgeService(QObject *parent)
     connect(m_proxy->forwarder(), &UpstreamForwarder::chatAnswered, m_quota,
             &QuotaState::upstreamAnswered);
     // A renewal keeps the sign-in, and its empty quota with it: only a replacement clears.
-    connect(m_session, &SessionManager::credentialsReplaced, m_quota,
-            &QuotaState::signInReplaced);
+    connect(m_session, &SessionManager::credentialsReplaced, m_quota, &QuotaState::signInReplaced);
 }
 
 BridgeService::~BridgeService()

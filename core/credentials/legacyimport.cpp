@@ -123,17 +123,16 @@ void LegacyImport::takeOver(const Found &found, bool deleteOriginal, const Store
                             std::function<void(const TakeOverResult &)> done)
 {
     const QString path = found.path;
-    store(found.credentials,
-          [path, deleteOriginal, done = std::move(done)](bool ok, const QString &message) {
-              TakeOverResult result;
-              result.ok = ok;
-              if (!ok) {
-                  result.message = message;
-              } else if (deleteOriginal) {
-                  result.original =
-                      QFile::remove(path) ? Original::Deleted : Original::DeleteFailed;
-              }
-              if (done)
-                  done(result);
-          });
+    store(found.credentials, [path, deleteOriginal,
+                              done = std::move(done)](bool ok, const QString &message) {
+        TakeOverResult result;
+        result.ok = ok;
+        if (!ok) {
+            result.message = message;
+        } else if (deleteOriginal) {
+            result.original = QFile::remove(path) ? Original::Deleted : Original::DeleteFailed;
+        }
+        if (done)
+            done(result);
+    });
 }

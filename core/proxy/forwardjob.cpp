@@ -560,9 +560,8 @@ void ForwardJob::applyVerdict(const UpstreamVerdict &verdict)
         return;
     case UpstreamVerdict::Action::Fail:
         if (verdict.quotaExhausted || verdict.exhaustedWindow) {
-            const QDateTime resetsAt = verdict.exhaustedWindow
-                                           ? markWindowUsedUp(*verdict.exhaustedWindow)
-                                           : QDateTime();
+            const QDateTime resetsAt =
+                verdict.exhaustedWindow ? markWindowUsedUp(*verdict.exhaustedWindow) : QDateTime();
             if (verdict.quotaExhausted)
                 Q_EMIT m_forwarder->quotaExhausted(verdict.message, resetsAt);
         }
