@@ -34,11 +34,11 @@ BridgeService::BridgeService(QObject *parent)
     // Opened by start(), once this process owns the session; until then it reads nothing.
     m_usage = new UsageStore(Settings::usageDatabasePath(), this);
     connect(m_usage, &UsageStore::databaseReplaced, this, &BridgeService::usageDatabaseReplaced);
-    connect(m_proxy, &ProxyServer::quotaExhausted, this,
-            [this](const QString &message, const QDateTime &resetsAt) {
-                if (m_quota->report(message, resetsAt))
-                    Q_EMIT quotaExhausted(message);
-            });
+    connect(m_proxy, &ProxyServer::quotaExhausted, m_quota, &QuotaState::report);
+    connect(m_quota, &QuotaState::changed, this, [this](bool exhausted) {
+        if (exhausted)
+            Q_EMIT quotaExhausted(m_quota->message());
+    });
     connect(m_proxy->forwarder(), &UpstreamForwarder::chatAnswered, m_quota,
             &QuotaState::upstreamAnswered);
     // A renewal keeps the sign-in, and its empty quota with it: only a replacement clears.
