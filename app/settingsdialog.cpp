@@ -1,9 +1,11 @@
 #include "settingsdialog.h"
 
+#include "opencode/opencodeconfig.h"
 #include "proxy/qwenmode.h"
 #include "qwenmodesetting.h"
 #include "settings/proxysettings.h"
 #include "settings/settings.h"
+#include "settings/urlpolicy.h"
 #include "usagesettingsgroup.h"
 #include "util/logcategories.h"
 
@@ -24,12 +26,6 @@ namespace {
 bool envSet(const char *name)
 {
     return !qgetenv(name).trimmed().isEmpty();
-}
-
-bool isLoopbackHost(const QString &host)
-{
-    return host == QLatin1String("127.0.0.1") || host == QLatin1String("localhost") ||
-           host == QLatin1String("::1");
 }
 } // namespace
 
@@ -269,30 +265,28 @@ QString SettingsDialog::checkPort(const QString &text, quint16 *port)
 
 QString SettingsDialog::checkOAuthBaseUrl(const QString &text)
 {
-    const QUrl url(text.trimmed(), QUrl::StrictMode);
-    const QString scheme = url.scheme().toLower();
-    if (text.trimmed().isEmpty() || !url.isValid() || url.host().isEmpty() ||
-        (scheme != QLatin1String("https") && scheme != QLatin1String("http"))) {
+    // Tokens travel over this address: plain HTTP only to this computer (tests, the demo).
+    switch (UrlPolicy::checkBaseUrl(text)) {
+    case UrlPolicy::Problem::None:
+        return {};
+    case UrlPolicy::Problem::Empty:
+    case UrlPolicy::Problem::NotWebAddress:
         return tr("The OAuth base URL must be a web address such as %1.")
             .arg(QLatin1String(Settings::kDefaultOAuthBase));
-    }
-    // Tokens travel over this address: plain HTTP only to this computer (tests, the demo).
-    if (scheme == QLatin1String("http") && !isLoopbackHost(url.host()))
+    case UrlPolicy::Problem::PlainHttp:
         return tr("The OAuth base URL must start with https:// (http:// is only allowed for "
                   "127.0.0.1 and localhost).");
-    if (url.hasQuery() || url.hasFragment() || !url.userInfo().isEmpty())
-        return tr("The OAuth base URL must not contain a user name, a query (?…) or a "
-                  "fragment (#…).");
-    return {};
+    case UrlPolicy::Problem::UserInfo:
+    case UrlPolicy::Problem::QueryOrFragment:
+        break;
+    }
+    return tr("The OAuth base URL must not contain a user name, a query (?…) or a "
+              "fragment (#…).");
 }
 
 QString SettingsDialog::checkProviderId(const QString &text)
 {
-    static const QRegularExpression valid(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"));
-    if (!valid.match(text.trimmed()).hasMatch())
-        return tr("The provider id must be 1 to 64 letters, digits, “-”, “_” or “.”, starting "
-                  "with a letter or digit.");
-    return {};
+    return OpenCodeConfig::checkProviderId(text.trimmed());
 }
 
 QString SettingsDialog::checkClientId(const QString &text)

@@ -1,8 +1,10 @@
 #include "signindialog.h"
 
+#include "credentials/apikeyinput.h"
 #include "oauth/deviceauthorization.h"
 #include "plans/plancatalog.h"
 #include "qrwidget.h"
+#include "settings/urlpolicy.h"
 #include "util/logcategories.h"
 
 #include <QApplication>
@@ -57,17 +59,10 @@ QLabel *makeNote(const QString &text, QWidget *parent)
     return label;
 }
 
-bool isLoopbackHost(const QString &host)
-{
-    return host == QLatin1String("127.0.0.1") || host == QLatin1String("localhost") ||
-           host == QLatin1String("::1");
-}
-
 // Where Alibaba Cloud explains how to create a key, with the Key Management page of each
 // region one click away.
 const char kGetKeyUrl[] = "https://www.alibabacloud.com/help/en/model-studio/get-api-key";
 const char kExampleBaseUrl[] = "https://dashscope-intl.aliyuncs.com/compatible-mode/v1";
-constexpr int kMaxKeyLength = 4096;
 } // namespace
 
 SignInDialog::SignInDialog(SignInBackend backend, bool demo, QWidget *parent)
@@ -180,44 +175,41 @@ bool SignInDialog::isCheckingApiKey() const
 QString SignInDialog::checkBaseUrl(const QString &text, QUrl *url)
 {
     const QString example = QLatin1String(kExampleBaseUrl);
-    const QString trimmed = text.trimmed();
-    if (trimmed.isEmpty())
-        return tr("Enter the base URL of the endpoint, such as %1.").arg(example);
-    const QUrl parsed(trimmed, QUrl::StrictMode);
-    const QString scheme = parsed.scheme().toLower();
     // A key must not travel in the clear, except to this computer.
-    if (!parsed.isValid() || parsed.host().isEmpty() ||
-        !(scheme == QLatin1String("https") ||
-          (scheme == QLatin1String("http") && isLoopbackHost(parsed.host()))))
-        return tr("The base URL must be an https:// address (http:// only for this computer), "
-                  "such as %1.")
-            .arg(example);
-    if (!parsed.userInfo().isEmpty())
+    switch (UrlPolicy::checkBaseUrl(text, url)) {
+    case UrlPolicy::Problem::None:
+        return {};
+    case UrlPolicy::Problem::Empty:
+        return tr("Enter the base URL of the endpoint, such as %1.").arg(example);
+    case UrlPolicy::Problem::NotWebAddress:
+    case UrlPolicy::Problem::PlainHttp:
+        break;
+    case UrlPolicy::Problem::UserInfo:
         return tr("The base URL must not contain a user name or password.");
-    if (parsed.hasQuery() || parsed.hasFragment())
+    case UrlPolicy::Problem::QueryOrFragment:
         return tr("The base URL must not have a query (?…) or a fragment (#…).");
-    if (url)
-        *url = parsed;
-    return {};
+    }
+    return tr("The base URL must be an https:// address (http:// only for this computer), "
+              "such as %1.")
+        .arg(example);
 }
 
 QString SignInDialog::checkApiKeyText(const QString &key)
 {
-    if (key.isEmpty())
+    switch (ApiKeyInput::check(key)) {
+    case ApiKeyInput::Verdict::Ok:
+        return {};
+    case ApiKeyInput::Verdict::Empty:
         return tr("Paste your API key first.");
-    const bool spaces =
-        std::any_of(key.cbegin(), key.cend(), [](const QChar c) { return c.isSpace(); });
-    if (spaces || key.size() > kMaxKeyLength)
-        return tr("That does not look like an API key (it has spaces or is very long).");
-    return {};
+    case ApiKeyInput::Verdict::Malformed:
+        break;
+    }
+    return ApiKeyInput::malformedMessage();
 }
 
 QString SignInDialog::formatCountdown(int seconds)
 {
-    seconds = qMax(0, seconds);
-    return QStringLiteral("%1:%2")
-        .arg(seconds / 60, 2, 10, QLatin1Char('0'))
-        .arg(seconds % 60, 2, 10, QLatin1Char('0'));
+    return DeviceAuthorization::formatCountdown(seconds);
 }
 
 QWidget *SignInDialog::buildStartingPage()

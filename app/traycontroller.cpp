@@ -3,6 +3,8 @@
 #include "aboutdialog.h"
 #include "autostart.h"
 #include "bridge/bridgeservice.h"
+#include "bridge/quotastate.h"
+#include "bridge/statusreport.h"
 #include "configureopencodedialog.h"
 #include "credentials/apikeycheck.h"
 #include "credentials/credentialstore.h"
@@ -117,8 +119,7 @@ TrayController::TrayController(BridgeService *service, bool demo, QObject *paren
 
     SessionManager *session = service->session();
     connect(session, &SessionManager::stateChanged, this, &TrayController::onStateChanged);
-    connect(session, &SessionManager::credentialsChanged, this,
-            &TrayController::onCredentialsChanged);
+    connect(session, &SessionManager::credentialsChanged, this, &TrayController::refresh);
     connect(service, &BridgeService::proxyStarted, this, [this](const QUrl &url) {
         m_proxyError.clear();
         qCInfo(lcUi) << "proxy listening on" << url.toString();
@@ -138,6 +139,7 @@ TrayController::TrayController(BridgeService *service, bool demo, QObject *paren
         refresh();
     });
     connect(service, &BridgeService::quotaExhausted, this, &TrayController::onQuotaExhausted);
+    connect(service->quota(), &QuotaState::changed, this, &TrayController::refresh);
     connect(service, &BridgeService::showRequested, this, &TrayController::showFromSecondStart);
     // Counting requests must not redraw the tray for every one of them.
     m_statsRefresh.setSingleShot(true);
@@ -167,10 +169,6 @@ TrayController::TrayController(BridgeService *service, bool demo, QObject *paren
     m_tick.start();
 
     m_lastState = session->state();
-    m_seenMethod = session->method();
-    m_seenRefreshCount = session->refreshCount();
-    m_quotaMessage = service->quotaMessage();
-    m_quotaNotified = !m_quotaMessage.isEmpty();
     m_startAtLogin->setChecked(Autostart::isEnabled());
     refresh();
 }
@@ -199,10 +197,7 @@ ImportOfferDialog *TrayController::importOfferDialog() const
 
 QString TrayController::apiKeyPresetName() const
 {
-    const SessionManager *session = m_service->session();
-    if (session->method() != AuthMethod::ApiKey)
-        return {};
-    return PlanCatalog::instance().displayName(session->preset(), session->apiBase());
+    return StatusReport::fromService(*m_service).presetName;
 }
 
 QAction *TrayController::addStatusLine(const QString &objectName)
@@ -318,12 +313,12 @@ QString TrayController::formatDuration(qint64 seconds)
 
 QString TrayController::stateText() const
 {
-    const SessionManager *session = m_service->session();
-    if (isQuotaExhausted() && session->method() != AuthMethod::None) {
-        return session->method() == AuthMethod::ApiKey ? tr("API key quota used up")
-                                                       : tr("OAuth quota used up");
+    const StatusReport report = StatusReport::fromService(*m_service);
+    if (report.quotaExhausted) {
+        return report.method == AuthMethod::ApiKey ? tr("API key quota used up")
+                                                   : tr("OAuth quota used up");
     }
-    switch (session->state()) {
+    switch (report.state) {
     case SessionState::Starting:
         return tr("Starting…");
     case SessionState::SignedOut:
@@ -331,8 +326,8 @@ QString TrayController::stateText() const
     case SessionState::SigningIn:
         return tr("Signing in…");
     case SessionState::SignedIn:
-        return session->method() == AuthMethod::ApiKey ? tr("Signed in with an API key")
-                                                       : tr("Signed in with your Qwen account");
+        return report.method == AuthMethod::ApiKey ? tr("Signed in with an API key")
+                                                   : tr("Signed in with your Qwen account");
     case SessionState::Refreshing:
         return tr("Renewing the sign-in…");
     case SessionState::OfflineRetrying:
@@ -347,9 +342,7 @@ QString TrayController::stateText() const
 
 QString TrayController::proxyBaseUrl() const
 {
-    if (m_service->isProxyListening())
-        return m_service->proxyUrl().toString();
-    return OpenCodeConfig::baseUrlForPort(m_service->settings()->port());
+    return StatusReport::fromService(*m_service).proxyUrl.toString();
 }
 
 QStringList TrayController::statusLines() const
@@ -393,11 +386,11 @@ QString TrayController::toolTip() const
 
 void TrayController::refresh()
 {
-    SessionManager *session = m_service->session();
-    const SessionState state = session->state();
-    const bool proxyFailed = !m_proxyError.isEmpty() && !m_service->isProxyListening();
-    const AuthMethod method = session->method();
-    const bool quota = isQuotaExhausted() && method != AuthMethod::None;
+    const StatusReport report = StatusReport::fromService(*m_service);
+    const SessionState state = report.state;
+    const bool proxyFailed = !m_proxyError.isEmpty() && !report.proxyRunning;
+    const AuthMethod method = report.method;
+    const bool quota = report.quotaExhausted;
     m_status = statusFor(state, proxyFailed || !m_localKeyError.isEmpty());
     if (quota)
         m_status = TrayStatus::Attention;
@@ -411,20 +404,19 @@ void TrayController::refresh()
     stateIcon.addPixmap(statePixmap, QIcon::Disabled);
     m_stateLine->setIcon(stateIcon);
 
-    const bool signedIn = state == SessionState::SignedIn || state == SessionState::Refreshing ||
-                          state == SessionState::OfflineRetrying;
+    const bool signedIn = report.isSignedIn();
     // Which plan and region the key is for; never the key.
     const bool showMethod = signedIn && method == AuthMethod::ApiKey;
     m_methodLine->setVisible(showMethod);
     if (showMethod)
-        m_methodLine->setText(tr("Key for %1").arg(apiKeyPresetName()));
+        m_methodLine->setText(tr("Key for %1").arg(report.presetName));
     m_quotaLine->setVisible(quota);
     if (quota) {
         m_quotaLine->setText(method == AuthMethod::ApiKey
                                  ? tr("Requests fail until the key's plan has quota again.")
                                  : tr("Requests fail until you switch to an API key."));
     }
-    const QDateTime expiresAt = session->expiresAt();
+    const QDateTime expiresAt = report.expiresAt;
     const bool showExpiry = signedIn && method == AuthMethod::OAuth && expiresAt.isValid();
     m_expiryLine->setVisible(showExpiry);
     if (showExpiry) {
@@ -434,8 +426,8 @@ void TrayController::refresh()
                      : tr("Token expired; renewing"));
     }
 
-    if (m_service->isProxyListening())
-        m_proxyLine->setText(tr("Proxy: %1").arg(m_service->proxyUrl().toString()));
+    if (report.proxyRunning)
+        m_proxyLine->setText(tr("Proxy: %1").arg(report.proxyUrl.toString()));
     else if (!m_proxyError.isEmpty())
         m_proxyLine->setText(tr("Proxy stopped: %1").arg(m_proxyError));
     else
@@ -515,32 +507,16 @@ void TrayController::onStateChanged(SessionState state, const QString &reason)
     }
 }
 
-void TrayController::onCredentialsChanged()
+bool TrayController::isQuotaExhausted() const
 {
-    const SessionManager *session = m_service->session();
-    // A renewal replaces the tokens of the same sign-in: the quota is still gone. Anything
-    // else (a sign-in, another method, signing out) starts afresh.
-    const bool renewal = session->method() == AuthMethod::OAuth &&
-                         m_seenMethod == AuthMethod::OAuth &&
-                         session->refreshCount() != m_seenRefreshCount;
-    m_seenMethod = session->method();
-    m_seenRefreshCount = session->refreshCount();
-    if (!renewal && isQuotaExhausted()) {
-        qCInfo(lcUi) << "new credentials: the quota notice is cleared";
-        m_quotaMessage.clear();
-        m_quotaNotified = false;
-    }
-    refresh();
+    return m_service->quota()->isExhausted();
 }
 
-void TrayController::onQuotaExhausted(const QString &message)
+void TrayController::onQuotaExhausted()
 {
-    m_quotaMessage = message;
+    // The service says it once each time the quota runs out, however many requests from
+    // OpenCode hit it: one notice.
     refresh();
-    // Every request from OpenCode would say it again: one notice until another sign-in.
-    if (m_quotaNotified)
-        return;
-    m_quotaNotified = true;
     if (m_service->session()->method() == AuthMethod::ApiKey) {
         notify(tr("This API key has no quota left"),
                tr("Check its balance and plan in Alibaba Cloud Model Studio, or use another "
@@ -676,11 +652,10 @@ void TrayController::offerImport()
     Settings *settings = m_service->settings();
     if (settings->value(QLatin1String(kImportOfferedKey), false).toBool())
         return;
-    const QList<LegacyImport::Found> found = LegacyImport::findAll(QDir::homePath());
-    // The first usable one: the plugin's file when both exist, as `qwen-bridge import` does.
-    const auto it = std::find_if(found.cbegin(), found.cend(),
-                                 [](const LegacyImport::Found &f) { return f.ok(); });
-    if (it == found.cend())
+    // The same choice as `qwen-bridge import`: the plugin's file when both exist.
+    const std::optional<LegacyImport::Found> it =
+        LegacyImport::firstUsable(LegacyImport::findAll(QDir::homePath()));
+    if (!it)
         return; // nothing to offer; a later start may find something
     qCInfo(lcUi) << "offering to take over the sign-in of" << LegacyImport::sourceName(it->source);
     m_importOffer = new ImportOfferDialog(*it);
@@ -701,29 +676,33 @@ void TrayController::importAccepted()
     const LegacyImport::Found found = m_importOffer->found();
     const bool deleteOriginal = m_importOffer->deleteOriginal();
     QPointer<TrayController> self(this);
-    m_service->signIn(found.credentials, [self, found, deleteOriginal](bool ok,
-                                                                       const QString &message) {
-        if (!self)
-            return;
-        if (!ok) {
-            self->notify(tr("The sign-in could not be taken over"), message,
-                         QSystemTrayIcon::Warning);
-            return;
-        }
-        QString detail = tr("Qwen Bridge renews the session of %1 from now on.")
-                             .arg(LegacyImport::sourceName(found.source));
-        if (deleteOriginal) {
-            if (QFile::remove(found.path)) {
-                detail += QLatin1Char(' ') +
-                          tr("%1 was deleted.").arg(QDir::toNativeSeparators(found.path));
-            } else {
-                qCWarning(lcUi) << "could not delete" << found.path;
-                detail += QLatin1Char(' ') +
-                          tr("%1 could not be deleted.").arg(QDir::toNativeSeparators(found.path));
+    BridgeService *service = m_service;
+    const LegacyImport::Store save = [service](const Credentials &credentials,
+                                               std::function<void(bool, const QString &)> saved) {
+        service->signIn(credentials, [saved = std::move(saved)](bool ok, QString message) {
+            saved(ok, message);
+        });
+    };
+    LegacyImport::takeOver(
+        found, deleteOriginal, save, [self, found](const LegacyImport::TakeOverResult &r) {
+            if (!self)
+                return;
+            if (!r.ok) {
+                self->notify(tr("The sign-in could not be taken over"), r.message,
+                             QSystemTrayIcon::Warning);
+                return;
             }
-        }
-        self->notify(tr("Signed in to Qwen"), detail);
-    });
+            QString detail = tr("Qwen Bridge renews the session of %1 from now on.")
+                                 .arg(LegacyImport::sourceName(found.source));
+            const QString path = QDir::toNativeSeparators(found.path);
+            if (r.original == LegacyImport::Original::Deleted) {
+                detail += QLatin1Char(' ') + tr("%1 was deleted.").arg(path);
+            } else if (r.original == LegacyImport::Original::DeleteFailed) {
+                qCWarning(lcUi) << "could not delete" << found.path;
+                detail += QLatin1Char(' ') + tr("%1 could not be deleted.").arg(path);
+            }
+            self->notify(tr("Signed in to Qwen"), detail);
+        });
 }
 
 QString TrayController::signedInPlan() const

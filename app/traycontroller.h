@@ -53,8 +53,8 @@ public:
     SignInDialog *signInDialog() const;
     ImportOfferDialog *importOfferDialog() const;
     OpenCodeConfig openCodeConfig() const;
-    // Set once the upstream said the quota is gone, until another sign-in.
-    bool isQuotaExhausted() const { return !m_quotaMessage.isEmpty(); }
+    // What the service says (BridgeService::quota()): shown here, decided there.
+    bool isQuotaExhausted() const;
     // "Model Studio pay-as-you-go (Singapore)" for the key signed in now, else empty.
     QString apiKeyPresetName() const;
 
@@ -88,8 +88,7 @@ private:
     void probeTray();
     void showTray();
     void onStateChanged(SessionState state, const QString &reason);
-    void onCredentialsChanged();
-    void onQuotaExhausted(const QString &message);
+    void onQuotaExhausted();
     void onActivated(QSystemTrayIcon::ActivationReason reason);
     // action: what a click on the notification (or the button beside it in the status
     // window) does; none when null.
@@ -113,10 +112,6 @@ private:
     SessionState m_lastState = SessionState::Starting;
     QString m_proxyError;
     QString m_localKeyError;
-    QString m_quotaMessage;
-    bool m_quotaNotified = false;
-    int m_seenRefreshCount = 0; // to tell a renewal from a new sign-in
-    AuthMethod m_seenMethod = AuthMethod::None;
     bool m_importChecked = false;
     QPointer<QAction> m_noticeAction; // what a click on the last notification does
 

@@ -268,6 +268,26 @@ class TestDeviceAuthorization : public QObject
     }
 
 private Q_SLOTS:
+    void formatsTheCountdown_data()
+    {
+        QTest::addColumn<int>("seconds");
+        QTest::addColumn<QString>("text");
+        QTest::newRow("zero") << 0 << "00:00";
+        QTest::newRow("seconds") << 9 << "00:09";
+        QTest::newRow("a minute") << 60 << "01:00";
+        QTest::newRow("minute and seconds") << 65 << "01:05";
+        QTest::newRow("just under five") << 299 << "04:59";
+        QTest::newRow("ten minutes") << 600 << "10:00";
+        QTest::newRow("long") << 6000 << "100:00";
+        QTest::newRow("negative") << -4 << "00:00";
+    }
+    void formatsTheCountdown()
+    {
+        QFETCH(int, seconds);
+        QFETCH(QString, text);
+        QCOMPARE(DeviceAuthorization::formatCountdown(seconds), text);
+    }
+
     void init()
     {
         m_fake = std::make_unique<FakeQwenService>();

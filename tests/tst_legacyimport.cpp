@@ -5,6 +5,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+Q_DECLARE_METATYPE(LegacyImport::Original)
+
 class TestLegacyImport : public QObject
 {
     Q_OBJECT
@@ -98,6 +100,85 @@ private Q_SLOTS:
     {
         QTemporaryDir home;
         QVERIFY(LegacyImport::findAll(home.path()).isEmpty());
+        QVERIFY(!LegacyImport::firstUsable({}));
+    }
+
+    void firstUsable_data()
+    {
+        // Which of the found files is taken over: "p" usable plugin, "q" usable Qwen Code,
+        // "x" unusable; the answer is the index, or -1 for none.
+        QTest::addColumn<QString>("files");
+        QTest::addColumn<int>("chosen");
+        QTest::newRow("plugin only") << "p" << 0;
+        QTest::newRow("both: plugin first") << "pq" << 0;
+        QTest::newRow("broken plugin") << "xq" << 1;
+        QTest::newRow("all broken") << "xx" << -1;
+        QTest::newRow("none") << "" << -1;
+    }
+    void firstUsable()
+    {
+        QFETCH(QString, files);
+        QFETCH(int, chosen);
+        QList<LegacyImport::Found> found;
+        for (const QChar c : files) {
+            const QByteArray json = c == QLatin1Char('x')
+                                        ? QByteArray("{}")
+                                        : QByteArray(R"({"refresh_token":"r","expires":1})");
+            found << LegacyImport::parse(json, QStringLiteral("/%1.json").arg(found.size()),
+                                         c == QLatin1Char('q')
+                                             ? LegacyImport::Source::QwenCode
+                                             : LegacyImport::Source::OpenCodePlugin);
+        }
+        const std::optional<LegacyImport::Found> usable = LegacyImport::firstUsable(found);
+        QCOMPARE(usable.has_value(), chosen >= 0);
+        if (usable)
+            QCOMPARE(usable->path, found.at(chosen).path);
+    }
+
+    void takeOver_data()
+    {
+        QTest::addColumn<bool>("stored");
+        QTest::addColumn<bool>("deleteOriginal");
+        QTest::addColumn<bool>("removable"); // the file is there to delete
+        QTest::addColumn<LegacyImport::Original>("original");
+        QTest::newRow("kept") << true << false << true << LegacyImport::Original::Kept;
+        QTest::newRow("deleted") << true << true << true << LegacyImport::Original::Deleted;
+        QTest::newRow("delete failed")
+            << true << true << false << LegacyImport::Original::DeleteFailed;
+        // Nothing stored: the original stays, whatever was asked.
+        QTest::newRow("store failed") << false << true << true << LegacyImport::Original::Kept;
+    }
+    void takeOver()
+    {
+        QFETCH(bool, stored);
+        QFETCH(bool, deleteOriginal);
+        QFETCH(bool, removable);
+        QFETCH(LegacyImport::Original, original);
+        QTemporaryDir home;
+        const QString path = LegacyImport::pluginTokenPath(home.path());
+        write(path, R"({"access_token":"a","refresh_token":"r","expires":1})");
+        LegacyImport::Found found = LegacyImport::readFile(path);
+        QVERIFY(found.ok());
+        if (!removable)
+            found.path = home.filePath(QStringLiteral("not-there.json"));
+
+        Credentials seen;
+        const LegacyImport::Store store = [&](const Credentials &c,
+                                              std::function<void(bool, const QString &)> done) {
+            seen = c;
+            // Deleting waits for the store to answer.
+            QVERIFY(QFile::exists(path));
+            done(stored, stored ? QString() : QStringLiteral("no keychain"));
+        };
+        std::optional<LegacyImport::TakeOverResult> result;
+        LegacyImport::takeOver(found, deleteOriginal, store,
+                               [&](const LegacyImport::TakeOverResult &r) { result = r; });
+        QVERIFY(result);
+        QCOMPARE(seen.refreshToken, QStringLiteral("r"));
+        QCOMPARE(result->ok, stored);
+        QCOMPARE(result->message, stored ? QString() : QStringLiteral("no keychain"));
+        QCOMPARE(result->original, original);
+        QCOMPARE(QFile::exists(path), original != LegacyImport::Original::Deleted);
     }
 };
 

@@ -132,6 +132,31 @@ private slots:
         QVERIFY(before("models", "whitelist"));
     }
 
+    void providerIds_data()
+    {
+        QTest::addColumn<QString>("id");
+        QTest::addColumn<bool>("valid");
+        QTest::newRow("default") << "alibaba" << true;
+        QTest::newRow("mixed") << "qwen-bridge_2.0" << true;
+        QTest::newRow("digit first") << "9lives" << true;
+        QTest::newRow("one") << "a" << true;
+        QTest::newRow("64") << QString(64, QLatin1Char('a')) << true;
+        QTest::newRow("65") << QString(65, QLatin1Char('a')) << false;
+        QTest::newRow("empty") << "" << false;
+        QTest::newRow("space") << "has space" << false;
+        QTest::newRow("slash") << "a/b" << false;
+        QTest::newRow("leading dash") << "-leading" << false;
+        QTest::newRow("leading dot") << ".hidden" << false;
+        QTest::newRow("quote") << "a\"b" << false;
+        QTest::newRow("non-ascii") << QStringLiteral("caf\u00e9") << false;
+    }
+    void providerIds()
+    {
+        QFETCH(QString, id);
+        QFETCH(bool, valid);
+        QCOMPARE(OpenCodeConfig::checkProviderId(id).isEmpty(), valid);
+    }
+
     void forBridge_data()
     {
         QTest::addColumn<int>("method");

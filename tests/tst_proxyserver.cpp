@@ -1915,7 +1915,8 @@ void TestProxyServer::dnsFailure_data()
 void TestProxyServer::dnsFailure()
 {
     QFETCH(bool, stream);
-    signInWithDeviceFlow(QStringLiteral("http://nonexistent.invalid"));
+    // https: the URL policy sends a token over plain http only to this computer.
+    signInWithDeviceFlow(QStringLiteral("https://nonexistent.invalid"));
     QCOMPARE(m_bridge->session()->apiBase().host(), QStringLiteral("nonexistent.invalid"));
     const RawResponse r = postChat(chatBody(stream));
     QVERIFY(r.complete);

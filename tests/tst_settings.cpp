@@ -67,6 +67,54 @@ private Q_SLOTS:
         s.setClientId({});
     }
 
+    void oauthBaseUrlFollowsTheUrlPolicy_data()
+    {
+        QTest::addColumn<QString>("url");
+        QTest::addColumn<bool>("accepted");
+        QTest::newRow("https") << "https://oauth.example" << true;
+        QTest::newRow("http loopback") << "http://127.0.0.1:9" << true;
+        QTest::newRow("http localhost") << "http://localhost:9" << true;
+        QTest::newRow("http remote") << "http://oauth.example" << false;
+        QTest::newRow("ftp") << "ftp://oauth.example" << false;
+        QTest::newRow("no host") << "https://" << false;
+        QTest::newRow("user") << "https://me@oauth.example" << false;
+        QTest::newRow("query") << "https://oauth.example/?a=1" << false;
+    }
+    void oauthBaseUrlFollowsTheUrlPolicy()
+    {
+        QFETCH(QString, url);
+        QFETCH(bool, accepted);
+        const QUrl before(QStringLiteral("https://before.example"));
+        Settings s;
+        QVERIFY(s.setOAuthBaseUrl(before));
+        QCOMPARE(s.setOAuthBaseUrl(QUrl(url)), accepted);
+        // Refused: the stored value stays as it was.
+        QCOMPARE(s.oauthBaseUrl(), accepted ? QUrl(url) : before);
+
+        // From the environment, a refused address gives the default.
+        qputenv("QWEN_BRIDGE_OAUTH_URL", url.toUtf8());
+        QCOMPARE(s.oauthBaseUrl(),
+                 accepted ? QUrl(url) : QUrl(QLatin1String(Settings::kDefaultOAuthBase)));
+        qunsetenv("QWEN_BRIDGE_OAUTH_URL");
+        QVERIFY(s.setOAuthBaseUrl({}));
+        QCOMPARE(s.oauthBaseUrl(), QUrl(QLatin1String(Settings::kDefaultOAuthBase)));
+    }
+
+    void proxyBaseUrl_data()
+    {
+        QTest::addColumn<int>("port");
+        QTest::addColumn<QString>("url");
+        QTest::newRow("default") << int(Settings::kDefaultPort) << "http://127.0.0.1:38417/v1";
+        QTest::newRow("low") << 1024 << "http://127.0.0.1:1024/v1";
+        QTest::newRow("high") << 65535 << "http://127.0.0.1:65535/v1";
+    }
+    void proxyBaseUrl()
+    {
+        QFETCH(int, port);
+        QFETCH(QString, url);
+        QCOMPARE(Settings::proxyBaseUrl(quint16(port)), QUrl(url));
+    }
+
     void paths()
     {
         QVERIFY(Settings::stateDir().startsWith(m_home.stateDir()));

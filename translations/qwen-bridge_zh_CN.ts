@@ -1030,6 +1030,10 @@ Exit codes: 0 done, 1 other failure, 2 sign-in refused, 3 sign-in code expired,
         <source>created %1</source>
         <translation>创建 %1</translation>
     </message>
+    <message>
+        <source>The provider id must be 1 to 64 letters, digits, “-”, “_” or “.”, starting with a letter or digit.</source>
+        <translation>提供方 ID 必须由 1 到 64 个字母、数字、“-”、“_”或“.”组成，并以字母或数字开头。</translation>
+    </message>
 </context>
 <context>
     <name>PlanCatalog</name>
@@ -2590,6 +2594,84 @@ API 密钥：%2
 </source>
         <translation>运行 `qwen-bridge --help` 查看可用的选项。
 </translation>
+    </message>
+</context>
+<context>
+    <name>StatusReport</name>
+    <message>
+        <source>Not signed in. Run `qwen-bridge login` to sign in.</source>
+        <translation>尚未登录。运行 `qwen-bridge login` 登录。</translation>
+    </message>
+    <message>
+        <source>Signed in. The access token has expired; Qwen Bridge renews it on the next use.</source>
+        <translation>已登录。访问令牌已过期；Qwen Bridge 会在下次使用时为其续期。</translation>
+    </message>
+    <message>
+        <source>Signed in.</source>
+        <translation>已登录。</translation>
+    </message>
+    <message>
+        <source>State:    %1</source>
+        <translation>状态：     %1</translation>
+    </message>
+    <message>
+        <source>Method:   %1</source>
+        <translation>方式：     %1</translation>
+    </message>
+    <message>
+        <source>Plan:     %1 (%2)</source>
+        <translation>套餐：     %1（%2）</translation>
+    </message>
+    <message>
+        <source>Expires:  %1</source>
+        <translation>过期时间： %1</translation>
+    </message>
+    <message>
+        <source>API base: %1</source>
+        <translation>API 地址： %1</translation>
+    </message>
+    <message>
+        <source>Proxy:    %1 (%2)</source>
+        <translation>代理：     %1（%2）</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <source>not running</source>
+        <translation>未运行</translation>
+    </message>
+    <message>
+        <source>HTTP proxy: %1</source>
+        <translation>HTTP 代理：%1</translation>
+    </message>
+    <message>
+        <source>QWEN_MODE: %1 (%2)</source>
+        <translation>QWEN_MODE：%1（%2）</translation>
+    </message>
+    <message>
+        <source>on</source>
+        <translation>开</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>关</translation>
+    </message>
+    <message>
+        <source>Request logs: %1</source>
+        <translation>请求日志：%1</translation>
+    </message>
+    <message>
+        <source>Credentials are kept in the file %1 (no keychain service).</source>
+        <translation>凭据保存在文件 %1 中（没有钥匙串服务）。</translation>
+    </message>
+</context>
+<context>
+    <name>ApiKeyInput</name>
+    <message>
+        <source>That does not look like an API key (it has spaces or is very long).</source>
+        <translation>这看起来不像 API 密钥（其中有空格或过长）。</translation>
     </message>
 </context>
 </TS>

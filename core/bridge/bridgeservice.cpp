@@ -1,5 +1,6 @@
 #include "bridge/bridgeservice.h"
 
+#include "bridge/quotastate.h"
 #include "credentials/credentialstore.h"
 #include "oauth/deviceauthorization.h"
 #include "proxy/localkey.h"
@@ -26,19 +27,21 @@ BridgeService::BridgeService(QObject *parent)
     , m_localKey(new LocalKey(m_store->keychain(), this))
     , m_proxy(new ProxyServer(m_settings, m_session, m_localKey, this))
     , m_lock(new InstanceLock)
+    , m_quota(new QuotaState(nullptr, this))
 {
     NetworkProxy::applyTo(m_nam);
     // Opened by start(), once this process owns the session; until then it reads nothing.
     m_usage = new UsageStore(Settings::usageDatabasePath(), this);
     connect(m_usage, &UsageStore::databaseReplaced, this, &BridgeService::usageDatabaseReplaced);
-    connect(m_proxy, &ProxyServer::quotaExhausted, this, [this](const QString &message) {
-        if (!m_quotaMessage.isEmpty())
-            return;
-        m_quotaMessage = message;
-        Q_EMIT quotaExhausted(message);
+    connect(m_proxy, &ProxyServer::quotaExhausted, m_quota, &QuotaState::report);
+    connect(m_quota, &QuotaState::changed, this, [this](bool exhausted) {
+        if (exhausted)
+            Q_EMIT quotaExhausted(m_quota->message());
     });
-    connect(m_session, &SessionManager::credentialsChanged, this,
-            [this] { m_quotaMessage.clear(); });
+    connect(m_proxy->upstream(), &UpstreamContext::chatAnswered, m_quota,
+            &QuotaState::upstreamAnswered);
+    // A renewal keeps the sign-in, and its empty quota with it: only a replacement clears.
+    connect(m_session, &SessionManager::credentialsReplaced, m_quota, &QuotaState::signInReplaced);
 }
 
 BridgeService::~BridgeService()
@@ -100,9 +103,9 @@ QJsonObject BridgeService::handleControl(const QJsonObject &request)
         reply.insert(QStringLiteral("method"), Credentials::methodName(m_session->method()));
         reply.insert(QStringLiteral("proxy_url"), proxyUrl().toString());
         reply.insert(QStringLiteral("proxy_error"), proxyError());
-        reply.insert(QStringLiteral("quota_exhausted"), !m_quotaMessage.isEmpty());
-        if (!m_quotaMessage.isEmpty())
-            reply.insert(QStringLiteral("quota_message"), m_quotaMessage);
+        reply.insert(QStringLiteral("quota_exhausted"), m_quota->isExhausted());
+        if (m_quota->isExhausted())
+            reply.insert(QStringLiteral("quota_message"), m_quota->message());
         reply.insert(QStringLiteral("pid"), QCoreApplication::applicationPid());
     } else if (command == QLatin1String("reload")) {
         // A terminal command changed the stored credentials.
@@ -136,6 +139,11 @@ void BridgeService::restartProxy()
     m_proxy->stop();
     if (m_localKey->isLoaded())
         startProxy();
+}
+
+QString BridgeService::quotaMessage() const
+{
+    return m_quota->message();
 }
 
 QUrl BridgeService::proxyUrl() const

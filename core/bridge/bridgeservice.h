@@ -10,6 +10,7 @@
 #include <functional>
 
 class ControlServer;
+class QuotaState;
 class CredentialStore;
 class InstanceLock;
 class DeviceAuthorization;
@@ -49,8 +50,10 @@ public:
     QUrl proxyUrl() const; // http://127.0.0.1:PORT/v1 once listening, else empty
     bool isProxyListening() const;
     QString proxyError() const;
-    // Set once the upstream said the quota is gone, until the credentials change.
-    QString quotaMessage() const { return m_quotaMessage; }
+    // Whether the quota is used up, and until when: set when the upstream says so, cleared
+    // by another sign-in, the window's reset or an answer (not by renewing a token).
+    QuotaState *quota() const { return m_quota; }
+    QString quotaMessage() const;
 
     // A device sign-in with this service's network and OAuth settings; the caller owns it.
     DeviceAuthorization *createDeviceAuthorization(QObject *parent);
@@ -64,7 +67,7 @@ Q_SIGNALS:
     void proxyFailed(const QString &message); // e.g. the port is taken
     void localKeyReady();
     void localKeyFailed(const QString &message);
-    // Once per sign-in, however many requests hit the empty quota.
+    // Once each time the quota runs out, however many requests hit it (see quota()).
     void quotaExhausted(const QString &message);
     void alreadyRunning(qint64 pid);
     void lockFailed(const QString &message);
@@ -85,5 +88,5 @@ private:
     InstanceLock *m_lock;
     ControlServer *m_control = nullptr;
     UsageStore *m_usage = nullptr;
-    QString m_quotaMessage;
+    QuotaState *m_quota;
 };

@@ -5,6 +5,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <algorithm>
+
 static constexpr qint64 kMaxFileBytes = 1024 * 1024;
 
 QString LegacyImport::pluginTokenPath(const QString &home)
@@ -106,4 +108,31 @@ QString LegacyImport::rotationWarning(Source source)
     return tr("Qwen Bridge will renew this session itself. Renewing replaces the refresh "
               "token, so %1 will be signed out and must sign in again if you keep using it.")
         .arg(sourceName(source));
+}
+
+std::optional<LegacyImport::Found> LegacyImport::firstUsable(const QList<Found> &found)
+{
+    const auto it =
+        std::find_if(found.cbegin(), found.cend(), [](const Found &f) { return f.ok(); });
+    if (it == found.cend())
+        return std::nullopt;
+    return *it;
+}
+
+void LegacyImport::takeOver(const Found &found, bool deleteOriginal, const Store &store,
+                            std::function<void(const TakeOverResult &)> done)
+{
+    const QString path = found.path;
+    store(found.credentials, [path, deleteOriginal,
+                              done = std::move(done)](bool ok, const QString &message) {
+        TakeOverResult result;
+        result.ok = ok;
+        if (!ok) {
+            result.message = message;
+        } else if (deleteOriginal) {
+            result.original = QFile::remove(path) ? Original::Deleted : Original::DeleteFailed;
+        }
+        if (done)
+            done(result);
+    });
 }

@@ -1,5 +1,7 @@
 #include "oauth/apibase.h"
 
+#include "settings/urlpolicy.h"
+
 QUrl apiBaseFromResourceUrl(const QString &resourceUrl, const QUrl &fallback)
 {
     QString text = resourceUrl.trimmed();
@@ -12,10 +14,8 @@ QUrl apiBaseFromResourceUrl(const QString &resourceUrl, const QUrl &fallback)
     if (!text.endsWith(QStringLiteral("/v1")))
         text.append(QStringLiteral("/v1"));
     const QUrl url(text, QUrl::StrictMode);
-    const QString scheme = url.scheme().toLower();
-    if (!url.isValid() || url.host().isEmpty() ||
-        (scheme != QLatin1String("https") && scheme != QLatin1String("http")) ||
-        text.contains(QLatin1Char(' ')))
+    // The token travels to this address: https, or http only to this computer.
+    if (!UrlPolicy::allowsTransport(url) || text.contains(QLatin1Char(' ')))
         return fallback;
     return url;
 }

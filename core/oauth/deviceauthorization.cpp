@@ -1,6 +1,7 @@
 #include "oauth/deviceauthorization.h"
 
 #include "oauth/oauthrequest.h"
+#include "settings/urlpolicy.h"
 #include "util/logcategories.h"
 
 #include <QCoreApplication>
@@ -65,6 +66,14 @@ void DeviceAuthorization::start()
     connect(reply, &QNetworkReply::finished, this, [this, reply] { onDeviceCodeReply(reply); });
 }
 
+QString DeviceAuthorization::formatCountdown(int seconds)
+{
+    seconds = qMax(0, seconds);
+    return QStringLiteral("%1:%2")
+        .arg(seconds / 60, 2, 10, QLatin1Char('0'))
+        .arg(seconds % 60, 2, 10, QLatin1Char('0'));
+}
+
 void DeviceAuthorization::cancel()
 {
     if (!m_running)
@@ -74,13 +83,13 @@ void DeviceAuthorization::cancel()
 
 static bool acceptableVerificationUrl(const QUrl &url, const QUrl &oauthBase)
 {
-    if (!url.isValid() || url.host().isEmpty())
+    if (!UrlPolicy::allowsTransport(url))
         return false;
-    const QString scheme = url.scheme().toLower();
-    // A server reached over HTTPS must not send the person to a plain-HTTP page.
+    // A server reached over HTTPS must not send the person to a plain-HTTP page, not even
+    // one on this computer.
     if (oauthBase.scheme().toLower() == QLatin1String("https"))
-        return scheme == QLatin1String("https");
-    return scheme == QLatin1String("https") || scheme == QLatin1String("http");
+        return url.scheme().toLower() == QLatin1String("https");
+    return true;
 }
 
 void DeviceAuthorization::onDeviceCodeReply(QNetworkReply *reply)

@@ -30,6 +30,9 @@ public:
     bool isRunning() const { return m_running; }
     int currentIntervalMs() const { return m_intervalMs; }
     int secondsLeft() const;
+    // The countdown as people read it, "mm:ss" (minutes padded too: "04:59"); never
+    // negative. The terminal and the sign-in dialog both show this.
+    static QString formatCountdown(int seconds);
 
 public Q_SLOTS:
     void start();

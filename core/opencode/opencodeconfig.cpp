@@ -1,6 +1,7 @@
 #include "opencode/opencodeconfig.h"
 
 #include "opencode/jsoncdocument.h"
+#include "settings/settings.h"
 #include "util/logcategories.h"
 
 #include <QDateTime>
@@ -10,6 +11,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLoggingCategory>
+#include <QRegularExpression>
 #include <QSaveFile>
 
 namespace {
@@ -52,7 +54,7 @@ QString OpenCodeConfig::Result::summary() const
 
 QString OpenCodeConfig::baseUrlForPort(quint16 port)
 {
-    return QStringLiteral("http://127.0.0.1:%1/v1").arg(port);
+    return Settings::proxyBaseUrl(port).toString();
 }
 
 QList<OpenCodeConfig::Model> OpenCodeConfig::oauthModels()
@@ -85,6 +87,15 @@ QList<OpenCodeConfig::Model> OpenCodeConfig::planModels(const Plan &plan)
     for (const PlanModel &m : plan.models)
         models << fromPlan(m, m.id, m.name);
     return models;
+}
+
+QString OpenCodeConfig::checkProviderId(const QString &id)
+{
+    static const QRegularExpression valid(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"));
+    if (!valid.match(id).hasMatch())
+        return tr("The provider id must be 1 to 64 letters, digits, “-”, “_” or “.”, starting "
+                  "with a letter or digit.");
+    return {};
 }
 
 OpenCodeConfig OpenCodeConfig::forBridge(const QString &providerId, quint16 port,

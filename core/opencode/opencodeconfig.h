@@ -67,6 +67,9 @@ public:
     QString defaultModelId = QStringLiteral("coder-model"); // the top-level "model"
 
     static QString defaultProviderId() { return QStringLiteral("alibaba"); }
+    // A provider id OpenCode and its config file take: 1 to 64 letters, digits, '-', '_'
+    // or '.', starting with a letter or digit. Empty when id is fine, else the sentence.
+    static QString checkProviderId(const QString &id);
     static QString baseUrlForPort(quint16 port);
     // coder-model and vision-model, the two names the OAuth portal accepts.
     static QList<Model> oauthModels();

@@ -558,10 +558,12 @@ void ForwardJob::applyVerdict(const UpstreamVerdict &verdict)
         finish(false);
         return;
     case UpstreamVerdict::Action::Fail:
-        if (verdict.exhaustedWindow)
-            markWindowUsedUp(*verdict.exhaustedWindow);
-        if (verdict.quotaExhausted)
-            Q_EMIT m_upstream->quotaExhausted(verdict.message);
+        if (verdict.quotaExhausted || verdict.exhaustedWindow) {
+            const QDateTime resetsAt =
+                verdict.exhaustedWindow ? markWindowUsedUp(*verdict.exhaustedWindow) : QDateTime();
+            if (verdict.quotaExhausted)
+                Q_EMIT m_upstream->quotaExhausted(verdict.message, resetsAt);
+        }
         fail(verdict);
         return;
     }
@@ -640,17 +642,19 @@ void ForwardJob::finish(bool ok)
     m_state = State::Done;
     releaseReply();
     recordUsage();
+    if (ok && m_kind == Kind::Chat && m_attempt > 0)
+        Q_EMIT m_upstream->chatAnswered();
     m_upstream->jobFinished(ok);
     deleteLater();
 }
 
 // The upstream said one of the plan's windows is used up: the usage meter shows it so until
 // the window resets, whatever it counted itself.
-void ForwardJob::markWindowUsedUp(PlanWindows::Window window)
+QDateTime ForwardJob::markWindowUsedUp(PlanWindows::Window window)
 {
     UsageStore *store = m_upstream->usageStore();
     if (!store || m_auth.method != AuthMethod::ApiKey)
-        return;
+        return {};
     const QString planId = plan().id;
     const QDateTime now = QDateTime::currentDateTimeUtc();
     const QDateTime oldest = window == PlanWindows::Window::FiveHours
@@ -659,6 +663,7 @@ void ForwardJob::markWindowUsedUp(PlanWindows::Window window)
     const QDateTime until =
         PlanWindows::resetOf(window, now, oldest, m_upstream->settings()->subscriptionDay());
     store->markExhausted(planId, window, until);
+    return until;
 }
 
 // One row for the usage meter per chat request that went upstream: who, which model, how

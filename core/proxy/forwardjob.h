@@ -71,7 +71,8 @@ private:
     void fail(int status, const QString &message, const QString &type, const QString &code);
     void finish(bool ok);
     void recordUsage();
-    void markWindowUsedUp(PlanWindows::Window window);
+    // When the window resets; invalid when the usage meter does not follow this plan.
+    QDateTime markWindowUsedUp(PlanWindows::Window window);
     void releaseReply();
     bool logging() const;
     void log(const QString &stage, const QJsonObject &data);

@@ -88,7 +88,7 @@ QUrl ProxyServer::baseUrl() const
 {
     if (!isListening())
         return {};
-    return QUrl(QStringLiteral("http://127.0.0.1:%1/v1").arg(port()));
+    return Settings::proxyBaseUrl(port());
 }
 
 QString ProxyServer::errorString() const

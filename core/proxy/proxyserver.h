@@ -3,6 +3,7 @@
 #include "http/httpserver.h"
 
 #include <QDate>
+#include <QDateTime>
 #include <QObject>
 #include <QUrl>
 
@@ -48,7 +49,7 @@ public:
 Q_SIGNALS:
     void statsChanged();
     // The upstream says the account's quota is gone (OAuth free tier discontinued).
-    void quotaExhausted(const QString &message);
+    void quotaExhausted(const QString &message, const QDateTime &resetsAt);
 
 private:
     void onRequest(const HttpRequest &request, HttpResponse *response);

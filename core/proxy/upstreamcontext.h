@@ -2,6 +2,7 @@
 
 #include "http/httprequest.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QObject>
 #include <QSet>
@@ -65,7 +66,10 @@ public:
     int memoryTrims() const { return m_memoryTrims; }
 
 Q_SIGNALS:
-    void quotaExhausted(const QString &message);
+    // resetsAt: when the window the upstream named resets; invalid when it named none.
+    void quotaExhausted(const QString &message, const QDateTime &resetsAt);
+    // The upstream answered a chat request in full: whatever quota was gone is back.
+    void chatAnswered();
     void requestFinished(bool ok);
 
 private:

@@ -1,11 +1,16 @@
 #include "settings/settings.h"
 
+#include "settings/urlpolicy.h"
+
 #include <QDir>
+#include <QLoggingCategory>
 #include <QStandardPaths>
 
 #include <unistd.h>
 
 namespace {
+Q_LOGGING_CATEGORY(lcSettings, "qwenbridge.settings")
+
 bool s_demo = false;
 
 QString envString(const char *name)
@@ -66,19 +71,42 @@ QString Settings::requestLogDir()
 
 QUrl Settings::oauthBaseUrl() const
 {
+    // Tokens travel to this address: one that breaks the URL policy is not used, wherever
+    // it came from, and the default stands in.
     const QString env = envString("QWEN_BRIDGE_OAUTH_URL");
-    if (!env.isEmpty())
-        return QUrl(env);
-    return QUrl(m_settings.value(QStringLiteral("oauth/baseUrl"), QLatin1String(kDefaultOAuthBase))
-                    .toString());
+    if (!env.isEmpty()) {
+        const QUrl url(env);
+        if (UrlPolicy::checkBaseUrl(url) == UrlPolicy::Problem::None)
+            return url;
+        qCWarning(lcSettings) << "QWEN_BRIDGE_OAUTH_URL is not an https:// address (http:// "
+                                 "only for this computer); using the default";
+        return QUrl(QLatin1String(kDefaultOAuthBase));
+    }
+    const QUrl stored(
+        m_settings.value(QStringLiteral("oauth/baseUrl"), QLatin1String(kDefaultOAuthBase))
+            .toString());
+    if (UrlPolicy::checkBaseUrl(stored) == UrlPolicy::Problem::None)
+        return stored;
+    qCWarning(lcSettings) << "the stored OAuth base URL is not an https:// address (http:// "
+                             "only for this computer); using the default";
+    return QUrl(QLatin1String(kDefaultOAuthBase));
 }
 
-void Settings::setOAuthBaseUrl(const QUrl &url)
+bool Settings::setOAuthBaseUrl(const QUrl &url)
 {
-    if (url.isEmpty() || url == QUrl(QLatin1String(kDefaultOAuthBase)))
+    if (url.isEmpty() || url == QUrl(QLatin1String(kDefaultOAuthBase))) {
         m_settings.remove(QStringLiteral("oauth/baseUrl"));
-    else
-        m_settings.setValue(QStringLiteral("oauth/baseUrl"), url.toString());
+        return true;
+    }
+    if (UrlPolicy::checkBaseUrl(url) != UrlPolicy::Problem::None)
+        return false; // the stored value stays as it was
+    m_settings.setValue(QStringLiteral("oauth/baseUrl"), url.toString());
+    return true;
+}
+
+QUrl Settings::proxyBaseUrl(quint16 port)
+{
+    return QUrl(QStringLiteral("http://127.0.0.1:%1/v1").arg(port));
 }
 
 QString Settings::clientId() const

@@ -28,13 +28,18 @@ public:
     static QString runtimeDir(); // lock file and control socket; see RuntimeDir
     static QString requestLogDir();
 
+    // Follows the URL policy (settings/urlpolicy.h): an address that breaks it, from the
+    // environment or the file, gives the default; setOAuthBaseUrl() refuses one and keeps
+    // the stored value. An empty url restores the default.
     QUrl oauthBaseUrl() const;
-    void setOAuthBaseUrl(const QUrl &url);
+    bool setOAuthBaseUrl(const QUrl &url);
     QString clientId() const;
     void setClientId(const QString &clientId);
     QString scope() const;
     QUrl apiFallbackUrl() const;
 
+    // The proxy's address for OpenCode: http://127.0.0.1:PORT/v1.
+    static QUrl proxyBaseUrl(quint16 port);
     quint16 port() const;
     void setPort(quint16 port);
     bool portFromEnvironment() const;

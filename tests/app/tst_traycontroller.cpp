@@ -3,6 +3,7 @@
 
 #include "autostart.h"
 #include "bridge/bridgeservice.h"
+#include "bridge/quotastate.h"
 #include "configureopencodedialog.h"
 #include "credentials/credentialstore.h"
 #include "credentials/legacyimport.h"
@@ -526,7 +527,7 @@ private Q_SLOTS:
         waitUntilReady();
         signInThroughTheDialog();
         for (int i = 0; i < 3; ++i)
-            Q_EMIT m_service->quotaExhausted(QStringLiteral("Free allocated quota exceeded."));
+            m_service->quota()->report(QStringLiteral("Free allocated quota exceeded."));
         QCOMPARE(notesTitled(QStringLiteral("quota")), 1);
         QVERIFY(m_tray->isQuotaExhausted());
     }
@@ -712,6 +713,9 @@ private Q_SLOTS:
         const int renewals = m_service->session()->refreshCount();
         QTRY_VERIFY_WITH_TIMEOUT(m_service->session()->refreshCount() > renewals, 30000);
         QVERIFY(m_tray->isQuotaExhausted());
+        // The service says the same as the tray: `status --json` reads it from there.
+        QVERIFY(m_service->quota()->isExhausted());
+        QVERIFY(!m_service->quotaMessage().isEmpty());
         QCOMPARE(throughProxy(QStringLiteral("/chat/completions"), chatBody()).status, 429);
         QCOMPARE(notesTitled(QStringLiteral("quota")), 1);
         QCOMPARE(m_tray->status(), TrayStatus::Attention);
@@ -1135,7 +1139,7 @@ private Q_SLOTS:
         QVERIFY(window->isMinimized());
 
         // Notifications land in the window.
-        Q_EMIT m_service->quotaExhausted(QStringLiteral("Free allocated quota exceeded."));
+        m_service->quota()->report(QStringLiteral("Free allocated quota exceeded."));
         QVERIFY(window->notice().contains(QStringLiteral("quota")));
 
         // Its buttons are the menu's actions.
@@ -1163,7 +1167,7 @@ private Q_SLOTS:
         QVERIFY(m_tray->toolTip().startsWith(QStringLiteral("Qwen Bridge DEMO")));
         m_tray->start(true);
         QVERIFY(m_tray->statusWindow()->windowTitle().contains(QStringLiteral("DEMO")));
-        Q_EMIT m_service->quotaExhausted(QStringLiteral("Free allocated quota exceeded."));
+        m_service->quota()->report(QStringLiteral("Free allocated quota exceeded."));
         QVERIFY(m_notes.last().first.contains(QStringLiteral("DEMO")));
     }
 };

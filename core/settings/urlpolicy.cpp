@@ -1,0 +1,54 @@
+#include "settings/urlpolicy.h"
+
+#include <QHostAddress>
+
+bool UrlPolicy::isLoopbackHost(const QString &host)
+{
+    if (host.compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0)
+        return true;
+    const QHostAddress address(host);
+    return !address.isNull() && address.isLoopback();
+}
+
+namespace {
+UrlPolicy::Problem transportProblem(const QUrl &url)
+{
+    const QString scheme = url.scheme().toLower();
+    if (!url.isValid() || url.host().isEmpty() ||
+        (scheme != QLatin1String("https") && scheme != QLatin1String("http")))
+        return UrlPolicy::Problem::NotWebAddress;
+    if (scheme == QLatin1String("http") && !UrlPolicy::isLoopbackHost(url.host()))
+        return UrlPolicy::Problem::PlainHttp;
+    return UrlPolicy::Problem::None;
+}
+} // namespace
+
+bool UrlPolicy::allowsTransport(const QUrl &url)
+{
+    return transportProblem(url) == Problem::None;
+}
+
+UrlPolicy::Problem UrlPolicy::checkBaseUrl(const QString &text, QUrl *url)
+{
+    const QString trimmed = text.trimmed();
+    if (trimmed.isEmpty())
+        return Problem::Empty;
+    const QUrl parsed(trimmed, QUrl::StrictMode);
+    const Problem problem = checkBaseUrl(parsed);
+    if (problem == Problem::None && url)
+        *url = parsed;
+    return problem;
+}
+
+UrlPolicy::Problem UrlPolicy::checkBaseUrl(const QUrl &url)
+{
+    if (url.isEmpty())
+        return Problem::Empty;
+    if (const Problem problem = transportProblem(url); problem != Problem::None)
+        return problem;
+    if (!url.userInfo().isEmpty())
+        return Problem::UserInfo;
+    if (url.hasQuery() || url.hasFragment())
+        return Problem::QueryOrFragment;
+    return Problem::None;
+}
