@@ -3,65 +3,23 @@
 #include "credentials/apikeyinput.h"
 #include "oauth/deviceauthorization.h"
 #include "plans/plancatalog.h"
-#include "qrwidget.h"
 #include "settings/urlpolicy.h"
+#include "signinapikeypage.h"
+#include "signincodepage.h"
+#include "signinmessagepage.h"
+#include "signinstartingpage.h"
 #include "util/logcategories.h"
 
-#include <QApplication>
-#include <QClipboard>
-#include <QComboBox>
-#include <QDesktopServices>
-#include <QFontDatabase>
-#include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QLineEdit>
-#include <QProgressBar>
 #include <QPushButton>
 #include <QStackedWidget>
-#include <QStandardItemModel>
-#include <QStyle>
 #include <QTimer>
 #include <QVBoxLayout>
 
 #include <algorithm>
 
 namespace {
-QLabel *makeTitle(const QString &text, QWidget *parent)
-{
-    auto *label = new QLabel(text, parent);
-    QFont font = label->font();
-    font.setPointSizeF(font.pointSizeF() * 1.35);
-    font.setBold(true);
-    label->setFont(font);
-    label->setWordWrap(true);
-    return label;
-}
-
-QLabel *makeText(const QString &text, QWidget *parent)
-{
-    auto *label = new QLabel(text, parent);
-    label->setWordWrap(true);
-    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    return label;
-}
-
-// Small print under a field, in the dimmer text colour.
-QLabel *makeNote(const QString &text, QWidget *parent)
-{
-    QLabel *label = makeText(text, parent);
-    QPalette dim = label->palette();
-    dim.setColor(QPalette::WindowText, dim.color(QPalette::PlaceholderText));
-    label->setPalette(dim);
-    QFont small = label->font();
-    small.setPointSizeF(small.pointSizeF() * 0.92);
-    label->setFont(small);
-    return label;
-}
-
-// Where Alibaba Cloud explains how to create a key, with the Key Management page of each
-// region one click away.
-const char kGetKeyUrl[] = "https://www.alibabacloud.com/help/en/model-studio/get-api-key";
 const char kExampleBaseUrl[] = "https://dashscope-intl.aliyuncs.com/compatible-mode/v1";
 } // namespace
 
@@ -69,7 +27,6 @@ SignInDialog::SignInDialog(SignInBackend backend, bool demo, QWidget *parent)
     : QDialog(parent)
     , m_backend(std::move(backend))
     , m_pages(new QStackedWidget(this))
-    , m_copiedTimer(new QTimer(this))
 {
     setObjectName(QStringLiteral("signInDialog"));
     setWindowTitle(demo ? tr("Sign in to Qwen — DEMO") : tr("Sign in to Qwen"));
@@ -87,33 +44,27 @@ SignInDialog::SignInDialog(SignInBackend backend, bool demo, QWidget *parent)
         layout->addWidget(banner);
     }
 
-    m_pageIndex.insert(Page::Starting, m_pages->addWidget(buildStartingPage()));
-    m_pageIndex.insert(Page::Code, m_pages->addWidget(buildCodePage()));
-    m_pageIndex.insert(Page::ApiKey, m_pages->addWidget(buildApiKeyPage()));
+    m_pageIndex.insert(Page::Starting, m_pages->addWidget(new SignInStartingPage(this)));
+    m_codePage = new SignInCodePage(this);
+    m_pageIndex.insert(Page::Code, m_pages->addWidget(m_codePage));
+    m_apiKeyPage = new SignInApiKeyPage(m_backend.demoApiBase, m_backend.demoApiKey, this);
+    m_apiKeyPage->setBaseUrlPlaceholder(QLatin1String(kExampleBaseUrl));
+    m_pageIndex.insert(Page::ApiKey, m_pages->addWidget(m_apiKeyPage));
 
-    QLabel *title = nullptr;
-    QLabel *detail = nullptr;
     // The texts of these two depend on the way in; they are set when they are shown.
-    m_pageIndex.insert(Page::Finishing,
-                       m_pages->addWidget(buildMessagePage(Page::Finishing, &m_finishingTitle,
-                                                           &m_finishingDetail)));
-    m_pageIndex.insert(Page::Success, m_pages->addWidget(buildMessagePage(
-                                          Page::Success, &m_successTitle, &m_successDetail)));
-    m_pageIndex.insert(Page::Denied,
-                       m_pages->addWidget(buildMessagePage(Page::Denied, &title, &detail)));
-    title->setText(tr("Sign-in was refused"));
-    detail->setText(tr("The request was declined on the Qwen page. If that was a mistake, try "
-                       "again and choose to approve."));
-    m_pageIndex.insert(Page::Expired,
-                       m_pages->addWidget(buildMessagePage(Page::Expired, &title, &detail)));
-    title->setText(tr("The code expired"));
-    detail->setText(tr("The code was not approved in time. Try again to get a new one."));
-    m_pageIndex.insert(Page::Network, m_pages->addWidget(buildMessagePage(Page::Network, &title,
-                                                                          &m_networkDetail)));
-    title->setText(tr("Qwen could not be reached"));
-    m_pageIndex.insert(Page::Error, m_pages->addWidget(buildMessagePage(Page::Error, &m_errorTitle,
-                                                                        &m_errorDetail)));
-    m_errorTitle->setText(tr("Sign-in did not work"));
+    m_finishingPage = addMessagePage(Page::Finishing, QStyle::SP_DialogApplyButton);
+    m_successPage = addMessagePage(Page::Success, QStyle::SP_DialogApplyButton);
+    addMessagePage(Page::Denied, QStyle::SP_MessageBoxInformation)
+        ->setMessage(tr("Sign-in was refused"),
+                     tr("The request was declined on the Qwen page. If that was a mistake, try "
+                        "again and choose to approve."));
+    addMessagePage(Page::Expired, QStyle::SP_MessageBoxInformation)
+        ->setMessage(tr("The code expired"),
+                     tr("The code was not approved in time. Try again to get a new one."));
+    m_networkPage = addMessagePage(Page::Network, QStyle::SP_MessageBoxWarning);
+    m_networkPage->setTitle(tr("Qwen could not be reached"));
+    m_errorPage = addMessagePage(Page::Error, QStyle::SP_MessageBoxWarning);
+    m_errorPage->setTitle(tr("Sign-in did not work"));
     layout->addWidget(m_pages, 1);
 
     auto *buttons = new QHBoxLayout;
@@ -147,10 +98,6 @@ SignInDialog::SignInDialog(SignInBackend backend, bool demo, QWidget *parent)
     connect(m_closeButton, &QPushButton::clicked, this, &SignInDialog::reject);
     buttons->addWidget(m_closeButton);
     layout->addLayout(buttons);
-
-    m_copiedTimer->setSingleShot(true);
-    m_copiedTimer->setInterval(2000);
-    connect(m_copiedTimer, &QTimer::timeout, this, [this] { m_copyButton->setText(tr("Copy")); });
 
     setMinimumWidth(720);
     showPage(Page::Starting);
@@ -207,321 +154,16 @@ QString SignInDialog::checkApiKeyText(const QString &key)
     return ApiKeyInput::malformedMessage();
 }
 
-QString SignInDialog::formatCountdown(int seconds)
+DeviceCode SignInDialog::code() const
 {
-    return DeviceAuthorization::formatCountdown(seconds);
+    return m_codePage->code();
 }
 
-QWidget *SignInDialog::buildStartingPage()
+SignInMessagePage *SignInDialog::addMessagePage(Page page, QStyle::StandardPixmap icon)
 {
-    auto *page = new QWidget(this);
-    auto *layout = new QVBoxLayout(page);
-    layout->addStretch(1);
-    layout->addWidget(makeTitle(tr("Connecting to Qwen…"), page));
-    layout->addWidget(makeText(tr("Asking Qwen for a sign-in code."), page));
-    auto *busy = new QProgressBar(page);
-    busy->setRange(0, 0);
-    busy->setTextVisible(false);
-    layout->addWidget(busy);
-    layout->addStretch(2);
-    return page;
-}
-
-QWidget *SignInDialog::buildCodePage()
-{
-    auto *page = new QWidget(this);
-    auto *columns = new QHBoxLayout(page);
-    columns->setSpacing(24);
-
-    auto *left = new QVBoxLayout;
-    left->addWidget(makeTitle(tr("Approve this code in your browser"), page));
-    left->addWidget(makeText(tr("Qwen Bridge opened the Qwen sign-in page in your browser. "
-                                "Sign in there, check that the page shows this code, and "
-                                "approve."),
-                             page));
-
-    auto *codeRow = new QHBoxLayout;
-    m_codeLabel = new QLabel(page);
-    m_codeLabel->setObjectName(QStringLiteral("userCode"));
-    QFont codeFont = QFontDatabase::systemFont(QFontDatabase::FixedFont);
-    codeFont.setPointSizeF(QFontInfo(font()).pointSizeF() * 2.4);
-    codeFont.setBold(true);
-    codeFont.setLetterSpacing(QFont::PercentageSpacing, 110);
-    m_codeLabel->setFont(codeFont);
-    m_codeLabel->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
-    m_codeLabel->setAlignment(Qt::AlignCenter);
-    m_codeLabel->setFrameShape(QFrame::StyledPanel);
-    m_codeLabel->setMargin(8);
-    m_codeLabel->setAccessibleName(tr("Sign-in code"));
-    // Sized for the code before there is one, so that the dialog does not have to grow.
-    m_codeLabel->setMinimumHeight(QFontMetrics(codeFont).height() + 2 * m_codeLabel->margin() +
-                                  2 * m_codeLabel->frameWidth() + 8);
-    codeRow->addWidget(m_codeLabel, 1);
-    m_copyButton = new QPushButton(tr("Copy"), page);
-    m_copyButton->setObjectName(QStringLiteral("copyButton"));
-    m_copyButton->setIcon(QIcon::fromTheme(QStringLiteral("edit-copy")));
-    m_copyButton->setToolTip(tr("Copy the code to the clipboard"));
-    connect(m_copyButton, &QPushButton::clicked, this, &SignInDialog::copyCode);
-    codeRow->addWidget(m_copyButton);
-    left->addLayout(codeRow);
-
-    m_openBrowserButton = new QPushButton(tr("Open browser"), page);
-    m_openBrowserButton->setObjectName(QStringLiteral("openBrowserButton"));
-    m_openBrowserButton->setDefault(true);
-    connect(m_openBrowserButton, &QPushButton::clicked, this, &SignInDialog::openBrowser);
-    auto *browserRow = new QHBoxLayout;
-    browserRow->addWidget(m_openBrowserButton);
-    browserRow->addStretch(1);
-    left->addLayout(browserRow);
-
-    m_browserHint = makeText(QString(), page);
-    m_browserHint->setObjectName(QStringLiteral("browserHint"));
-    m_browserHint->setVisible(false);
-    left->addWidget(m_browserHint);
-
-    m_linkLabel = makeText(QString(), page);
-    m_linkLabel->setObjectName(QStringLiteral("verificationLink"));
-    m_linkLabel->setTextFormat(Qt::PlainText);
-    QPalette dim = m_linkLabel->palette();
-    dim.setColor(QPalette::WindowText, dim.color(QPalette::PlaceholderText));
-    m_linkLabel->setPalette(dim);
-    left->addWidget(m_linkLabel);
-
-    left->addStretch(1);
-    m_countdownLabel = new QLabel(page);
-    m_countdownLabel->setObjectName(QStringLiteral("countdown"));
-    left->addWidget(m_countdownLabel);
-    m_transientLabel = makeText(QString(), page);
-    m_transientLabel->setObjectName(QStringLiteral("transientError"));
-    m_transientLabel->setVisible(false);
-    left->addWidget(m_transientLabel);
-    columns->addLayout(left, 3);
-
-    auto *right = new QVBoxLayout;
-    m_qr = new QrWidget(page);
-    m_qr->setObjectName(QStringLiteral("qrCode"));
-    m_qr->setMinimumSize(210, 210);
-    right->addWidget(m_qr, 1);
-    auto *qrCaption = makeText(tr("On another device? Scan this with its camera."), page);
-    qrCaption->setAlignment(Qt::AlignHCenter);
-    right->addWidget(qrCaption);
-    columns->addLayout(right, 2);
-    return page;
-}
-
-QWidget *SignInDialog::buildApiKeyPage()
-{
-    auto *page = new QWidget(this);
-    auto *layout = new QVBoxLayout(page);
-    layout->addWidget(makeTitle(tr("Sign in with an API key"), page));
-    layout->addWidget(makeText(tr("An API key of Alibaba Cloud Model Studio (pay-as-you-go or "
-                                  "Coding Plan) lets OpenCode use Qwen models through Qwen "
-                                  "Bridge. A key only works in the plan and region it was "
-                                  "made for."),
-                               page));
-    layout->addSpacing(6);
-
-    auto *form = new QFormLayout;
-    m_apiKeyForm = form;
-    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-    form->setVerticalSpacing(12);
-    // A field with its small print right below it, as one row: word-wrapped labels in rows of
-    // their own get more height than they need.
-    auto withNote = [](QWidget *field, QLabel *note) {
-        auto *column = new QVBoxLayout;
-        column->setSpacing(2);
-        column->addWidget(field);
-        column->addWidget(note);
-        return column;
-    };
-    m_presetCombo = new QComboBox(page);
-    m_presetCombo->setObjectName(QStringLiteral("presetCombo"));
-    // One group per kind of plan, its name as a header that cannot be chosen.
-    auto *model = new QStandardItemModel(m_presetCombo);
-    QString group;
-    const QList<Plan> plans = PlanCatalog::instance().plans();
-    for (const Plan &plan : plans) {
-        if (plan.groupKey() != group) {
-            group = plan.groupKey();
-            if (model->rowCount() > 0) {
-                auto *gap = new QStandardItem;
-                gap->setFlags(Qt::NoItemFlags);
-                gap->setSizeHint(QSize(1, 6));
-                model->appendRow(gap);
-            }
-            if (!plan.isCustom()) {
-                auto *header = new QStandardItem(plan.groupName());
-                header->setFlags(Qt::NoItemFlags);
-                QFont bold = header->font();
-                bold.setBold(true);
-                header->setFont(bold);
-                model->appendRow(header);
-            }
-        }
-        auto *item = new QStandardItem(plan.isCustom() ? tr("Custom endpoint…") : plan.name());
-        item->setData(plan.id, Qt::UserRole);
-        if (!plan.isCustom())
-            item->setToolTip(plan.baseUrl.toString());
-        model->appendRow(item);
-    }
-    m_presetCombo->setModel(model);
-    m_presetCombo->setCurrentIndex(m_presetCombo->findData(PlanCatalog::defaultPlanId()));
-    connect(m_presetCombo, &QComboBox::currentIndexChanged, this, [this] {
-        m_apiKeyError->setVisible(false);
-        updateBaseUrlRow();
-        updateKeyNotes();
-    });
-    m_baseUrlNote = makeNote(QString(), page);
-    m_baseUrlNote->setObjectName(QStringLiteral("baseUrlNote"));
-    auto *presetLabel = new QLabel(tr("&Plan and region:"), page);
-    presetLabel->setBuddy(m_presetCombo);
-    form->addRow(presetLabel, withNote(m_presetCombo, m_baseUrlNote));
-
-    m_baseUrlEdit = new QLineEdit(page);
-    m_baseUrlEdit->setObjectName(QStringLiteral("baseUrlEdit"));
-    m_baseUrlEdit->setPlaceholderText(QLatin1String(kExampleBaseUrl));
-    m_baseUrlEdit->setInputMethodHints(Qt::ImhUrlCharactersOnly | Qt::ImhNoAutoUppercase);
-    m_baseUrlLabel = new QLabel(tr("&Base URL:"), page);
-    m_baseUrlLabel->setBuddy(m_baseUrlEdit);
-    m_customUrlNote = makeNote(tr("An OpenAI-compatible https:// address; http:// only for "
-                                  "this computer."),
-                               page);
-    form->addRow(m_baseUrlLabel, withNote(m_baseUrlEdit, m_customUrlNote));
-
-    m_keyEdit = new QLineEdit(page);
-    m_keyEdit->setObjectName(QStringLiteral("apiKeyEdit"));
-    m_keyEdit->setEchoMode(QLineEdit::Password);
-    m_keyEdit->setInputMethodHints(Qt::ImhHiddenText | Qt::ImhSensitiveData |
-                                   Qt::ImhNoPredictiveText | Qt::ImhNoAutoUppercase);
-    m_keyEdit->setPlaceholderText(tr("sk-…"));
-    m_keyEdit->setAccessibleName(tr("API key"));
-    connect(m_keyEdit, &QLineEdit::textEdited, this, [this] {
-        m_apiKeyError->setVisible(false);
-        updateKeyNotes();
-    });
-    m_keyHint = makeNote(QString(), page);
-    m_keyHint->setObjectName(QStringLiteral("keyHint"));
-    m_keyHint->setTextFormat(Qt::RichText);
-    m_keyHint->setTextInteractionFlags(Qt::TextBrowserInteraction);
-    m_keyHint->setOpenExternalLinks(true);
-    // Before any request: a key of another kind of plan is named as such at once.
-    m_prefixHint = makeNote(QString(), page);
-    m_prefixHint->setObjectName(QStringLiteral("keyPrefixHint"));
-    m_prefixHint->setVisible(false);
-    auto *keyLabel = new QLabel(tr("API &key:"), page);
-    keyLabel->setBuddy(m_keyEdit);
-    QVBoxLayout *keyColumn = withNote(m_keyEdit, m_prefixHint);
-    keyColumn->addWidget(m_keyHint);
-    form->addRow(keyLabel, keyColumn);
-    layout->addLayout(form);
-
-    layout->addSpacing(6);
-    auto *busyRow = new QHBoxLayout;
-    m_checkBusy = new QProgressBar(page);
-    m_checkBusy->setObjectName(QStringLiteral("checkBusy"));
-    m_checkBusy->setRange(0, 0);
-    m_checkBusy->setTextVisible(false);
-    m_checkBusy->setMaximumWidth(120);
-    m_checkBusy->setVisible(false);
-    busyRow->addWidget(m_checkBusy);
-    m_checkStatus = makeText(QString(), page);
-    m_checkStatus->setObjectName(QStringLiteral("checkStatus"));
-    m_checkStatus->setVisible(false);
-    busyRow->addWidget(m_checkStatus, 1);
-    layout->addLayout(busyRow);
-
-    m_apiKeyError = makeText(QString(), page);
-    m_apiKeyError->setObjectName(QStringLiteral("apiKeyError"));
-    // Fixed colours on both sides, so the box reads the same on light and dark themes.
-    m_apiKeyError->setStyleSheet(QStringLiteral("QLabel { background: #fdecea; color: #5f1a14; "
-                                                "border: 1px solid #e8a29b; border-radius: 4px; "
-                                                "padding: 6px; }"));
-    m_apiKeyError->setVisible(false);
-    layout->addWidget(m_apiKeyError);
-    layout->addStretch(1);
-
-    updateBaseUrlRow();
-    updateKeyNotes();
-    return page;
-}
-
-void SignInDialog::updateKeyNotes()
-{
-    const Plan plan = PlanCatalog::instance().plan(m_presetCombo->currentData().toString());
-    const QUrl link = plan.keyPage.isEmpty() ? QUrl(QLatin1String(kGetKeyUrl)) : plan.keyPage;
-    m_keyHint->setText((plan.whereToGetKey() + QLatin1Char(' ') +
-                        tr("Qwen Bridge keeps it in the system keychain and never shows it again."))
-                           .toHtmlEscaped() +
-                       QStringLiteral("<br><a href=\"%1\">%2</a>")
-                           .arg(link.toString(QUrl::FullyEncoded).toHtmlEscaped(),
-                                tr("Where to get a key").toHtmlEscaped()));
-    m_keyEdit->setPlaceholderText(plan.keyPrefix.isEmpty() ? tr("sk-…")
-                                                           : plan.keyPrefix + QChar(0x2026));
-    const QString key = m_keyEdit->text().trimmed();
-    const QString hint = key.isEmpty() ? QString() : PlanCatalog::keyPrefixHint(plan, key);
-    m_prefixHint->setText(hint);
-    m_prefixHint->setVisible(!hint.isEmpty());
-}
-
-void SignInDialog::updateBaseUrlRow()
-{
-    const bool custom = m_presetCombo->currentData().toString() == PlanCatalog::customPlanId();
-    // The whole row, spacing included.
-    m_apiKeyForm->setRowVisible(m_baseUrlLabel, custom);
-    m_baseUrlNote->setVisible(!custom || m_backend.demoApiBase.isValid());
-    if (m_backend.demoApiBase.isValid()) {
-        m_baseUrlNote->setText(tr("DEMO: whatever you choose here, the key is checked by the "
-                                  "fake service at %1, which accepts the key %2.")
-                                   .arg(m_backend.demoApiBase.toString(), m_backend.demoApiKey));
-    } else {
-        m_baseUrlNote->setText(
-            tr("Requests go to %1.").arg(m_presetCombo->currentData(Qt::ToolTipRole).toString()));
-    }
-}
-
-QWidget *SignInDialog::buildMessagePage(Page which, QLabel **title, QLabel **detail)
-{
-    auto *page = new QWidget(this);
-    // Centred a little above the middle: the pages share the height of the code page.
-    auto *outer = new QVBoxLayout(page);
-    outer->setContentsMargins(24, 0, 24, 0);
-    outer->addStretch(2);
-    auto *layout = new QHBoxLayout;
-    layout->setSpacing(16);
-    outer->addLayout(layout);
-    outer->addStretch(3);
-    QStyle::StandardPixmap pixmap = QStyle::SP_MessageBoxWarning;
-    switch (which) {
-    case Page::Finishing:
-    case Page::Success:
-        pixmap = QStyle::SP_DialogApplyButton;
-        break;
-    case Page::Denied:
-    case Page::Expired:
-        pixmap = QStyle::SP_MessageBoxInformation;
-        break;
-    case Page::Network:
-    case Page::Error:
-        pixmap = QStyle::SP_MessageBoxWarning;
-        break;
-    case Page::Starting:
-    case Page::Code:
-    case Page::ApiKey:
-        break;
-    }
-    auto *icon = new QLabel(page);
-    icon->setPixmap(style()->standardIcon(pixmap).pixmap(48, 48));
-    icon->setFixedSize(48, 48);
-    icon->setAlignment(Qt::AlignTop);
-    layout->addWidget(icon);
-    auto *text = new QVBoxLayout;
-    *title = makeTitle(QString(), page);
-    *detail = makeText(QString(), page);
-    (*detail)->setObjectName(QStringLiteral("detail"));
-    text->addWidget(*title);
-    text->addWidget(*detail);
-    layout->addLayout(text, 1);
-    return page;
+    auto *messagePage = new SignInMessagePage(icon, this);
+    m_pageIndex.insert(page, m_pages->addWidget(messagePage));
+    return messagePage;
 }
 
 void SignInDialog::showPage(Page page)
@@ -568,12 +210,11 @@ void SignInDialog::startWithApiKey()
     stopAuthorization();
     stopApiKeyCheck();
     m_apiKeyFlow = true;
-    m_code = {};
-    m_apiKeyError->setVisible(false);
+    m_codePage->clear();
+    m_apiKeyPage->reset();
     setApiKeyBusy(false);
-    updateBaseUrlRow();
     showPage(Page::ApiKey);
-    m_keyEdit->setFocus();
+    m_apiKeyPage->focusKey();
 }
 
 void SignInDialog::start()
@@ -582,24 +223,20 @@ void SignInDialog::start()
     stopApiKeyCheck();
     forgetKey();
     m_apiKeyFlow = false;
-    m_code = {};
-    m_qr->setText(QString());
-    m_codeLabel->clear();
-    m_transientLabel->setVisible(false);
-    m_browserHint->setVisible(false);
-    m_countdownLabel->clear();
+    m_codePage->clear();
     showPage(Page::Starting);
 
     m_authorization = m_backend.createAuthorization(this);
     if (!m_authorization) {
-        m_errorDetail->setText(tr("The sign-in could not be started."));
+        m_errorPage->setDetail(tr("The sign-in could not be started."));
         showPage(Page::Error);
         return;
     }
     connect(m_authorization, &DeviceAuthorization::codeReady, this, &SignInDialog::onCodeReady);
-    connect(m_authorization, &DeviceAuthorization::countdown, this, &SignInDialog::onCountdown);
-    connect(m_authorization, &DeviceAuthorization::transientError, this,
-            &SignInDialog::onTransientError);
+    connect(m_authorization, &DeviceAuthorization::countdown, m_codePage,
+            &SignInCodePage::setCountdown);
+    connect(m_authorization, &DeviceAuthorization::transientError, m_codePage,
+            &SignInCodePage::showTransientError);
     connect(m_authorization, &DeviceAuthorization::succeeded, this, &SignInDialog::onSucceeded);
     connect(m_authorization, &DeviceAuthorization::failed, this, &SignInDialog::onFailed);
     m_authorization->start();
@@ -625,6 +262,7 @@ void SignInDialog::stopAuthorization()
         return;
     // Disconnect first: a cancelled attempt must not flip the dialog to an error page.
     m_authorization->disconnect(this);
+    m_authorization->disconnect(m_codePage);
     m_authorization->cancel();
     m_authorization->deleteLater();
     m_authorization.clear();
@@ -632,39 +270,16 @@ void SignInDialog::stopAuthorization()
 
 void SignInDialog::onCodeReady(const DeviceCode &code)
 {
-    m_code = code;
-    m_codeLabel->setText(code.userCode);
-    m_qr->setText(code.verificationUriComplete.toString(QUrl::FullyEncoded));
-    // The short address and the code, the way the device flow is meant to be typed by hand;
-    // the full link is in the QR code and behind the button.
-    const QUrl typed =
-        code.verificationUri.isValid() ? code.verificationUri : code.verificationUriComplete;
-    m_linkLabel->setText(tr("Or open %1 yourself and enter the code.")
-                             .arg(typed.toString(QUrl::RemoveQuery | QUrl::RemoveFragment)));
-    onCountdown(code.expiresInSeconds);
+    m_codePage->showCode(code);
     showPage(Page::Code);
-    m_openBrowserButton->setDefault(true);
-    m_openBrowserButton->setFocus();
+    m_codePage->focusOpenBrowser();
     // Once by itself for each new code; the button is there for every later time.
-    openBrowser();
-}
-
-void SignInDialog::onCountdown(int secondsLeft)
-{
-    m_countdownLabel->setText(tr("The code expires in %1").arg(formatCountdown(secondsLeft)));
-}
-
-void SignInDialog::onTransientError(const QString &message)
-{
-    m_transientLabel->setText(
-        tr("Qwen did not answer the last check (%1). Still trying…").arg(message));
-    m_transientLabel->setVisible(true);
+    m_codePage->openBrowser();
 }
 
 void SignInDialog::onSucceeded(const TokenSet &tokens)
 {
-    m_finishingTitle->setText(tr("Approved"));
-    m_finishingDetail->setText(tr("Saving your sign-in in the system keychain…"));
+    m_finishingPage->setMessage(tr("Approved"), tr("Saving your sign-in in the system keychain…"));
     showPage(Page::Finishing);
     QPointer<SignInDialog> self(this);
     m_backend.completeSignIn(tokens, [self](bool ok, const QString &message) {
@@ -672,8 +287,7 @@ void SignInDialog::onSucceeded(const TokenSet &tokens)
             return;
         if (!ok) {
             qCWarning(lcUi) << "storing the sign-in failed:" << message;
-            self->m_errorTitle->setText(tr("Your sign-in could not be saved"));
-            self->m_errorDetail->setText(message);
+            self->m_errorPage->setMessage(tr("Your sign-in could not be saved"), message);
             self->showPage(Page::Error);
             return;
         }
@@ -685,8 +299,7 @@ void SignInDialog::onSucceeded(const TokenSet &tokens)
 
 void SignInDialog::showSaved(const QString &title, const QString &detail)
 {
-    m_successTitle->setText(title);
-    m_successDetail->setText(detail);
+    m_successPage->setMessage(title, detail);
     showPage(Page::Success);
     Q_EMIT signedIn();
     QTimer::singleShot(m_successDelayMs, this, &QDialog::accept);
@@ -696,27 +309,27 @@ void SignInDialog::checkAndSave()
 {
     if (m_page != Page::ApiKey || isCheckingApiKey())
         return;
-    m_apiKeyError->setVisible(false);
-    const QString presetId = m_presetCombo->currentData().toString();
+    m_apiKeyPage->hideError();
+    const QString presetId = m_apiKeyPage->presetId();
     QUrl baseUrl;
     if (presetId == PlanCatalog::customPlanId()) {
-        const QString problem = checkBaseUrl(m_baseUrlEdit->text(), &baseUrl);
+        const QString problem = checkBaseUrl(m_apiKeyPage->baseUrlText(), &baseUrl);
         if (!problem.isEmpty()) {
-            showApiKeyError(problem, m_baseUrlEdit);
+            m_apiKeyPage->showError(problem, SignInApiKeyPage::Field::BaseUrl);
             return;
         }
     } else {
         baseUrl = PlanCatalog::instance().plan(presetId).baseUrl;
     }
-    const QString key = m_keyEdit->text().trimmed();
+    const QString key = m_apiKeyPage->key();
     const QString keyProblem = checkApiKeyText(key);
     if (!keyProblem.isEmpty()) {
-        showApiKeyError(keyProblem, m_keyEdit);
+        m_apiKeyPage->showError(keyProblem, SignInApiKeyPage::Field::Key);
         return;
     }
     m_apiKeyCheck = m_backend.createApiKeyCheck(this);
     if (!m_apiKeyCheck) {
-        showApiKeyError(tr("The key could not be checked."), nullptr);
+        m_apiKeyPage->showError(tr("The key could not be checked."), SignInApiKeyPage::Field::None);
         return;
     }
     m_pendingPresetName = PlanCatalog::instance().displayName(presetId, baseUrl);
@@ -740,21 +353,21 @@ void SignInDialog::onApiKeyChecked(ApiKeyCheck::Outcome outcome, const QString &
         m_pendingKey = Credentials();
         if (outcome == ApiKeyCheck::Outcome::Refused) {
             // A refused key is of no further use; a passing failure may be retried as it is.
-            m_keyEdit->clear();
-            showApiKeyError(message + QLatin1Char('\n') + tr("Nothing was stored."), m_keyEdit);
+            m_apiKeyPage->clearKey();
+            m_apiKeyPage->showError(message + QLatin1Char('\n') + tr("Nothing was stored."),
+                                    SignInApiKeyPage::Field::Key);
         } else {
-            showApiKeyError(message, nullptr);
+            m_apiKeyPage->showError(message, SignInApiKeyPage::Field::None);
         }
         return;
     }
     qCInfo(lcUi) << "the API key was accepted; storing it";
-    m_keyEdit->clear();
+    m_apiKeyPage->clearKey();
     const Credentials credentials = m_pendingKey;
     m_pendingKey = Credentials();
     const QString presetName = m_pendingPresetName;
     const QString host = credentials.baseUrl.host();
-    m_finishingTitle->setText(tr("Key accepted"));
-    m_finishingDetail->setText(tr("Saving your key in the system keychain…"));
+    m_finishingPage->setMessage(tr("Key accepted"), tr("Saving your key in the system keychain…"));
     showPage(Page::Finishing);
     QPointer<SignInDialog> self(this);
     // A note from the check (the service's own words on an accepted key) stays visible.
@@ -764,8 +377,7 @@ void SignInDialog::onApiKeyChecked(ApiKeyCheck::Outcome outcome, const QString &
             return;
         if (!ok) {
             qCWarning(lcUi) << "storing the API key failed:" << error;
-            self->m_errorTitle->setText(tr("Your key could not be saved"));
-            self->m_errorDetail->setText(error);
+            self->m_errorPage->setMessage(tr("Your key could not be saved"), error);
             self->showPage(Page::Error);
             return;
         }
@@ -778,23 +390,9 @@ void SignInDialog::onApiKeyChecked(ApiKeyCheck::Outcome outcome, const QString &
 
 void SignInDialog::setApiKeyBusy(bool busy)
 {
-    m_presetCombo->setEnabled(!busy);
-    m_baseUrlEdit->setEnabled(!busy);
-    m_keyEdit->setEnabled(!busy);
+    m_apiKeyPage->setBusy(busy, m_pendingPresetName);
     m_checkButton->setEnabled(!busy);
     m_apiKeyButton->setEnabled(!busy);
-    m_checkBusy->setVisible(busy);
-    m_checkStatus->setVisible(busy);
-    if (busy)
-        m_checkStatus->setText(tr("Checking the key with %1…").arg(m_pendingPresetName));
-}
-
-void SignInDialog::showApiKeyError(const QString &message, QWidget *field)
-{
-    m_apiKeyError->setText(message);
-    m_apiKeyError->setVisible(true);
-    if (field)
-        field->setFocus();
 }
 
 void SignInDialog::stopApiKeyCheck()
@@ -809,7 +407,7 @@ void SignInDialog::stopApiKeyCheck()
 
 void SignInDialog::forgetKey()
 {
-    m_keyEdit->clear();
+    m_apiKeyPage->clearKey();
     m_pendingKey = Credentials();
 }
 
@@ -825,40 +423,15 @@ void SignInDialog::onFailed(const AuthFailure &failure)
         showPage(Page::Expired);
         break;
     case AuthError::Network:
-        m_networkDetail->setText(
+        m_networkPage->setDetail(
             tr("Check your internet connection, then try again.\n\n%1").arg(failure.message));
         showPage(Page::Network);
         break;
     case AuthError::Server:
     case AuthError::Rejected:
-        m_errorTitle->setText(tr("Sign-in did not work"));
-        m_errorDetail->setText(failure.message);
+        m_errorPage->setMessage(tr("Sign-in did not work"), failure.message);
         showPage(Page::Error);
         break;
     }
     qCInfo(lcUi) << "sign-in ended:" << failure.message;
-}
-
-void SignInDialog::openBrowser()
-{
-    const QUrl url = m_code.verificationUriComplete;
-    if (!url.isValid())
-        return;
-    if (!QDesktopServices::openUrl(url)) {
-        m_browserHint->setText(
-            tr("No browser could be opened. Open the address below yourself, or scan the QR "
-               "code."));
-        m_browserHint->setVisible(true);
-        return;
-    }
-    m_browserHint->setVisible(false);
-}
-
-void SignInDialog::copyCode()
-{
-    if (m_code.userCode.isEmpty())
-        return;
-    QApplication::clipboard()->setText(m_code.userCode);
-    m_copyButton->setText(tr("Copied"));
-    m_copiedTimer->start();
 }

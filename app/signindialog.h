@@ -6,18 +6,15 @@
 
 #include <QDialog>
 #include <QPointer>
+#include <QStyle>
 #include <functional>
 
 class DeviceAuthorization;
-class QComboBox;
-class QFormLayout;
-class QLabel;
-class QLineEdit;
-class QProgressBar;
 class QPushButton;
 class QStackedWidget;
-class QTimer;
-class QrWidget;
+class SignInApiKeyPage;
+class SignInCodePage;
+class SignInMessagePage;
 
 // What the dialog needs from the bridge; BridgeService in the application, fakes in tests.
 struct SignInBackend
@@ -39,12 +36,14 @@ struct SignInBackend
     QString demoApiKey; // the key that service accepts, for the page to say so
 };
 
-// The browser sign-in, shown the way a person follows it: the code to check (large,
-// selectable, copyable), a QR code of the link for another device, a button that opens the
-// browser (which also opens once by itself), and how long the code stays valid. Each way it
-// can end has a page of its own; the ones a person can fix offer "Try again".
-// The second way in is an API key of Alibaba Cloud Model Studio: a plan and region, a
-// password field, and "Check and save", which stores nothing unless the service accepts it.
+// The browser sign-in, shown the way a person follows it: the code to check, a QR code of
+// the link for another device and a button that opens the browser (which also opens once by
+// itself), on a SignInCodePage. Each way it can end has a SignInMessagePage of its own; the
+// ones a person can fix offer "Try again".
+// The second way in is an API key of Alibaba Cloud Model Studio, on a SignInApiKeyPage, and
+// "Check and save", which stores nothing unless the service accepts it.
+// The dialog keeps the flow: which page shows, the attempt or the check under way, and the
+// buttons along the bottom.
 class SignInDialog : public QDialog
 {
     Q_OBJECT
@@ -66,11 +65,10 @@ public:
     ~SignInDialog() override;
 
     Page page() const { return m_page; }
-    DeviceCode code() const { return m_code; }
+    DeviceCode code() const;
     // How long a successful dialog stays on screen before it closes itself.
     void setSuccessDelay(int ms) { m_successDelayMs = ms; }
 
-    static QString formatCountdown(int seconds); // mm:ss
     // Empty when text is a base URL a key may be sent to, else a sentence saying why not:
     // https, or http to this computer only. The parsed URL goes to url.
     static QString checkBaseUrl(const QString &text, QUrl *url = nullptr);
@@ -93,34 +91,23 @@ Q_SIGNALS:
     void signedIn();
 
 private:
-    QWidget *buildStartingPage();
-    QWidget *buildCodePage();
-    QWidget *buildApiKeyPage();
-    QWidget *buildMessagePage(Page page, QLabel **title, QLabel **detail);
+    SignInMessagePage *addMessagePage(Page page, QStyle::StandardPixmap icon);
     void showPage(Page page);
     void onCodeReady(const DeviceCode &code);
-    void onCountdown(int secondsLeft);
-    void onTransientError(const QString &message);
     void onSucceeded(const TokenSet &tokens);
     void onFailed(const AuthFailure &failure);
-    void openBrowser();
-    void copyCode();
     void stopAuthorization();
     void tryAgain();
     void switchMethod();
-    void updateBaseUrlRow();
-    void updateKeyNotes(); // where to get a key for the plan, and a prefix that does not fit
     void checkAndSave();
     void onApiKeyChecked(ApiKeyCheck::Outcome outcome, const QString &message);
     void setApiKeyBusy(bool busy);
-    void showApiKeyError(const QString &message, QWidget *field);
     void stopApiKeyCheck();
     void forgetKey();
     void showSaved(const QString &title, const QString &detail);
 
     SignInBackend m_backend;
     Page m_page = Page::Starting;
-    DeviceCode m_code;
     QPointer<DeviceAuthorization> m_authorization;
     QPointer<ApiKeyCheck> m_apiKeyCheck;
     Credentials m_pendingKey; // between "Check and save" and the service's answer
@@ -130,34 +117,12 @@ private:
 
     QStackedWidget *m_pages;
     QMap<Page, int> m_pageIndex;
-    QLabel *m_codeLabel;
-    QPushButton *m_copyButton;
-    QTimer *m_copiedTimer;
-    QrWidget *m_qr;
-    QLabel *m_linkLabel;
-    QPushButton *m_openBrowserButton;
-    QLabel *m_browserHint;
-    QLabel *m_countdownLabel;
-    QLabel *m_transientLabel;
-    QLabel *m_networkDetail;
-    QLabel *m_errorTitle;
-    QLabel *m_errorDetail;
-    QLabel *m_finishingTitle;
-    QLabel *m_finishingDetail;
-    QLabel *m_successTitle;
-    QLabel *m_successDetail;
-    QFormLayout *m_apiKeyForm;
-    QComboBox *m_presetCombo;
-    QLabel *m_baseUrlLabel;
-    QLineEdit *m_baseUrlEdit;
-    QLabel *m_baseUrlNote;   // where a preset's requests go
-    QLabel *m_customUrlNote; // what a custom base URL must be
-    QLineEdit *m_keyEdit;
-    QLabel *m_keyHint;    // where to get a key for the chosen plan
-    QLabel *m_prefixHint; // the key's prefix does not fit the plan
-    QProgressBar *m_checkBusy;
-    QLabel *m_checkStatus;
-    QLabel *m_apiKeyError;
+    SignInCodePage *m_codePage;
+    SignInApiKeyPage *m_apiKeyPage;
+    SignInMessagePage *m_finishingPage;
+    SignInMessagePage *m_successPage;
+    SignInMessagePage *m_networkPage;
+    SignInMessagePage *m_errorPage;
     QPushButton *m_checkButton;
     QPushButton *m_apiKeyButton; // "Use an API key instead…" or back to the Qwen account
     QPushButton *m_tryAgainButton;

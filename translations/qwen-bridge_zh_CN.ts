@@ -1492,6 +1492,116 @@ Exit codes: 0 done, 1 other failure, 2 sign-in refused, 3 sign-in code expired,
     </message>
 </context>
 <context>
+    <name>SignInApiKeyPage</name>
+    <message>
+        <source>Sign in with an API key</source>
+        <translation>使用 API 密钥登录</translation>
+    </message>
+    <message>
+        <source>An API key of Alibaba Cloud Model Studio (pay-as-you-go or Coding Plan) lets OpenCode use Qwen models through Qwen Bridge. A key only works in the plan and region it was made for.</source>
+        <translation>有了阿里云百炼的 API 密钥（按量付费或 Coding Plan），OpenCode 就能通过 Qwen Bridge 使用 Qwen 模型。密钥只能在创建它的套餐和地域中使用。</translation>
+    </message>
+    <message>
+        <source>Custom endpoint…</source>
+        <translation>自定义端点…</translation>
+    </message>
+    <message>
+        <source>&amp;Plan and region:</source>
+        <translation>套餐和地域(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>&amp;Base URL:</source>
+        <translation>基础 URL(&amp;B)：</translation>
+    </message>
+    <message>
+        <source>An OpenAI-compatible https:// address; http:// only for this computer.</source>
+        <translation>OpenAI 兼容的 https:// 地址；http:// 仅限本机。</translation>
+    </message>
+    <message>
+        <source>sk-…</source>
+        <translation>sk-…</translation>
+    </message>
+    <message>
+        <source>API key</source>
+        <translation>API 密钥</translation>
+    </message>
+    <message>
+        <source>API &amp;key:</source>
+        <translation>API 密钥(&amp;K)：</translation>
+    </message>
+    <message>
+        <source>Checking the key with %1…</source>
+        <translation>正在通过 %1 检查密钥…</translation>
+    </message>
+    <message>
+        <source>Qwen Bridge keeps it in the system keychain and never shows it again.</source>
+        <translation>Qwen Bridge 会将其保存在系统钥匙串中，并且不会再显示它。</translation>
+    </message>
+    <message>
+        <source>Where to get a key</source>
+        <translation>如何获取密钥</translation>
+    </message>
+    <message>
+        <source>DEMO: whatever you choose here, the key is checked by the fake service at %1, which accepts the key %2.</source>
+        <translation>演示 DEMO：无论在这里选择什么，密钥都由位于 %1 的模拟服务检查，它接受密钥 %2。</translation>
+    </message>
+    <message>
+        <source>Requests go to %1.</source>
+        <translation>请求将发送到 %1。</translation>
+    </message>
+</context>
+<context>
+    <name>SignInCodePage</name>
+    <message>
+        <source>Approve this code in your browser</source>
+        <translation>请在浏览器中批准此登录码</translation>
+    </message>
+    <message>
+        <source>Qwen Bridge opened the Qwen sign-in page in your browser. Sign in there, check that the page shows this code, and approve.</source>
+        <translation>Qwen Bridge 已在浏览器中打开 Qwen 登录页面。请在那里登录，确认页面上显示的是这个登录码，然后批准。</translation>
+    </message>
+    <message>
+        <source>Sign-in code</source>
+        <translation>登录码</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Copy the code to the clipboard</source>
+        <translation>将登录码复制到剪贴板</translation>
+    </message>
+    <message>
+        <source>Open browser</source>
+        <translation>打开浏览器</translation>
+    </message>
+    <message>
+        <source>On another device? Scan this with its camera.</source>
+        <translation>在其他设备上登录？请用它的相机扫描此二维码。</translation>
+    </message>
+    <message>
+        <source>Or open %1 yourself and enter the code.</source>
+        <translation>也可以自行打开 %1 并输入登录码。</translation>
+    </message>
+    <message>
+        <source>The code expires in %1</source>
+        <translation>登录码将在 %1 后过期</translation>
+    </message>
+    <message>
+        <source>Qwen did not answer the last check (%1). Still trying…</source>
+        <translation>Qwen 没有响应上一次检查（%1）。仍在尝试…</translation>
+    </message>
+    <message>
+        <source>No browser could be opened. Open the address below yourself, or scan the QR code.</source>
+        <translation>无法打开浏览器。请自行打开下面的地址，或扫描二维码。</translation>
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation>已复制</translation>
+    </message>
+</context>
+<context>
     <name>SignInDialog</name>
     <message>
         <source>Sign in to Qwen — DEMO</source>
@@ -1558,56 +1668,12 @@ Exit codes: 0 done, 1 other failure, 2 sign-in refused, 3 sign-in code expired,
         <translation>取消</translation>
     </message>
     <message>
-        <source>Copy</source>
-        <translation>复制</translation>
-    </message>
-    <message>
-        <source>Connecting to Qwen…</source>
-        <translation>正在连接 Qwen…</translation>
-    </message>
-    <message>
-        <source>Asking Qwen for a sign-in code.</source>
-        <translation>正在向 Qwen 请求登录码。</translation>
-    </message>
-    <message>
-        <source>Approve this code in your browser</source>
-        <translation>请在浏览器中批准此登录码</translation>
-    </message>
-    <message>
-        <source>Qwen Bridge opened the Qwen sign-in page in your browser. Sign in there, check that the page shows this code, and approve.</source>
-        <translation>Qwen Bridge 已在浏览器中打开 Qwen 登录页面。请在那里登录，确认页面上显示的是这个登录码，然后批准。</translation>
-    </message>
-    <message>
-        <source>Sign-in code</source>
-        <translation>登录码</translation>
-    </message>
-    <message>
-        <source>Copy the code to the clipboard</source>
-        <translation>将登录码复制到剪贴板</translation>
-    </message>
-    <message>
-        <source>Open browser</source>
-        <translation>打开浏览器</translation>
-    </message>
-    <message>
-        <source>On another device? Scan this with its camera.</source>
-        <translation>在其他设备上登录？请用它的相机扫描此二维码。</translation>
-    </message>
-    <message>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
         <source>The sign-in could not be started.</source>
         <translation>无法开始登录。</translation>
-    </message>
-    <message>
-        <source>The code expires in %1</source>
-        <translation>登录码将在 %1 后过期</translation>
-    </message>
-    <message>
-        <source>Qwen did not answer the last check (%1). Still trying…</source>
-        <translation>Qwen 没有响应上一次检查（%1）。仍在尝试…</translation>
     </message>
     <message>
         <source>Your sign-in could not be saved</source>
@@ -1620,18 +1686,6 @@ Exit codes: 0 done, 1 other failure, 2 sign-in refused, 3 sign-in code expired,
         <translation>请检查网络连接，然后重试。
 
 %1</translation>
-    </message>
-    <message>
-        <source>Copied</source>
-        <translation>已复制</translation>
-    </message>
-    <message>
-        <source>Or open %1 yourself and enter the code.</source>
-        <translation>也可以自行打开 %1 并输入登录码。</translation>
-    </message>
-    <message>
-        <source>No browser could be opened. Open the address below yourself, or scan the QR code.</source>
-        <translation>无法打开浏览器。请自行打开下面的地址，或扫描二维码。</translation>
     </message>
     <message>
         <source>Check and save</source>
@@ -1666,46 +1720,6 @@ Exit codes: 0 done, 1 other failure, 2 sign-in refused, 3 sign-in code expired,
         <translation>这看起来不像 API 密钥（其中有空格或过长）。</translation>
     </message>
     <message>
-        <source>Sign in with an API key</source>
-        <translation>使用 API 密钥登录</translation>
-    </message>
-    <message>
-        <source>An API key of Alibaba Cloud Model Studio (pay-as-you-go or Coding Plan) lets OpenCode use Qwen models through Qwen Bridge. A key only works in the plan and region it was made for.</source>
-        <translation>有了阿里云百炼的 API 密钥（按量付费或 Coding Plan），OpenCode 就能通过 Qwen Bridge 使用 Qwen 模型。密钥只能在创建它的套餐和地域中使用。</translation>
-    </message>
-    <message>
-        <source>Custom endpoint…</source>
-        <translation>自定义端点…</translation>
-    </message>
-    <message>
-        <source>&amp;Plan and region:</source>
-        <translation>套餐和地域(&amp;P)：</translation>
-    </message>
-    <message>
-        <source>&amp;Base URL:</source>
-        <translation>基础 URL(&amp;B)：</translation>
-    </message>
-    <message>
-        <source>An OpenAI-compatible https:// address; http:// only for this computer.</source>
-        <translation>OpenAI 兼容的 https:// 地址；http:// 仅限本机。</translation>
-    </message>
-    <message>
-        <source>sk-…</source>
-        <translation>sk-…</translation>
-    </message>
-    <message>
-        <source>API key</source>
-        <translation>API 密钥</translation>
-    </message>
-    <message>
-        <source>API &amp;key:</source>
-        <translation>API 密钥(&amp;K)：</translation>
-    </message>
-    <message>
-        <source>Requests go to %1.</source>
-        <translation>请求将发送到 %1。</translation>
-    </message>
-    <message>
         <source>Sign in with your Qwen account instead</source>
         <translation>改用 Qwen 账号登录</translation>
     </message>
@@ -1737,21 +1751,16 @@ Exit codes: 0 done, 1 other failure, 2 sign-in refused, 3 sign-in code expired,
         <source>OpenCode&apos;s requests now go to %1. This window closes by itself.</source>
         <translation>OpenCode 的请求现在发送到 %1。此窗口将自动关闭。</translation>
     </message>
+</context>
+<context>
+    <name>SignInStartingPage</name>
     <message>
-        <source>Checking the key with %1…</source>
-        <translation>正在通过 %1 检查密钥…</translation>
+        <source>Connecting to Qwen…</source>
+        <translation>正在连接 Qwen…</translation>
     </message>
     <message>
-        <source>DEMO: whatever you choose here, the key is checked by the fake service at %1, which accepts the key %2.</source>
-        <translation>演示 DEMO：无论在这里选择什么，密钥都由位于 %1 的模拟服务检查，它接受密钥 %2。</translation>
-    </message>
-    <message>
-        <source>Qwen Bridge keeps it in the system keychain and never shows it again.</source>
-        <translation>Qwen Bridge 会将其保存在系统钥匙串中，并且不会再显示它。</translation>
-    </message>
-    <message>
-        <source>Where to get a key</source>
-        <translation>如何获取密钥</translation>
+        <source>Asking Qwen for a sign-in code.</source>
+        <translation>正在向 Qwen 请求登录码。</translation>
     </message>
 </context>
 <context>

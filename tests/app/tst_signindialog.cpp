@@ -205,15 +205,6 @@ private Q_SLOTS:
         delete m_fake;
     }
 
-    void formatsTheCountdown()
-    {
-        QCOMPARE(SignInDialog::formatCountdown(0), QStringLiteral("00:00"));
-        QCOMPARE(SignInDialog::formatCountdown(9), QStringLiteral("00:09"));
-        QCOMPARE(SignInDialog::formatCountdown(65), QStringLiteral("01:05"));
-        QCOMPARE(SignInDialog::formatCountdown(600), QStringLiteral("10:00"));
-        QCOMPARE(SignInDialog::formatCountdown(-4), QStringLiteral("00:00"));
-    }
-
     void showsTheCodeQrAndCountdown()
     {
         m_fake->setDeviceCodeLifetime(125);

@@ -31,7 +31,7 @@ private Q_SLOTS:
         QVERIFY(UiTranslator::install(QLocale(QStringLiteral("zh_CN"))));
         // Strings of the tray, the dialogs, and core sentences that reach the UI.
         QCOMPARE(QCoreApplication::translate("TrayController", "Quit"), QStringLiteral("退出"));
-        QCOMPARE(QCoreApplication::translate("SignInDialog", "Open browser"),
+        QCOMPARE(QCoreApplication::translate("SignInCodePage", "Open browser"),
                  QStringLiteral("打开浏览器"));
         QCOMPARE(QCoreApplication::translate("SessionManager", "Signed out."),
                  QStringLiteral("已退出登录。"));
