@@ -940,6 +940,11 @@ void FakeQwenService::handleToken(const HttpRequest &request, HttpResponse *resp
         sendOAuthError(response, 400, QStringLiteral("unsupported_grant_type"));
 }
 
+int FakeQwenService::openConnections() const
+{
+    return m_server ? m_server->connectionCount() : 0;
+}
+
 void FakeQwenService::handleDevicePoll(const QHash<QString, QString> &form, HttpResponse *response)
 {
     const qint64 t = now();
