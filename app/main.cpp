@@ -48,7 +48,9 @@ int main(int argc, char **argv)
         arguments = QStringList{arguments.value(0), QStringLiteral("serve")};
     }
     // No window system here: the proxy's sockets go through epoll (see the class).
-    QCoreApplication::setEventDispatcher(new EpollEventDispatcher);
+    // QWEN_BRIDGE_BENCH_DISPATCHER=qt keeps Qt's own dispatcher, for bench/run --dispatchers.
+    if (qgetenv("QWEN_BRIDGE_BENCH_DISPATCHER") != "qt")
+        QCoreApplication::setEventDispatcher(new EpollEventDispatcher);
     QCoreApplication app(argc, argv);
     setUpLogging(true);
     return runCli(arguments);

@@ -332,6 +332,7 @@ struct Row
     double ttfbP50 = 0, ttfbP99 = 0;
     double evP50 = std::nan(""), evP99 = std::nan("");
     double addP50 = std::nan(""), addP99 = std::nan(""); // minus direct's, same round
+    double addTtfbP50 = std::nan("");                    // the same for TTFB p50
     double proxyCpuPerUnit = std::nan("");               // µs of proxy CPU per request or event
     double upstreamCpuPerUnit = std::nan("");
     double rssMb = std::nan("");
@@ -395,6 +396,50 @@ void line(const QString &s)
     std::fflush(stdout);
 }
 
+// Issue 15, item 6: `serve` on its own epoll dispatcher ("bridge") against the same proxy on
+// Qt's dispatcher ("bridge-qt"), streams only. epoll/qt <= 0.80 is a win by 20% or more.
+void printDispatcherComparison(const std::map<std::tuple<QString, int, bool>, Row> &rows,
+                               const QList<int> &levels)
+{
+    bool header = false;
+    for (int n : levels) {
+        const auto e = rows.find({QStringLiteral("bridge"), n, true});
+        const auto q = rows.find({QStringLiteral("bridge-qt"), n, true});
+        if (e == rows.end() || q == rows.end())
+            continue;
+        if (!header) {
+            line(QString());
+            line(QStringLiteral("Dispatchers (issue 15, item 6), streams: bridge = epoll, "
+                                "bridge-qt = Qt's. Each cell: epoll / qt = ratio; a ratio <= "
+                                "0.80 means epoll wins by at least 20%."));
+            line(QStringLiteral("%1 %2 %3 %4 %5")
+                     .arg(QStringLiteral("N"), 4)
+                     .arg(QStringLiteral("+TTFB p50 ms"), 26)
+                     .arg(QStringLiteral("+ev p50 ms"), 26)
+                     .arg(QStringLiteral("+ev p99 ms"), 26)
+                     .arg(QStringLiteral("CPU µs/event"), 26));
+            header = true;
+        }
+        auto cell = [](double epoll, double qt, double scale, int precision) {
+            if (std::isnan(epoll) || std::isnan(qt))
+                return QStringLiteral("-");
+            const QString ratio =
+                qt > 0 ? QString::number(epoll / qt, 'f', 2) : QStringLiteral("-");
+            return QStringLiteral("%1 / %2 = %3")
+                .arg(epoll / scale, 0, 'f', precision)
+                .arg(qt / scale, 0, 'f', precision)
+                .arg(ratio);
+        };
+        const Row &a = e->second, &b = q->second;
+        line(QStringLiteral("%1 %2 %3 %4 %5")
+                 .arg(n, 4)
+                 .arg(cell(a.addTtfbP50, b.addTtfbP50, 1000.0, 3), 26)
+                 .arg(cell(a.addP50, b.addP50, 1000.0, 3), 26)
+                 .arg(cell(a.addP99, b.addP99, 1000.0, 3), 26)
+                 .arg(cell(a.proxyCpuPerUnit, b.proxyCpuPerUnit, 1.0, 1), 26));
+    }
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -409,6 +454,11 @@ int main(int argc, char **argv)
         {QStringLiteral("upstream"), QStringLiteral("Upstream base URL."), QStringLiteral("URL")},
         {QStringLiteral("bridge"), QStringLiteral("qwen-bridge base URL."), QStringLiteral("URL")},
         {QStringLiteral("nginx"), QStringLiteral("nginx base URL."), QStringLiteral("URL")},
+        {QStringLiteral("bridge-qt"),
+         QStringLiteral("A second qwen-bridge on Qt's own event dispatcher (bench/dispatchers)."),
+         QStringLiteral("URL")},
+        {QStringLiteral("bridge-qt-pid"), QStringLiteral("That qwen-bridge's process."),
+         QStringLiteral("PID")},
         {QStringLiteral("upstream-pid"), QStringLiteral("The upstream's process."),
          QStringLiteral("PID")},
         {QStringLiteral("bridge-pid"), QStringLiteral("qwen-bridge's process."),
@@ -432,8 +482,9 @@ int main(int argc, char **argv)
                         "connections the previous target left (see fake-qwen "
                         "--idle-timeout-ms)."),
          QStringLiteral("MS"), QStringLiteral("0")},
-        {QStringLiteral("targets"), QStringLiteral("Which of direct, bridge, nginx to drive."),
-         QStringLiteral("LIST"), QStringLiteral("direct,bridge,nginx")},
+        {QStringLiteral("targets"),
+         QStringLiteral("Which of direct, bridge, bridge-qt, nginx to drive."),
+         QStringLiteral("LIST"), QStringLiteral("direct,bridge,bridge-qt,nginx")},
     });
     parser.process(app);
 
@@ -473,6 +524,13 @@ int main(int argc, char **argv)
             return 2;
         targets.push_back({QStringLiteral("bridge"), u, bridgeKey,
                            parsePids(parser.values(QStringLiteral("bridge-pid")))});
+    }
+    if (parser.isSet(QStringLiteral("bridge-qt"))) {
+        const QUrl u(parser.value(QStringLiteral("bridge-qt")));
+        if (!loopback(u))
+            return 2;
+        targets.push_back({QStringLiteral("bridge-qt"), u, bridgeKey,
+                           parsePids(parser.values(QStringLiteral("bridge-qt-pid")))});
     }
     if (parser.isSet(QStringLiteral("nginx"))) {
         const QUrl u(parser.value(QStringLiteral("nginx")));
@@ -603,13 +661,15 @@ int main(int argc, char **argv)
             r.evP99 = median(acc.ev99);
             const auto direct = accs.find({QStringLiteral("direct"), r.n, true});
             if (r.target != QLatin1String("direct") && direct != accs.end()) {
-                std::vector<double> d50, d99;
+                std::vector<double> d50, d99, t50;
                 for (size_t i = 0; i < acc.ev50.size() && i < direct->second.ev50.size(); ++i) {
                     d50.push_back(acc.ev50[i] - direct->second.ev50[i]);
                     d99.push_back(acc.ev99[i] - direct->second.ev99[i]);
+                    t50.push_back(acc.ttfb50[i] - direct->second.ttfb50[i]);
                 }
                 r.addP50 = median(d50);
                 r.addP99 = median(d99);
+                r.addTtfbP50 = median(t50);
             }
             r.upstreamPeak = acc.upstreamPeakMin;
             r.clientPeak = acc.clientPeakMin;
@@ -631,7 +691,7 @@ int main(int argc, char **argv)
         "own, and the upstream's. RSS after the phase (last round). up.peak = streams open "
         "at once at the upstream; cl.peak = seen by the client."));
     const QString header = QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9 %10 %11 %12 %13 %14 %15 %16")
-                               .arg(QStringLiteral("target"), -7)
+                               .arg(QStringLiteral("target"), -9)
                                .arg(QStringLiteral("N"), 4)
                                .arg(QStringLiteral("mode"), -6)
                                .arg(QStringLiteral("throughput"), 14)
@@ -660,7 +720,7 @@ int main(int argc, char **argv)
                         .arg(r.throughput, 0, 'f', 0)
                         .arg(stream ? QStringLiteral("ev/s") : QStringLiteral("req/s"));
                 line(QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9 %10 %11 %12 %13 %14 %15 %16")
-                         .arg(r.target, -7)
+                         .arg(r.target, -9)
                          .arg(r.n, 4)
                          .arg(stream ? QStringLiteral("stream") : QStringLiteral("json"), -6)
                          .arg(thr, 14)
@@ -763,6 +823,7 @@ int main(int argc, char **argv)
                     .arg(a1 > 0 ? a256 / a1 : 0, 0, 'f', 2));
         }
     }
+    printDispatcherComparison(rows, levels);
     if (const Row *r = row("bridge", 64, true)) {
         line(QStringLiteral("  %1  64 streams through the bridge all open at the upstream at once: "
                             "upstream peak %2, client-side peak %3 (lowest over the rounds)")

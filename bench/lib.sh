@@ -172,6 +172,28 @@ start_bridge() {
     say "qwen-bridge serve at $BRIDGE_URL (pid $BRIDGE_PID)"
 }
 
+# A second `qwen-bridge serve` on Qt's own event dispatcher (QWEN_BRIDGE_BENCH_DISPATCHER=qt),
+# with the same sign-in and key, its own port and runtime folder (instance lock). After
+# start_bridge. Sets BRIDGE_QT_URL and BRIDGE_QT_PID.
+start_bridge_qt() {
+    local port
+    port="$(free_port)"
+    mkdir -p "$SCRATCH/run-qt"
+    chmod 700 "$SCRATCH/run-qt"
+    QWEN_BRIDGE_BENCH_DISPATCHER=qt QWEN_BRIDGE_PORT="$port" XDG_RUNTIME_DIR="$SCRATCH/run-qt" \
+        "$BUILD_DIR/app/qwen-bridge" serve >"$SCRATCH/serve-qt.log" 2>&1 &
+    BRIDGE_QT_PID=$!
+    BENCH_PIDS+=("$BRIDGE_QT_PID")
+    if ! wait_for_line "$SCRATCH/serve-qt.log" 20 'Signed in' "$BRIDGE_QT_PID" ||
+        ! wait_for_line "$SCRATCH/serve-qt.log" 5 'listening on' "$BRIDGE_QT_PID"; then
+        say "the second qwen-bridge serve did not come up:"
+        cat "$SCRATCH/serve-qt.log" >&2
+        return 1
+    fi
+    BRIDGE_QT_URL="http://127.0.0.1:$port"
+    say "qwen-bridge serve on Qt's dispatcher at $BRIDGE_QT_URL (pid $BRIDGE_QT_PID)"
+}
+
 # nginx from Debian as a reverse proxy to the same upstream, entirely in $SCRATCH/nginx.
 # Sets NGINX_URL and NGINX_PIDS (master and workers).
 start_nginx() {
