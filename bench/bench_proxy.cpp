@@ -396,8 +396,9 @@ void line(const QString &s)
     std::fflush(stdout);
 }
 
-// Issue 15, item 6: `serve` on its own epoll dispatcher ("bridge") against the same proxy on
-// Qt's dispatcher ("bridge-qt"), streams only. epoll/qt <= 0.80 is a win by 20% or more.
+// Issue 15, item 6 (bench/dispatchers): two `serve` instances side by side, streams only. Up
+// to commit 28af219 "bridge" ran the epoll dispatcher and "bridge-qt" Qt's; a ratio <= 0.80
+// would have been a win by 20% or more. Both run Qt's since.
 void printDispatcherComparison(const std::map<std::tuple<QString, int, bool>, Row> &rows,
                                const QList<int> &levels)
 {
@@ -409,9 +410,8 @@ void printDispatcherComparison(const std::map<std::tuple<QString, int, bool>, Ro
             continue;
         if (!header) {
             line(QString());
-            line(QStringLiteral("Dispatchers (issue 15, item 6), streams: bridge = epoll, "
-                                "bridge-qt = Qt's. Each cell: epoll / qt = ratio; a ratio <= "
-                                "0.80 means epoll wins by at least 20%."));
+            line(QStringLiteral("Dispatchers (issue 15, item 6), streams. Each cell: bridge / "
+                                "bridge-qt = ratio (bench/README.md)."));
             line(QStringLiteral("%1 %2 %3 %4 %5")
                      .arg(QStringLiteral("N"), 4)
                      .arg(QStringLiteral("+TTFB p50 ms"), 26)
@@ -420,14 +420,14 @@ void printDispatcherComparison(const std::map<std::tuple<QString, int, bool>, Ro
                      .arg(QStringLiteral("CPU µs/event"), 26));
             header = true;
         }
-        auto cell = [](double epoll, double qt, double scale, int precision) {
-            if (std::isnan(epoll) || std::isnan(qt))
+        auto cell = [](double first, double second, double scale, int precision) {
+            if (std::isnan(first) || std::isnan(second))
                 return QStringLiteral("-");
             const QString ratio =
-                qt > 0 ? QString::number(epoll / qt, 'f', 2) : QStringLiteral("-");
+                second > 0 ? QString::number(first / second, 'f', 2) : QStringLiteral("-");
             return QStringLiteral("%1 / %2 = %3")
-                .arg(epoll / scale, 0, 'f', precision)
-                .arg(qt / scale, 0, 'f', precision)
+                .arg(first / scale, 0, 'f', precision)
+                .arg(second / scale, 0, 'f', precision)
                 .arg(ratio);
         };
         const Row &a = e->second, &b = q->second;
@@ -454,8 +454,7 @@ int main(int argc, char **argv)
         {QStringLiteral("upstream"), QStringLiteral("Upstream base URL."), QStringLiteral("URL")},
         {QStringLiteral("bridge"), QStringLiteral("qwen-bridge base URL."), QStringLiteral("URL")},
         {QStringLiteral("nginx"), QStringLiteral("nginx base URL."), QStringLiteral("URL")},
-        {QStringLiteral("bridge-qt"),
-         QStringLiteral("A second qwen-bridge on Qt's own event dispatcher (bench/dispatchers)."),
+        {QStringLiteral("bridge-qt"), QStringLiteral("A second qwen-bridge (bench/dispatchers)."),
          QStringLiteral("URL")},
         {QStringLiteral("bridge-qt-pid"), QStringLiteral("That qwen-bridge's process."),
          QStringLiteral("PID")},

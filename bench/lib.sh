@@ -172,8 +172,9 @@ start_bridge() {
     say "qwen-bridge serve at $BRIDGE_URL (pid $BRIDGE_PID)"
 }
 
-# A second `qwen-bridge serve` on Qt's own event dispatcher (QWEN_BRIDGE_BENCH_DISPATCHER=qt),
-# with the same sign-in and key, its own port and runtime folder (instance lock). After
+# A second `qwen-bridge serve` with the same sign-in and key, its own port and runtime folder
+# (instance lock), for bench/dispatchers. It sets QWEN_BRIDGE_BENCH_DISPATCHER=qt, which
+# chose Qt's event dispatcher before the epoll one was removed and is ignored since. After
 # start_bridge. Sets BRIDGE_QT_URL and BRIDGE_QT_PID.
 start_bridge_qt() {
     local port
