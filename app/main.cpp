@@ -1,7 +1,6 @@
 #include "cli.h"
 #include "gui.h"
 #include "logging.h"
-#include "util/epolleventdispatcher.h"
 
 #include <QCoreApplication>
 #include <QTextStream>
@@ -47,8 +46,8 @@ int main(int argc, char **argv)
                     "Sign in with `qwen-bridge login` in another terminal.\n");
         arguments = QStringList{arguments.value(0), QStringLiteral("serve")};
     }
-    // No window system here: the proxy's sockets go through epoll (see the class).
-    QCoreApplication::setEventDispatcher(new EpollEventDispatcher);
+    // Qt's own event dispatcher, as in the tray: one event loop for the proxy everywhere
+    // (bench/README.md, "bench/dispatchers", has the measurement that decided it).
     QCoreApplication app(argc, argv);
     setUpLogging(true);
     return runCli(arguments);

@@ -126,7 +126,8 @@ void SignInCodePage::clear()
 
 void SignInCodePage::setCountdown(int secondsLeft)
 {
-    m_countdownLabel->setText(tr("The code expires in %1").arg(DeviceAuthorization::formatCountdown(secondsLeft)));
+    m_countdownLabel->setText(
+        tr("The code expires in %1").arg(DeviceAuthorization::formatCountdown(secondsLeft)));
 }
 
 void SignInCodePage::showTransientError(const QString &message)

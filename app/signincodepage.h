@@ -19,7 +19,6 @@ class SignInCodePage : public QWidget
 public:
     explicit SignInCodePage(QWidget *parent = nullptr);
 
-
     DeviceCode code() const { return m_code; }
 
 public Q_SLOTS:

@@ -279,6 +279,11 @@ void FakeQwenService::setIdleTimeoutMs(int ms)
     }
 }
 
+int FakeQwenService::openConnections() const
+{
+    return m_server ? m_server->connectionCount() : 0;
+}
+
 QJsonObject FakeQwenService::countersJson() const
 {
     const FakeQwenCounters &c = m_counters;

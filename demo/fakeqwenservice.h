@@ -227,6 +227,9 @@ public:
 
     // --- records -----------------------------------------------------------------------------
     FakeQwenCounters counters() const { return m_counters; }
+    // Client connections still open. Once a client process is gone and this is 0, every
+    // byte it sent was read: no request of its can still arrive.
+    int openConnections() const;
     QJsonObject countersJson() const;
     void resetStreamPeak() { m_counters.maxActiveStreams = m_counters.activeStreams; }
     QList<FakeChatRequest> chatRequests() const { return m_chatRequests; }

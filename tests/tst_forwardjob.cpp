@@ -1,7 +1,6 @@
 // ForwardJob when clients go away at the worst moment: while the upstream delivers a whole
 // stream in one read, a write to the client that has gone ends the job inside its own relay
-// loop. Runs twice (tests/CMakeLists.txt): on Qt's event dispatcher, as the tray does, and
-// with QWEN_BRIDGE_TEST_EVENT_LOOP=epoll on the dispatcher of the command-line modes.
+// loop.
 #include "bridge/bridgeservice.h"
 #include "fakeqwenservice.h"
 #include "http/httpclient.h"
@@ -15,7 +14,6 @@
 #include "testtokens.h"
 #include "testwait.h"
 #include "usage/usagestore.h"
-#include "util/epolleventdispatcher.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -120,7 +118,6 @@ private Q_SLOTS:
     void cleanupTestCase();
     void init();
 
-    void eventLoopAsConfigured();
     void clientsResetWhileUpstreamBursts();
     void clientsCloseWhileUpstreamBursts();
     void clientsLeaveInTheMiddleOfAnEvent();
@@ -199,14 +196,6 @@ void TestForwardJob::proxyStillAnswers()
     QVERIFY(waitFor([&] { return client.received().endsWith("\r\n0\r\n\r\n"); }));
     QVERIFY(client.received().startsWith("HTTP/1.1 200 "));
     QVERIFY(client.received().contains("data: [DONE]"));
-}
-
-void TestForwardJob::eventLoopAsConfigured()
-{
-    const bool epoll =
-        qEnvironmentVariable("QWEN_BRIDGE_TEST_EVENT_LOOP") == QLatin1String("epoll");
-    QCOMPARE(qobject_cast<EpollEventDispatcher *>(QCoreApplication::eventDispatcher()) != nullptr,
-             epoll);
 }
 
 void TestForwardJob::clientsResetWhileUpstreamBursts()
@@ -377,14 +366,6 @@ void TestForwardJob::recordsNothingWithTheMeterOff()
     QCOMPARE(countAfterOneStream(), qint64(1));
 }
 
-int main(int argc, char **argv)
-{
-    // As app/main.cpp does for the command-line modes: before the application exists.
-    if (qEnvironmentVariable("QWEN_BRIDGE_TEST_EVENT_LOOP") == QLatin1String("epoll"))
-        QCoreApplication::setEventDispatcher(new EpollEventDispatcher);
-    QCoreApplication app(argc, argv);
-    TestForwardJob test;
-    return QTest::qExec(&test, argc, argv);
-}
+QTEST_GUILESS_MAIN(TestForwardJob)
 
 #include "tst_forwardjob.moc"

@@ -19,6 +19,5 @@ Q_DECLARE_LOGGING_CATEGORY(lcPlans)          // qwenbridge.plans: the plan catal
 Q_DECLARE_LOGGING_CATEGORY(lcUsage)          // qwenbridge.usage: the usage meter
 Q_DECLARE_LOGGING_CATEGORY(lcOpenCodeConfig) // qwenbridge.opencode: OpenCode's config (info+)
 Q_DECLARE_LOGGING_CATEGORY(lcBridge)         // qwenbridge.bridge: the service as a whole
-Q_DECLARE_LOGGING_CATEGORY(lcDispatcher)     // qwenbridge.dispatcher: the epoll event loop
 Q_DECLARE_LOGGING_CATEGORY(lcUi)             // qwenbridge.ui: tray, dialogs, windows
 Q_DECLARE_LOGGING_CATEGORY(lcFakeQwen)       // qwenbridge.fake: the demo's fake service

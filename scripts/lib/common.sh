@@ -9,7 +9,7 @@ BUILD_PACKAGES=(
     build-essential cmake ninja-build pkg-config git
     qt6-base-dev qt6-svg-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
     qt6-qpa-plugins libqt6svg6 qt6-image-formats-plugins libgl-dev
-    qtkeychain-qt6-dev libqrencode-dev libglib2.0-dev
+    qtkeychain-qt6-dev libqrencode-dev
     # The usage meter: Qt SQL's SQLite driver (Qt SQL itself comes with qt6-base-dev)
     # and the Usage window's charts; Debian 12's qt6-charts-dev lacks its dependency on
     # the Qt OpenGL CMake package that find_package(Qt6 COMPONENTS Charts) loads.

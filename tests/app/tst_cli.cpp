@@ -355,8 +355,14 @@ private Q_SLOTS:
         const Result login = run(args, e);
         QVERIFY2(login.finished && login.exitCode == 0, qPrintable(login.describe()));
         if (noBrowser) {
-            QTest::qWait(1500); // a detached opener would have written by now
-            QVERIFY(!QFile::exists(marker));
+            // An opener the login had started would have started before the first poll,
+            // more than a poll interval before this one: once this one has written, the
+            // marker holds only its line.
+            QVERIFY(QProcess::startDetached(script.fileName(), {QStringLiteral("probe")}));
+            QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(marker), 10000);
+            QFile f(marker);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            QCOMPARE(f.readAll(), QByteArray("probe\n"));
         } else {
             QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(marker), 10000);
             QFile f(marker);
@@ -578,9 +584,11 @@ private Q_SLOTS:
         QCOMPARE(child.exitStatus(), QProcess::NormalExit); // handled, not killed by it
         QVERIFY2(child.exitCode() == 130, qPrintable(err));
         QVERIFY2(err.contains(QLatin1String("Sign-in cancelled")), qPrintable(err));
-        // Approving now changes nothing: the child stopped polling and stored nothing.
+        // Approving now changes nothing: the child stopped polling and stored nothing. The
+        // child has exited; once the fake has read and closed every connection it had, no
+        // poll of its can still arrive, so there is nothing left to wait for.
+        QTRY_COMPARE_WITH_TIMEOUT(m_fake->openConnections(), 0, kRunTimeout);
         m_fake->approve();
-        QTest::qWait(1500);
         QCOMPARE(m_fake->counters().tokensIssued, 0);
         QCOMPARE(loadFromKeychain().keychain.error, KeychainError::NotFound);
         expectState(QStringLiteral("signed_out"));
