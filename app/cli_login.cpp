@@ -1,5 +1,6 @@
 #include "cli_p.h"
 
+#include "bridge/proxysettings.h"
 #include "browser.h"
 #include "credentials/apikeycheck.h"
 #include "credentials/apikeyinput.h"
@@ -9,7 +10,6 @@
 #include "plans/plancatalog.h"
 #include "qr/qrcode.h"
 #include "session/controlchannel.h"
-#include "settings/proxysettings.h"
 #include "settings/settings.h"
 #include "settings/urlpolicy.h"
 #include "unixsignals.h"

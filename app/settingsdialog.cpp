@@ -1,9 +1,9 @@
 #include "settingsdialog.h"
 
+#include "bridge/proxysettings.h"
 #include "opencode/opencodeconfig.h"
 #include "proxy/qwenmode.h"
 #include "qwenmodesetting.h"
-#include "settings/proxysettings.h"
 #include "settings/settings.h"
 #include "settings/urlpolicy.h"
 #include "usagesettingsgroup.h"

@@ -1,5 +1,6 @@
 #include "bridge/bridgeservice.h"
 
+#include "bridge/proxysettings.h"
 #include "bridge/quotastate.h"
 #include "credentials/credentialstore.h"
 #include "oauth/deviceauthorization.h"
@@ -8,7 +9,6 @@
 #include "proxy/upstreamcontext.h"
 #include "session/controlchannel.h"
 #include "session/instancelock.h"
-#include "settings/proxysettings.h"
 #include "settings/settings.h"
 #include "usage/usagestore.h"
 #include "util/logcategories.h"

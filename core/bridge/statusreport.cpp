@@ -1,11 +1,11 @@
 #include "bridge/statusreport.h"
 
 #include "bridge/bridgeservice.h"
+#include "bridge/proxysettings.h"
 #include "bridge/quotastate.h"
 #include "oauth/apibase.h"
 #include "plans/plancatalog.h"
 #include "proxy/proxyserver.h"
-#include "settings/proxysettings.h"
 #include "settings/settings.h"
 
 namespace {

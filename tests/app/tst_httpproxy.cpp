@@ -5,12 +5,12 @@
 // fails here. Covered: the device sign-in and the API-key check of the CLI, streaming chat
 // through `serve`, no_proxy, the manual proxy of the settings with its password in the
 // keychain, and the messages when the proxy is down or asks for authentication.
+#include "bridge/proxysettings.h"
 #include "credentials/credentialstore.h"
 #include "credentials/keychainstore.h"
 #include "fakeqwenservice.h"
 #include "plans/plancatalog.h"
 #include "proxy/localkey.h"
-#include "settings/proxysettings.h"
 #include "settings/settings.h"
 #include "testhome.h"
 #include "testprocess.h"

@@ -1,4 +1,4 @@
-#include "settings/proxysettings.h"
+#include "bridge/proxysettings.h"
 
 #include "credentials/keychainstore.h"
 #include "settings/settings.h"
