@@ -96,6 +96,13 @@
     </message>
 </context>
 <context>
+    <name>ApiKeyInput</name>
+    <message>
+        <source>That does not look like an API key (it has spaces or is very long).</source>
+        <translation>这看起来不像 API 密钥（其中有空格或过长）。</translation>
+    </message>
+</context>
+<context>
     <name>Autostart</name>
     <message>
         <source>%1 could not be removed.</source>
@@ -126,10 +133,6 @@
     <message>
         <source>No API key was given on standard input. Example: `qwen-bridge login --api-key &lt; keyfile`.</source>
         <translation>标准输入中没有提供 API 密钥。示例：`qwen-bridge login --api-key &lt; keyfile`。</translation>
-    </message>
-    <message>
-        <source>That does not look like an API key (it has spaces or is very long).</source>
-        <translation>这看起来不像 API 密钥（其中有空格或过长）。</translation>
     </message>
     <message>
         <source>Nothing was stored.</source>
@@ -240,62 +243,6 @@
         <translation>输出 JSON。</translation>
     </message>
     <message>
-        <source>Not signed in. Run `qwen-bridge login` to sign in.</source>
-        <translation>尚未登录。运行 `qwen-bridge login` 登录。</translation>
-    </message>
-    <message>
-        <source>Signed in.</source>
-        <translation>已登录。</translation>
-    </message>
-    <message>
-        <source>State:    %1</source>
-        <translation>状态：     %1</translation>
-    </message>
-    <message>
-        <source>Method:   %1</source>
-        <translation>方式：     %1</translation>
-    </message>
-    <message>
-        <source>Expires:  %1</source>
-        <translation>过期时间： %1</translation>
-    </message>
-    <message>
-        <source>API base: %1</source>
-        <translation>API 地址： %1</translation>
-    </message>
-    <message>
-        <source>Proxy:    %1 (%2)</source>
-        <translation>代理：     %1（%2）</translation>
-    </message>
-    <message>
-        <source>running</source>
-        <translation>运行中</translation>
-    </message>
-    <message>
-        <source>not running</source>
-        <translation>未运行</translation>
-    </message>
-    <message>
-        <source>QWEN_MODE: %1 (%2)</source>
-        <translation>QWEN_MODE：%1（%2）</translation>
-    </message>
-    <message>
-        <source>on</source>
-        <translation>开</translation>
-    </message>
-    <message>
-        <source>off</source>
-        <translation>关</translation>
-    </message>
-    <message>
-        <source>Request logs: %1</source>
-        <translation>请求日志：%1</translation>
-    </message>
-    <message>
-        <source>Credentials are kept in the file %1 (no keychain service).</source>
-        <translation>凭据保存在文件 %1 中（没有钥匙串服务）。</translation>
-    </message>
-    <message>
         <source>Signed out. The credentials were removed from %1.</source>
         <translation>已退出登录。凭据已从 %1 中删除。</translation>
     </message>
@@ -386,10 +333,6 @@
     <message>
         <source>Unknown option: %1</source>
         <translation>未知选项：%1</translation>
-    </message>
-    <message>
-        <source>The provider id may only hold letters, digits, &apos;.&apos;, &apos;_&apos; and &apos;-&apos;.</source>
-        <translation>提供方 ID 只能包含字母、数字、“.”、“_”和“-”。</translation>
     </message>
     <message>
         <source>%1: %2</source>
@@ -490,18 +433,6 @@ Exit codes: 0 done, 1 other failure, 2 sign-in refused, 3 sign-in code expired,
     <message>
         <source>Using %1 (%2). Choose another with --preset; the plans are:</source>
         <translation>正在使用 %1（%2）。可用 --preset 选择其他套餐；可用的套餐有：</translation>
-    </message>
-    <message>
-        <source>Signed in. The access token has expired; Qwen Bridge renews it on the next use.</source>
-        <translation>已登录。访问令牌已过期；Qwen Bridge 会在下次使用时为其续期。</translation>
-    </message>
-    <message>
-        <source>Plan:     %1 (%2)</source>
-        <translation>套餐：     %1（%2）</translation>
-    </message>
-    <message>
-        <source>HTTP proxy: %1</source>
-        <translation>HTTP 代理：%1</translation>
     </message>
 </context>
 <context>
@@ -1185,6 +1116,13 @@ Exit codes: 0 done, 1 other failure, 2 sign-in refused, 3 sign-in code expired,
     </message>
 </context>
 <context>
+    <name>QuotaState</name>
+    <message>
+        <source>The quota is used up.</source>
+        <translation>配额已用完。</translation>
+    </message>
+</context>
+<context>
     <name>QwenMode</name>
     <message>
         <source>QWEN_MODE=%1 is not understood (use 1, true, 0 or false); it was ignored.</source>
@@ -1417,10 +1355,6 @@ Exit codes: 0 done, 1 other failure, 2 sign-in refused, 3 sign-in code expired,
     <message>
         <source>The OAuth base URL must not contain a user name, a query (?…) or a fragment (#…).</source>
         <translation>OAuth 基础 URL 不能包含用户名、查询参数（?…）或片段（#…）。</translation>
-    </message>
-    <message>
-        <source>The provider id must be 1 to 64 letters, digits, “-”, “_” or “.”, starting with a letter or digit.</source>
-        <translation>提供方 ID 必须由 1 到 64 个字母、数字、“-”、“_”或“.”组成，并以字母或数字开头。</translation>
     </message>
     <message>
         <source>The client id must not be empty or contain spaces.</source>
@@ -1716,10 +1650,6 @@ Exit codes: 0 done, 1 other failure, 2 sign-in refused, 3 sign-in code expired,
         <translation>请先粘贴您的 API 密钥。</translation>
     </message>
     <message>
-        <source>That does not look like an API key (it has spaces or is very long).</source>
-        <translation>这看起来不像 API 密钥（其中有空格或过长）。</translation>
-    </message>
-    <message>
         <source>Sign in with your Qwen account instead</source>
         <translation>改用 Qwen 账号登录</translation>
     </message>
@@ -1761,6 +1691,77 @@ Exit codes: 0 done, 1 other failure, 2 sign-in refused, 3 sign-in code expired,
     <message>
         <source>Asking Qwen for a sign-in code.</source>
         <translation>正在向 Qwen 请求登录码。</translation>
+    </message>
+</context>
+<context>
+    <name>StatusReport</name>
+    <message>
+        <source>Not signed in. Run `qwen-bridge login` to sign in.</source>
+        <translation>尚未登录。运行 `qwen-bridge login` 登录。</translation>
+    </message>
+    <message>
+        <source>Signed in. The access token has expired; Qwen Bridge renews it on the next use.</source>
+        <translation>已登录。访问令牌已过期；Qwen Bridge 会在下次使用时为其续期。</translation>
+    </message>
+    <message>
+        <source>Signed in.</source>
+        <translation>已登录。</translation>
+    </message>
+    <message>
+        <source>State:    %1</source>
+        <translation>状态：     %1</translation>
+    </message>
+    <message>
+        <source>Method:   %1</source>
+        <translation>方式：     %1</translation>
+    </message>
+    <message>
+        <source>Plan:     %1 (%2)</source>
+        <translation>套餐：     %1（%2）</translation>
+    </message>
+    <message>
+        <source>Expires:  %1</source>
+        <translation>过期时间： %1</translation>
+    </message>
+    <message>
+        <source>API base: %1</source>
+        <translation>API 地址： %1</translation>
+    </message>
+    <message>
+        <source>Proxy:    %1 (%2)</source>
+        <translation>代理：     %1（%2）</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <source>not running</source>
+        <translation>未运行</translation>
+    </message>
+    <message>
+        <source>HTTP proxy: %1</source>
+        <translation>HTTP 代理：%1</translation>
+    </message>
+    <message>
+        <source>QWEN_MODE: %1 (%2)</source>
+        <translation>QWEN_MODE：%1（%2）</translation>
+    </message>
+    <message>
+        <source>on</source>
+        <translation>开</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>关</translation>
+    </message>
+    <message>
+        <source>Request logs: %1</source>
+        <translation>请求日志：%1</translation>
+    </message>
+    <message>
+        <source>Credentials are kept in the file %1 (no keychain service).</source>
+        <translation>凭据保存在文件 %1 中（没有钥匙串服务）。</translation>
     </message>
 </context>
 <context>
@@ -2465,6 +2466,14 @@ API 密钥：%2
         <source>Token Plan monthly &amp;limit:</source>
         <translation>Token Plan 每月限额(&amp;L)：</translation>
     </message>
+    <message>
+        <source>&amp;Count requests on this computer</source>
+        <translation>在本机统计请求(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Records the time, model, status and token counts of each request, never its content. Off, nothing new is counted.</source>
+        <translation>记录每个请求的时间、模型、状态和令牌数，从不记录其内容。关闭后不再统计新的请求。</translation>
+    </message>
 </context>
 <context>
     <name>UsageStore</name>
@@ -2603,84 +2612,6 @@ API 密钥：%2
 </source>
         <translation>运行 `qwen-bridge --help` 查看可用的选项。
 </translation>
-    </message>
-</context>
-<context>
-    <name>StatusReport</name>
-    <message>
-        <source>Not signed in. Run `qwen-bridge login` to sign in.</source>
-        <translation>尚未登录。运行 `qwen-bridge login` 登录。</translation>
-    </message>
-    <message>
-        <source>Signed in. The access token has expired; Qwen Bridge renews it on the next use.</source>
-        <translation>已登录。访问令牌已过期；Qwen Bridge 会在下次使用时为其续期。</translation>
-    </message>
-    <message>
-        <source>Signed in.</source>
-        <translation>已登录。</translation>
-    </message>
-    <message>
-        <source>State:    %1</source>
-        <translation>状态：     %1</translation>
-    </message>
-    <message>
-        <source>Method:   %1</source>
-        <translation>方式：     %1</translation>
-    </message>
-    <message>
-        <source>Plan:     %1 (%2)</source>
-        <translation>套餐：     %1（%2）</translation>
-    </message>
-    <message>
-        <source>Expires:  %1</source>
-        <translation>过期时间： %1</translation>
-    </message>
-    <message>
-        <source>API base: %1</source>
-        <translation>API 地址： %1</translation>
-    </message>
-    <message>
-        <source>Proxy:    %1 (%2)</source>
-        <translation>代理：     %1（%2）</translation>
-    </message>
-    <message>
-        <source>running</source>
-        <translation>运行中</translation>
-    </message>
-    <message>
-        <source>not running</source>
-        <translation>未运行</translation>
-    </message>
-    <message>
-        <source>HTTP proxy: %1</source>
-        <translation>HTTP 代理：%1</translation>
-    </message>
-    <message>
-        <source>QWEN_MODE: %1 (%2)</source>
-        <translation>QWEN_MODE：%1（%2）</translation>
-    </message>
-    <message>
-        <source>on</source>
-        <translation>开</translation>
-    </message>
-    <message>
-        <source>off</source>
-        <translation>关</translation>
-    </message>
-    <message>
-        <source>Request logs: %1</source>
-        <translation>请求日志：%1</translation>
-    </message>
-    <message>
-        <source>Credentials are kept in the file %1 (no keychain service).</source>
-        <translation>凭据保存在文件 %1 中（没有钥匙串服务）。</translation>
-    </message>
-</context>
-<context>
-    <name>ApiKeyInput</name>
-    <message>
-        <source>That does not look like an API key (it has spaces or is very long).</source>
-        <translation>这看起来不像 API 密钥（其中有空格或过长）。</translation>
     </message>
 </context>
 </TS>
