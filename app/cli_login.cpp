@@ -83,13 +83,13 @@ int runApiKeyLogin(const QCommandLineParser &parser)
     QUrl baseUrl = plan.baseUrl;
     if (ownUrl) {
         // A key must not travel in the clear, except to this machine.
-        if (UrlPolicy::checkBaseUrl(parser.value(QStringLiteral("base-url")), &baseUrl) !=
-            UrlPolicy::Problem::None) {
-            err()
-                << Cli::tr(
-                       "The base URL must be an https:// address (http:// only for this "
-                       "computer), such as https://dashscope-intl.aliyuncs.com/compatible-mode/v1.")
-                << "\n";
+        const UrlPolicy::Problem problem =
+            UrlPolicy::checkBaseUrl(parser.value(QStringLiteral("base-url")), &baseUrl);
+        if (problem != UrlPolicy::Problem::None) {
+            err() << UrlPolicy::explain(
+                         problem,
+                         QStringLiteral("https://dashscope-intl.aliyuncs.com/compatible-mode/v1"))
+                  << "\n";
             return ExitUsage;
         }
     } else if (!parser.isSet(QStringLiteral("preset"))) {

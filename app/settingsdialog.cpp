@@ -266,22 +266,8 @@ QString SettingsDialog::checkPort(const QString &text, quint16 *port)
 QString SettingsDialog::checkOAuthBaseUrl(const QString &text)
 {
     // Tokens travel over this address: plain HTTP only to this computer (tests, the demo).
-    switch (UrlPolicy::checkBaseUrl(text)) {
-    case UrlPolicy::Problem::None:
-        return {};
-    case UrlPolicy::Problem::Empty:
-    case UrlPolicy::Problem::NotWebAddress:
-        return tr("The OAuth base URL must be a web address such as %1.")
-            .arg(QLatin1String(Settings::kDefaultOAuthBase));
-    case UrlPolicy::Problem::PlainHttp:
-        return tr("The OAuth base URL must start with https:// (http:// is only allowed for "
-                  "127.0.0.1 and localhost).");
-    case UrlPolicy::Problem::UserInfo:
-    case UrlPolicy::Problem::QueryOrFragment:
-        break;
-    }
-    return tr("The OAuth base URL must not contain a user name, a query (?…) or a "
-              "fragment (#…).");
+    return UrlPolicy::explain(UrlPolicy::checkBaseUrl(text),
+                              QLatin1String(Settings::kDefaultOAuthBase));
 }
 
 QString SettingsDialog::checkProviderId(const QString &text)

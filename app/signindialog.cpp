@@ -121,24 +121,8 @@ bool SignInDialog::isCheckingApiKey() const
 
 QString SignInDialog::checkBaseUrl(const QString &text, QUrl *url)
 {
-    const QString example = QLatin1String(kExampleBaseUrl);
     // A key must not travel in the clear, except to this computer.
-    switch (UrlPolicy::checkBaseUrl(text, url)) {
-    case UrlPolicy::Problem::None:
-        return {};
-    case UrlPolicy::Problem::Empty:
-        return tr("Enter the base URL of the endpoint, such as %1.").arg(example);
-    case UrlPolicy::Problem::NotWebAddress:
-    case UrlPolicy::Problem::PlainHttp:
-        break;
-    case UrlPolicy::Problem::UserInfo:
-        return tr("The base URL must not contain a user name or password.");
-    case UrlPolicy::Problem::QueryOrFragment:
-        return tr("The base URL must not have a query (?…) or a fragment (#…).");
-    }
-    return tr("The base URL must be an https:// address (http:// only for this computer), "
-              "such as %1.")
-        .arg(example);
+    return UrlPolicy::explain(UrlPolicy::checkBaseUrl(text, url), QLatin1String(kExampleBaseUrl));
 }
 
 QString SignInDialog::checkApiKeyText(const QString &key)

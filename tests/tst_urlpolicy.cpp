@@ -86,6 +86,14 @@ private Q_SLOTS:
             QCOMPARE(url, QUrl(text.trimmed()));
         else
             QVERIFY(url.isEmpty());
+        // Every problem has a sentence, which never echoes what was typed (it may hold a
+        // password), and the transport problems show a good address.
+        const QString message = UrlPolicy::explain(problem, QStringLiteral("https://good/v1"));
+        QCOMPARE(message.isEmpty(), problem == UrlPolicy::Problem::None);
+        QVERIFY(!message.contains(QLatin1String("secret")));
+        if (problem == UrlPolicy::Problem::PlainHttp || problem == UrlPolicy::Problem::Empty ||
+            problem == UrlPolicy::Problem::NotWebAddress)
+            QVERIFY(message.contains(QLatin1String("https://good/v1")));
     }
 };
 

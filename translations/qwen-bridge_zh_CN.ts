@@ -123,10 +123,6 @@
 <context>
     <name>Cli</name>
     <message>
-        <source>The base URL must be an https:// address (http:// only for this computer), such as https://dashscope-intl.aliyuncs.com/compatible-mode/v1.</source>
-        <translation>基础 URL 必须是 https:// 地址（http:// 仅限本机），例如 https://dashscope-intl.aliyuncs.com/compatible-mode/v1。</translation>
-    </message>
-    <message>
         <source>Paste your API key (it is not shown): </source>
         <translation>粘贴您的 API 密钥（输入内容不会显示）：</translation>
     </message>
@@ -1345,18 +1341,6 @@ Exit codes: 0 done, 1 other failure, 2 sign-in refused, 3 sign-in code expired,
         <translation>端口必须是 %1 到 65535 之间的整数（低于 %1 的端口需要管理员权限）。</translation>
     </message>
     <message>
-        <source>The OAuth base URL must be a web address such as %1.</source>
-        <translation>OAuth 基础 URL 必须是网址，例如 %1。</translation>
-    </message>
-    <message>
-        <source>The OAuth base URL must start with https:// (http:// is only allowed for 127.0.0.1 and localhost).</source>
-        <translation>OAuth 基础 URL 必须以 https:// 开头（只有 127.0.0.1 和 localhost 可以使用 http://）。</translation>
-    </message>
-    <message>
-        <source>The OAuth base URL must not contain a user name, a query (?…) or a fragment (#…).</source>
-        <translation>OAuth 基础 URL 不能包含用户名、查询参数（?…）或片段（#…）。</translation>
-    </message>
-    <message>
         <source>The client id must not be empty or contain spaces.</source>
         <translation>客户端 ID 不能为空，也不能包含空格。</translation>
     </message>
@@ -1628,22 +1612,6 @@ Exit codes: 0 done, 1 other failure, 2 sign-in refused, 3 sign-in code expired,
     <message>
         <source>Asks the service whether it accepts the key; nothing is stored unless it does.</source>
         <translation>询问服务是否接受此密钥；只有被接受时才会保存。</translation>
-    </message>
-    <message>
-        <source>Enter the base URL of the endpoint, such as %1.</source>
-        <translation>请输入端点的基础 URL，例如 %1。</translation>
-    </message>
-    <message>
-        <source>The base URL must be an https:// address (http:// only for this computer), such as %1.</source>
-        <translation>基础 URL 必须是 https:// 地址（http:// 仅限本机），例如 %1。</translation>
-    </message>
-    <message>
-        <source>The base URL must not contain a user name or password.</source>
-        <translation>基础 URL 中不能包含用户名或密码。</translation>
-    </message>
-    <message>
-        <source>The base URL must not have a query (?…) or a fragment (#…).</source>
-        <translation>基础 URL 中不能带有查询（?…）或片段（#…）。</translation>
     </message>
     <message>
         <source>Paste your API key first.</source>
@@ -2262,6 +2230,25 @@ API 密钥：%2
     <message>
         <source>The Qwen API sent an event larger than Qwen Bridge accepts.</source>
         <translation>Qwen API 发送的事件超过了 Qwen Bridge 能接受的大小。</translation>
+    </message>
+</context>
+<context>
+    <name>UrlPolicy</name>
+    <message>
+        <source>Enter the base URL, such as %1.</source>
+        <translation>请输入基础 URL，例如 %1。</translation>
+    </message>
+    <message>
+        <source>The base URL must not contain a user name or password.</source>
+        <translation>基础 URL 不能包含用户名或密码。</translation>
+    </message>
+    <message>
+        <source>The base URL must not have a query (?…) or a fragment (#…).</source>
+        <translation>基础 URL 不能包含查询参数（?…）或片段（#…）。</translation>
+    </message>
+    <message>
+        <source>The base URL must be an https:// address (http:// only for this computer), such as %1.</source>
+        <translation>基础 URL 必须是 https:// 地址（http:// 仅限本机），例如 %1。</translation>
     </message>
 </context>
 <context>

@@ -52,3 +52,23 @@ UrlPolicy::Problem UrlPolicy::checkBaseUrl(const QUrl &url)
         return Problem::QueryOrFragment;
     return Problem::None;
 }
+
+QString UrlPolicy::explain(Problem problem, const QString &example)
+{
+    switch (problem) {
+    case Problem::None:
+        return {};
+    case Problem::Empty:
+        return tr("Enter the base URL, such as %1.").arg(example);
+    case Problem::NotWebAddress:
+    case Problem::PlainHttp:
+        break;
+    case Problem::UserInfo:
+        return tr("The base URL must not contain a user name or password.");
+    case Problem::QueryOrFragment:
+        return tr("The base URL must not have a query (?…) or a fragment (#…).");
+    }
+    return tr("The base URL must be an https:// address (http:// only for this computer), "
+              "such as %1.")
+        .arg(example);
+}

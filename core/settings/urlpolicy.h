@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QCoreApplication>
 #include <QString>
 #include <QUrl>
 
@@ -8,6 +9,8 @@
 // command line, the dialogs, the settings and the OAuth client.
 class UrlPolicy
 {
+    Q_DECLARE_TR_FUNCTIONS(UrlPolicy)
+
 public:
     enum class Problem {
         None,
@@ -27,4 +30,7 @@ public:
     // query or fragment. text is trimmed first.
     static Problem checkBaseUrl(const QString &text, QUrl *url = nullptr);
     static Problem checkBaseUrl(const QUrl &url);
+    // What to tell a person whose base URL has this problem, with a good address as the
+    // example; empty for None. The command line and the dialogs all say it this way.
+    static QString explain(Problem problem, const QString &example);
 };

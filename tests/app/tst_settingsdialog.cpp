@@ -87,9 +87,9 @@ private Q_SLOTS:
         QTest::newRow("loopback http") << QStringLiteral("http://127.0.0.1:8080") << QString();
         QTest::newRow("localhost http") << QStringLiteral("http://localhost:9") << QString();
         QTest::newRow("remote http") << QStringLiteral("http://chat.qwen.ai") << "https://";
-        QTest::newRow("ftp") << QStringLiteral("ftp://chat.qwen.ai") << "web address";
-        QTest::newRow("no scheme") << QStringLiteral("chat.qwen.ai") << "web address";
-        QTest::newRow("empty") << QString() << "web address";
+        QTest::newRow("ftp") << QStringLiteral("ftp://chat.qwen.ai") << "https://";
+        QTest::newRow("no scheme") << QStringLiteral("chat.qwen.ai") << "https://";
+        QTest::newRow("empty") << QString() << "Enter the base URL";
         QTest::newRow("query") << QStringLiteral("https://chat.qwen.ai/?x=1") << "query";
         QTest::newRow("user") << QStringLiteral("https://me@chat.qwen.ai") << "user name";
     }
