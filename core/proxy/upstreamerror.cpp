@@ -168,9 +168,8 @@ UpstreamVerdict UpstreamError::forAnswer(const Answer &answer, const Context &co
         const QString message =
             context.method == AuthMethod::OAuth
                 ? tr("Your Qwen account has no OAuth quota left: Qwen ended the free OAuth tier "
-                     "on 2026-04-15. Use an API key instead (Alibaba Cloud Model Studio or "
-                     "Coding Plan): choose \"Use an API key instead…\" in the Qwen Bridge tray "
-                     "menu, or run `qwen-bridge login --api-key`.")
+                     "on 2026-04-15. Sign in with an API key instead (Alibaba Cloud Model Studio "
+                     "or Coding Plan) in Qwen Bridge, or run `qwen-bridge login --api-key`.")
                 : tr("The model service says this API key has no quota left. Check the balance "
                      "and plan of the key in Alibaba Cloud Model Studio.");
         UpstreamVerdict v = failure(429, message, QStringLiteral("insufficient_quota"),
