@@ -233,6 +233,21 @@ UpstreamVerdict UpstreamError::forAnswer(const Answer &answer, const Context &co
     return v;
 }
 
+UpstreamVerdict UpstreamError::forSession(SessionError error, const QString &message)
+{
+    switch (error) {
+    case SessionError::Offline:
+        return failure(503, message, QStringLiteral("upstream_unavailable"),
+                       QStringLiteral("session_offline"));
+    case SessionError::Keychain:
+        return failure(503, message, QStringLiteral("server_error"),
+                       QStringLiteral("keychain_unavailable"));
+    default:
+        return failure(401, message, QStringLiteral("authentication_error"),
+                       QStringLiteral("sign_in_required"));
+    }
+}
+
 UpstreamVerdict UpstreamError::forTransport(HttpClientReply::Error error, const QString &errorText,
                                             const QString &host, bool timedOut, int idleSeconds,
                                             int connectTimeoutSeconds)
