@@ -50,10 +50,11 @@ int runOpenCodeConfig(const QStringList &args)
         QCoreApplication::exit(0);
     });
     QCoreApplication::exec();
-    key.load([&](bool ok, const QString &error) {
-        if (!ok) {
-            err() << Cli::tr("The proxy's local key could not be read or created: %1").arg(error)
-                  << "\n";
+    key.load([&](const KeychainResult &r) {
+        if (!r.ok()) {
+            err()
+                << Cli::tr("The proxy's local key could not be read or created: %1").arg(r.message)
+                << "\n";
             exitCode = ExitKeychain;
             QCoreApplication::exit(exitCode);
             return;

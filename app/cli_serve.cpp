@@ -34,14 +34,14 @@ int runServe(const QStringList &args)
               << "\n";
         out().flush();
     });
-    QObject::connect(&service, &BridgeService::proxyFailed, [&](const QString &message) {
-        err() << message << "\n";
+    QObject::connect(&service, &BridgeService::proxyFailed, [&](const ServiceError &e) {
+        err() << e.message << "\n";
         err().flush();
         exitCode = ExitOther;
         QCoreApplication::exit(exitCode);
     });
-    QObject::connect(&service, &BridgeService::localKeyFailed, [&](const QString &message) {
-        err() << Cli::tr("The proxy's local key could not be read or created: %1").arg(message)
+    QObject::connect(&service, &BridgeService::localKeyFailed, [&](const ServiceError &e) {
+        err() << Cli::tr("The proxy's local key could not be read or created: %1").arg(e.message)
               << "\n";
         err().flush();
         exitCode = ExitKeychain;
@@ -70,14 +70,14 @@ int runServe(const QStringList &args)
         exitCode = ExitOther;
         QCoreApplication::exit(exitCode);
     });
-    QObject::connect(&service, &BridgeService::lockFailed, [&](const QString &message) {
-        err() << message << "\n";
+    QObject::connect(&service, &BridgeService::lockFailed, [&](const ServiceError &e) {
+        err() << e.message << "\n";
         err().flush();
         exitCode = ExitOther;
         QCoreApplication::exit(exitCode);
     });
-    QObject::connect(&service, &BridgeService::quotaExhausted, [&](const QString &message) {
-        err() << message << "\n";
+    QObject::connect(&service, &BridgeService::quotaExhausted, [&](const ServiceError &e) {
+        err() << e.message << "\n";
         err().flush();
     });
     // Started from the event loop: a refusal (already running, no lock) must be able to end

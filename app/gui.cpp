@@ -69,7 +69,7 @@ int runGui(int &argc, char **argv, const GuiOptions &options)
                      [&runningPid](qint64 pid) { runningPid = pid > 0 ? pid : -1; });
     QString lockError;
     QObject::connect(&service, &BridgeService::lockFailed, &tray,
-                     [&lockError](const QString &message) { lockError = message; });
+                     [&lockError](const ServiceError &e) { lockError = e.message; });
     service.start();
     if (!lockError.isEmpty()) {
         qCWarning(lcUi).noquote() << lockError;

@@ -266,12 +266,12 @@ void SignInDialog::onSucceeded(const TokenSet &tokens)
     m_finishingPage->setMessage(tr("Approved"), tr("Saving your sign-in in the system keychain…"));
     showPage(Page::Finishing);
     QPointer<SignInDialog> self(this);
-    m_backend.completeSignIn(tokens, [self](bool ok, const QString &message) {
+    m_backend.completeSignIn(tokens, [self](const ServiceError &e) {
         if (!self)
             return;
-        if (!ok) {
-            qCWarning(lcUi) << "storing the sign-in failed:" << message;
-            self->m_errorPage->setMessage(tr("Your sign-in could not be saved"), message);
+        if (!e.ok()) {
+            qCWarning(lcUi) << "storing the sign-in failed:" << e.message;
+            self->m_errorPage->setMessage(tr("Your sign-in could not be saved"), e.message);
             self->showPage(Page::Error);
             return;
         }
@@ -356,12 +356,12 @@ void SignInDialog::onApiKeyChecked(ApiKeyCheck::Outcome outcome, const QString &
     QPointer<SignInDialog> self(this);
     // A note from the check (the service's own words on an accepted key) stays visible.
     const QString note = message;
-    m_backend.signIn(credentials, [self, presetName, host, note](bool ok, const QString &error) {
+    m_backend.signIn(credentials, [self, presetName, host, note](const ServiceError &e) {
         if (!self)
             return;
-        if (!ok) {
-            qCWarning(lcUi) << "storing the API key failed:" << error;
-            self->m_errorPage->setMessage(tr("Your key could not be saved"), error);
+        if (!e.ok()) {
+            qCWarning(lcUi) << "storing the API key failed:" << e.message;
+            self->m_errorPage->setMessage(tr("Your key could not be saved"), e.message);
             self->showPage(Page::Error);
             return;
         }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "bridge/serviceerror.h"
 #include "credentials/apikeycheck.h"
 #include "credentials/credentials.h"
 #include "oauth/oauthtypes.h"
@@ -21,14 +22,15 @@ struct SignInBackend
 {
     // One device sign-in attempt; the dialog owns what it gets.
     std::function<DeviceAuthorization *(QObject *parent)> createAuthorization;
-    // Stores the tokens of a finished sign-in and calls done(ok, message) when that is over.
-    std::function<void(const TokenSet &tokens, std::function<void(bool, QString)> done)>
+    // Stores the tokens of a finished sign-in and calls done(error) when that is over.
+    std::function<void(const TokenSet &tokens, std::function<void(const ServiceError &)> done)>
         completeSignIn;
     // The second way in. Checks an API key with the service before anything is stored; the
     // dialog owns what it gets. Without it the dialog offers no API key.
     std::function<ApiKeyCheck *(QObject *parent)> createApiKeyCheck;
-    // Stores checked API-key credentials and calls done(ok, message) when that is over.
-    std::function<void(const Credentials &credentials, std::function<void(bool, QString)> done)>
+    // Stores checked API-key credentials and calls done(error) when that is over.
+    std::function<void(const Credentials &credentials,
+                       std::function<void(const ServiceError &)> done)>
         signIn;
     // --demo: every key is checked against, and later used with, this base instead of the
     // real one of the chosen plan, so that the demo never sends a key anywhere else.

@@ -125,17 +125,17 @@ TrayController::TrayController(BridgeService *service, bool demo, QObject *paren
         qCInfo(lcUi) << "proxy listening on" << url.toString();
         refresh();
     });
-    connect(service, &BridgeService::proxyFailed, this, [this](const QString &message) {
-        m_proxyError = message;
+    connect(service, &BridgeService::proxyFailed, this, [this](const ServiceError &e) {
+        m_proxyError = e.message;
         refresh();
-        notify(tr("The proxy could not start"), message, QSystemTrayIcon::Warning);
+        notify(tr("The proxy could not start"), e.message, QSystemTrayIcon::Warning);
     });
     connect(service, &BridgeService::localKeyReady, this, [this] {
         m_localKeyError.clear();
         refresh();
     });
-    connect(service, &BridgeService::localKeyFailed, this, [this](const QString &message) {
-        m_localKeyError = message;
+    connect(service, &BridgeService::localKeyFailed, this, [this](const ServiceError &e) {
+        m_localKeyError = e.message;
         refresh();
     });
     connect(service, &BridgeService::quotaExhausted, this, &TrayController::onQuotaExhausted);
@@ -559,15 +559,13 @@ SignInDialog *TrayController::ensureSignInDialog()
     backend.createAuthorization = [service](QObject *parent) {
         return service->createDeviceAuthorization(parent);
     };
-    backend.completeSignIn = [service](const TokenSet &tokens,
-                                       std::function<void(bool, QString)> done) {
+    backend.completeSignIn = [service](const TokenSet &tokens, BridgeService::Done done) {
         service->completeSignIn(tokens, std::move(done));
     };
     backend.createApiKeyCheck = [service](QObject *parent) {
         return new ApiKeyCheck(service->network(), parent);
     };
-    backend.signIn = [service](const Credentials &credentials,
-                               std::function<void(bool, QString)> done) {
+    backend.signIn = [service](const Credentials &credentials, BridgeService::Done done) {
         service->signIn(credentials, std::move(done));
     };
     // The demo's fake service stands in for every plan and region.
@@ -679,8 +677,8 @@ void TrayController::importAccepted()
     BridgeService *service = m_service;
     const LegacyImport::Store save = [service](const Credentials &credentials,
                                                std::function<void(bool, const QString &)> saved) {
-        service->signIn(credentials, [saved = std::move(saved)](bool ok, QString message) {
-            saved(ok, message);
+        service->signIn(credentials, [saved = std::move(saved)](const ServiceError &e) {
+            saved(e.ok(), e.message);
         });
     };
     LegacyImport::takeOver(
@@ -754,9 +752,9 @@ void TrayController::signOut()
     box->setDefaultButton(confirm);
     box->setAttribute(Qt::WA_DeleteOnClose);
     connect(confirm, &QPushButton::clicked, this, [this] {
-        m_service->signOut([this](bool ok, const QString &message) {
-            if (!ok)
-                notify(tr("Sign-out did not finish"), message, QSystemTrayIcon::Warning);
+        m_service->signOut([this](const ServiceError &e) {
+            if (!e.ok())
+                notify(tr("Sign-out did not finish"), e.message, QSystemTrayIcon::Warning);
         });
     });
     box->setWindowIcon(AppIcons::application());

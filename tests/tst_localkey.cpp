@@ -58,9 +58,9 @@ class TestLocalKey : public QObject
     static std::shared_ptr<Outcome> run(LocalKey &key, bool regenerate)
     {
         auto outcome = std::make_shared<Outcome>();
-        auto done = [outcome](bool ok, const QString &error) {
-            outcome->ok = ok;
-            outcome->error = error;
+        auto done = [outcome](const KeychainResult &r) {
+            outcome->ok = r.ok();
+            outcome->error = r.message;
         };
         if (regenerate)
             key.regenerate(done);

@@ -68,6 +68,12 @@ private Q_SLOTS:
         QCOMPARE(ids(answer), expected);
     }
 
+    void oauthGetsTheTwoAliases()
+    {
+        QCOMPARE(ids(ModelList::forOAuth()),
+                 QStringList({QStringLiteral("coder-model"), QStringLiteral("vision-model")}));
+    }
+
     void upstreamEntriesStayAsTheyAre()
     {
         const QByteArray answer = ModelList::forPlan(

@@ -577,9 +577,9 @@ void TestProxyServer::signInWith(const Credentials &credentials)
 {
     auto done = std::make_shared<std::optional<bool>>();
     auto message = std::make_shared<QString>();
-    m_bridge->signIn(credentials, [done, message](bool ok, const QString &m) {
-        *done = ok;
-        *message = m;
+    m_bridge->signIn(credentials, [done, message](const ServiceError &e) {
+        *done = e.ok();
+        *message = e.message;
     });
     QTRY_VERIFY_WITH_TIMEOUT(done->has_value(), WaitMs);
     QVERIFY2(**done, qPrintable(*message));
@@ -867,7 +867,7 @@ void TestProxyServer::healthWithoutKey()
 void TestProxyServer::signedOut()
 {
     auto done = std::make_shared<bool>(false);
-    m_bridge->signOut([done](bool, const QString &) { *done = true; });
+    m_bridge->signOut([done](const ServiceError &) { *done = true; });
     QTRY_VERIFY_WITH_TIMEOUT(*done, WaitMs);
     QCOMPARE(m_bridge->session()->state(), SessionState::SignedOut);
 

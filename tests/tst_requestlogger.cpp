@@ -349,7 +349,7 @@ void TestRequestLogger::proxyWritesRedactedFiles()
     flow->start();
     QTRY_VERIFY_WITH_TIMEOUT(tokens->has_value(), WaitMs);
     auto signedIn = std::make_shared<std::optional<bool>>();
-    bridge.completeSignIn(**tokens, [signedIn](bool ok, const QString &) { *signedIn = ok; });
+    bridge.completeSignIn(**tokens, [signedIn](const ServiceError &e) { *signedIn = e.ok(); });
     QTRY_VERIFY_WITH_TIMEOUT(signedIn->has_value(), WaitMs);
     QVERIFY(**signedIn);
 
@@ -398,7 +398,7 @@ void TestRequestLogger::proxyWritesRedactedFiles()
     c.baseUrl = fake.apiBaseUrl();
     c.preset = QStringLiteral("custom");
     auto apiSignedIn = std::make_shared<std::optional<bool>>();
-    bridge.signIn(c, [apiSignedIn](bool ok, const QString &) { *apiSignedIn = ok; });
+    bridge.signIn(c, [apiSignedIn](const ServiceError &e) { *apiSignedIn = e.ok(); });
     QTRY_VERIFY_WITH_TIMEOUT(apiSignedIn->has_value(), WaitMs);
     QVERIFY(**apiSignedIn);
     secrets << apiKey.toLatin1();

@@ -264,7 +264,8 @@ private Q_SLOTS:
 
         const TokenSet fresh = signInThroughDeviceFlow(*m_fake, m_nam);
         bool done = false;
-        next->signIn(Credentials::fromTokens(fresh), [&](bool ok, const QString &) { done = ok; });
+        next->signIn(Credentials::fromTokens(fresh),
+                     [&](const KeychainResult &r) { done = r.ok(); });
         QTRY_VERIFY(done);
         QVERIFY(!stored().signInRequired);
         auto third = makeSession();
@@ -393,7 +394,7 @@ private Q_SLOTS:
         storeExpiredTokensAndLoad(*session);
         QVERIFY(waitAuth(*session, this).ok());
         bool done = false;
-        session->signOut([&](bool ok, const QString &) { done = ok; });
+        session->signOut([&](const KeychainResult &r) { done = r.ok(); });
         QTRY_VERIFY(done);
         QCOMPARE(session->state(), SessionState::SignedOut);
         QCOMPARE(stored().method, AuthMethod::None);

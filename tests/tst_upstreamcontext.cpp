@@ -141,7 +141,7 @@ void TestUpstreamContext::signIn()
     QTRY_VERIFY_WITH_TIMEOUT(tokens->has_value() || !failure->isEmpty(), WaitMs);
     QVERIFY2(tokens->has_value(), qPrintable(*failure));
     auto done = std::make_shared<std::optional<bool>>();
-    m_bridge->completeSignIn(**tokens, [done](bool ok, const QString &) { *done = ok; });
+    m_bridge->completeSignIn(**tokens, [done](const ServiceError &e) { *done = e.ok(); });
     QTRY_VERIFY_WITH_TIMEOUT(done->has_value(), WaitMs);
     QVERIFY(**done);
 }

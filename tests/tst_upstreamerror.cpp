@@ -168,6 +168,39 @@ private Q_SLOTS:
         QVERIFY2(v.message.contains(messagePart), qPrintable(v.message));
     }
 
+    void session_data()
+    {
+        QTest::addColumn<SessionError>("error");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("type");
+        QTest::addColumn<QString>("code");
+        QTest::newRow("offline") << SessionError::Offline << 503
+                                 << QStringLiteral("upstream_unavailable")
+                                 << QStringLiteral("session_offline");
+        QTest::newRow("keychain") << SessionError::Keychain << 503 << QStringLiteral("server_error")
+                                  << QStringLiteral("keychain_unavailable");
+        QTest::newRow("signed out")
+            << SessionError::SignedOut << 401 << QStringLiteral("authentication_error")
+            << QStringLiteral("sign_in_required");
+        QTest::newRow("sign-in required")
+            << SessionError::SignInRequired << 401 << QStringLiteral("authentication_error")
+            << QStringLiteral("sign_in_required");
+    }
+
+    void session()
+    {
+        QFETCH(SessionError, error);
+        QFETCH(int, status);
+        QFETCH(QString, type);
+        QFETCH(QString, code);
+        const UpstreamVerdict v = UpstreamError::forSession(error, QStringLiteral("why"));
+        QCOMPARE(v.action, Action::Fail);
+        QCOMPARE(v.status, status);
+        QCOMPARE(v.type, type);
+        QCOMPARE(v.code, code);
+        QCOMPARE(v.message, QStringLiteral("why"));
+    }
+
     void cutOffAndUnreadable()
     {
         UpstreamVerdict v = UpstreamError::forCutOffBody(QStringLiteral("reset"), false, 9);

@@ -1061,8 +1061,8 @@ Exit codes: 0 done, 1 other failure, 2 sign-in refused, 3 sign-in code expired,
         <translation>不接受来自网页的请求。</translation>
     </message>
     <message>
-        <source>Missing or wrong local key. Use the key shown in the Qwen Bridge tray menu (Copy proxy URL and key), or run `qwen-bridge opencode-config --write`.</source>
-        <translation>本地密钥缺失或错误。请使用 Qwen Bridge 托盘菜单中显示的密钥（复制代理 URL 和密钥），或运行 `qwen-bridge opencode-config --write`。</translation>
+        <source>Missing or wrong local key. Use the local key that Qwen Bridge shows with its proxy URL, or run `qwen-bridge opencode-config --write`.</source>
+        <translation>本地密钥缺失或错误。请使用 Qwen Bridge 与代理 URL 一起显示的本地密钥，或运行 `qwen-bridge opencode-config --write`。</translation>
     </message>
     <message>
         <source>Method %1 is not allowed here.</source>
@@ -2144,8 +2144,8 @@ API 密钥：%2
         <translation>%1 不再接受此密钥（它以前可以使用）：套餐可能已过期，或密钥已被禁用（“%2”）。请在百炼控制台中检查订阅；如有需要，再用新密钥登录（`qwen-bridge login --api-key`）。</translation>
     </message>
     <message>
-        <source>Your Qwen account has no OAuth quota left: Qwen ended the free OAuth tier on 2026-04-15. Use an API key instead (Alibaba Cloud Model Studio or Coding Plan): choose &quot;Use an API key instead…&quot; in the Qwen Bridge tray menu, or run `qwen-bridge login --api-key`.</source>
-        <translation>您的 Qwen 账号已没有 OAuth 额度：Qwen 已于 2026-04-15 停止免费 OAuth 服务。请改用 API 密钥（阿里云百炼或 Coding Plan）：在 Qwen Bridge 托盘菜单中选择“改用 API 密钥…”，或运行 `qwen-bridge login --api-key`。</translation>
+        <source>Your Qwen account has no OAuth quota left: Qwen ended the free OAuth tier on 2026-04-15. Sign in with an API key instead (Alibaba Cloud Model Studio or Coding Plan) in Qwen Bridge, or run `qwen-bridge login --api-key`.</source>
+        <translation>您的 Qwen 账号已没有 OAuth 额度：Qwen 已于 2026-04-15 停止免费 OAuth 服务。请改用 API 密钥登录（阿里云百炼或 Coding Plan）：在 Qwen Bridge 中登录，或运行 `qwen-bridge login --api-key`。</translation>
     </message>
     <message>
         <source>The model service says this API key has no quota left. Check the balance and plan of the key in Alibaba Cloud Model Studio.</source>

@@ -36,7 +36,7 @@ BridgeService::BridgeService(QObject *parent)
     connect(m_proxy, &ProxyServer::quotaExhausted, m_quota, &QuotaState::report);
     connect(m_quota, &QuotaState::changed, this, [this](bool exhausted) {
         if (exhausted)
-            Q_EMIT quotaExhausted(m_quota->message());
+            Q_EMIT quotaExhausted({ServiceError::Kind::QuotaExhausted, m_quota->message()});
     });
     connect(m_proxy->upstream(), &UpstreamContext::chatAnswered, m_quota,
             &QuotaState::upstreamAnswered);
@@ -66,7 +66,7 @@ void BridgeService::start()
         return;
     case InstanceLock::Result::Failed:
         qCWarning(lcBridge) << "cannot own the session:" << m_lock->errorString();
-        Q_EMIT lockFailed(m_lock->errorString());
+        Q_EMIT lockFailed({ServiceError::Kind::SessionLockFailed, m_lock->errorString()});
         return;
     }
     m_control = new ControlServer([this](const QJsonObject &r) { return handleControl(r); });
@@ -80,9 +80,10 @@ void BridgeService::start()
         if (!problem.isEmpty())
             qCWarning(lcBridge) << problem;
         m_session->load();
-        m_localKey->load([this](bool ok, const QString &error) {
-            if (!ok) {
-                qCWarning(lcBridge) << "no local key:" << error;
+        m_localKey->load([this](const KeychainResult &r) {
+            if (!r.ok()) {
+                const ServiceError error = ServiceError::fromKeychain(r);
+                qCWarning(lcBridge) << "no local key:" << error.message;
                 Q_EMIT localKeyFailed(error);
                 return;
             }
@@ -131,7 +132,9 @@ void BridgeService::startProxy()
     if (m_proxy->start(m_settings->port()))
         Q_EMIT proxyStarted(m_proxy->baseUrl());
     else
-        Q_EMIT proxyFailed(m_proxy->errorString());
+        Q_EMIT proxyFailed({m_proxy->portInUse() ? ServiceError::Kind::PortInUse
+                                                 : ServiceError::Kind::ListenFailed,
+                            m_proxy->errorString()});
 }
 
 void BridgeService::restartProxy()
@@ -166,17 +169,27 @@ DeviceAuthorization *BridgeService::createDeviceAuthorization(QObject *parent)
     return new DeviceAuthorization(m_nam, OAuthConfig::fromSettings(*m_settings), parent);
 }
 
-void BridgeService::completeSignIn(const TokenSet &tokens, std::function<void(bool, QString)> done)
+void BridgeService::completeSignIn(const TokenSet &tokens, Done done)
 {
     signIn(Credentials::fromTokens(tokens), std::move(done));
 }
 
-void BridgeService::signIn(const Credentials &credentials, std::function<void(bool, QString)> done)
+namespace {
+std::function<void(const KeychainResult &)> keychainDone(BridgeService::Done done)
 {
-    m_session->signIn(credentials, std::move(done));
+    if (!done)
+        return {};
+    return
+        [done = std::move(done)](const KeychainResult &r) { done(ServiceError::fromKeychain(r)); };
+}
+} // namespace
+
+void BridgeService::signIn(const Credentials &credentials, Done done)
+{
+    m_session->signIn(credentials, keychainDone(std::move(done)));
 }
 
-void BridgeService::signOut(std::function<void(bool, QString)> done)
+void BridgeService::signOut(Done done)
 {
-    m_session->signOut(std::move(done));
+    m_session->signOut(keychainDone(std::move(done)));
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "bridge/serviceerror.h"
 #include "credentials/credentials.h"
 #include "oauth/oauthtypes.h"
 #include "session/sessionmanager.h"
@@ -57,21 +58,22 @@ public:
 
     // A device sign-in with this service's network and OAuth settings; the caller owns it.
     DeviceAuthorization *createDeviceAuthorization(QObject *parent);
+    using Done = std::function<void(const ServiceError &)>;
     // Stores the tokens of a finished device sign-in and becomes signed in.
-    void completeSignIn(const TokenSet &tokens, std::function<void(bool, QString)> done = {});
-    void signIn(const Credentials &credentials, std::function<void(bool, QString)> done = {});
-    void signOut(std::function<void(bool, QString)> done = {});
+    void completeSignIn(const TokenSet &tokens, Done done = {});
+    void signIn(const Credentials &credentials, Done done = {});
+    void signOut(Done done = {});
 
 Q_SIGNALS:
     void proxyStarted(const QUrl &url);
-    void proxyFailed(const QString &message); // e.g. the port is taken
+    void proxyFailed(const ServiceError &error); // PortInUse or ListenFailed
     void localKeyReady();
-    void localKeyFailed(const QString &message);
+    void localKeyFailed(const ServiceError &error); // one of the keychain kinds
     // Once each time the quota runs out, however many requests hit it (see quota()).
-    void quotaExhausted(const QString &message);
+    void quotaExhausted(const ServiceError &error); // QuotaExhausted
     void alreadyRunning(qint64 pid);
-    void lockFailed(const QString &message);
-    void showRequested(); // a second start handed over to us
+    void lockFailed(const ServiceError &error); // SessionLockFailed
+    void showRequested();                       // a second start handed over to us
     // The usage database was unreadable and was moved aside; notice says where to.
     void usageDatabaseReplaced(const QString &notice);
 

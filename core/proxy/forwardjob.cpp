@@ -3,46 +3,26 @@
 #include "http/httpclient.h"
 #include "http/httpserver.h"
 #include "plans/plancatalog.h"
+#include "proxy/forwardlog.h"
 #include "proxy/modellist.h"
 #include "proxy/proxyerror.h"
 #include "proxy/qwenmode.h"
-#include "proxy/requestlogger.h"
 #include "proxy/requestrewriter.h"
 #include "proxy/upstreamcontext.h"
 #include "proxy/upstreamrequest.h"
+#include "proxy/usagerecorder.h"
 #include "settings/settings.h"
-#include "usage/usagestore.h"
 #include "util/logcategories.h"
 
-#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
-#include <QMetaEnum>
-#include <QRandomGenerator>
 #include <QTimer>
-#include <QUuid>
-
-#include <limits>
 
 namespace {
 constexpr int kMaxServerErrorRetries = 2;
 constexpr qint64 kReadBufferBytes = 256 * 1024;
 constexpr qint64 kMaxErrorBodyBytes = 1024 * 1024;
-constexpr qint64 kMaxLoggedBody = 128 * 1024;
-
-// A random UUID (version 4) from the fast generator: a prompt id tags a request, it
-// guards nothing. QUuid::createUuid() asks the system generator, which costs a
-// noticeable share of a request on CPUs where that means the RDRAND instruction.
-QString newPromptId()
-{
-    quint64 bits[2];
-    QRandomGenerator::global()->fillRange(bits);
-    QByteArray raw(reinterpret_cast<const char *>(bits), sizeof bits);
-    raw[6] = char((raw[6] & 0x0f) | 0x40); // version 4
-    raw[8] = char((raw[8] & 0x3f) | 0x80); // RFC 4122 variant
-    return QUuid::fromRfc4122(raw).toString(QUuid::WithoutBraces);
-}
 } // namespace
 
 ForwardJob::ForwardJob(UpstreamContext *upstream, Kind kind, const HttpRequest &request,
@@ -60,7 +40,7 @@ ForwardJob::ForwardJob(UpstreamContext *upstream, Kind kind, const HttpRequest &
         m_errorKind = QStringLiteral("client_gone");
         qCDebug(lcProxy) << "request" << m_requestId << ": client went away in state" << m_state
                          << "; aborting upstream";
-        log(QStringLiteral("client-gone"), {});
+        forwardLog().write(QStringLiteral("client-gone"));
         finish(false);
     });
     connect(response, &HttpResponse::drained, this, &ForwardJob::onClientDrained);
@@ -75,42 +55,20 @@ ForwardJob::~ForwardJob()
     releaseReply();
 }
 
-// A retry gets files of its own: upstream-request, upstream-request-2, …
-QString ForwardJob::attemptStage(const QString &stage) const
-{
-    return m_attempt > 1 ? stage + QLatin1Char('-') + QString::number(m_attempt) : stage;
-}
-
 int ForwardJob::idleTimeoutSeconds() const
 {
     return qMax(1, (m_upstream->idleTimeoutMs() + 999) / 1000);
 }
 
-bool ForwardJob::logging() const
+ForwardLog ForwardJob::forwardLog() const
 {
-    const RequestLogger *logger = m_upstream->logger();
-    return logger && logger->isEnabled();
-}
-
-// Callers with costly data (bodies to redact) check logging() first.
-void ForwardJob::log(const QString &stage, const QJsonObject &data)
-{
-    if (logging())
-        m_upstream->logger()->log(m_requestId, stage, data);
+    return ForwardLog(m_upstream->logger(), m_requestId, m_attempt);
 }
 
 void ForwardJob::start()
 {
     m_upstream->jobStarted();
-    if (logging()) {
-        QJsonObject data;
-        data.insert(QStringLiteral("method"), QString::fromLatin1(m_request.method));
-        data.insert(QStringLiteral("path"), QString::fromLatin1(m_request.path));
-        data.insert(QStringLiteral("headers"), RequestLogger::redactHeaders(m_request.headers));
-        data.insert(QStringLiteral("body"),
-                    RequestLogger::bodyForLog(m_request.body, kMaxLoggedBody));
-        log(QStringLiteral("client-request"), data);
-    }
+    forwardLog().clientRequest(m_request);
     m_upstream->session()->requestAuth(this, [this](const UpstreamAuth &auth) { onAuth(auth); });
 }
 
@@ -119,20 +77,7 @@ void ForwardJob::onAuth(const UpstreamAuth &auth)
     if (m_state != State::Authorizing)
         return;
     if (!auth.ok()) {
-        switch (auth.error) {
-        case SessionError::Offline:
-            fail(503, auth.message, QStringLiteral("upstream_unavailable"),
-                 QStringLiteral("session_offline"));
-            break;
-        case SessionError::Keychain:
-            fail(503, auth.message, QStringLiteral("server_error"),
-                 QStringLiteral("keychain_unavailable"));
-            break;
-        default:
-            fail(401, auth.message, QStringLiteral("authentication_error"),
-                 QStringLiteral("sign_in_required"));
-            break;
-        }
+        fail(UpstreamError::forSession(auth.error, auth.message));
         return;
     }
     m_auth = auth;
@@ -168,10 +113,11 @@ bool ForwardJob::prepareChatBody(const UpstreamAuth &auth)
             settings->value(QStringLiteral("apiKey/visionModel"), plan.visionModel).toString();
     }
     options.sessionId = m_upstream->sessionId();
-    options.promptId = newPromptId();
+    options.promptId = RequestRewriter::newPromptId();
     const RequestRewriter::Result r = RequestRewriter::rewrite(m_request.body, options);
     if (!r.ok()) {
-        log(QStringLiteral("rejected"), {{QStringLiteral("reason"), r.errorMessage}});
+        forwardLog().write(QStringLiteral("rejected"),
+                           {{QStringLiteral("reason"), r.errorMessage}});
         if (m_response)
             m_response->send(400, r.errorBody());
         finish(false);
@@ -205,15 +151,7 @@ void ForwardJob::send()
     spec.clientUserAgent = m_request.header("user-agent");
     const HttpClientRequest req = buildUpstreamRequest(spec);
 
-    if (logging()) {
-        QJsonObject data;
-        data.insert(QStringLiteral("url"), req.url.toString());
-        data.insert(QStringLiteral("attempt"), m_attempt);
-        data.insert(QStringLiteral("model"), m_upstreamModel);
-        data.insert(QStringLiteral("body"),
-                    RequestLogger::bodyForLog(m_upstreamBody, kMaxLoggedBody));
-        log(attemptStage(QStringLiteral("upstream-request")), data);
-    }
+    forwardLog().upstreamRequest(req.url, m_upstreamModel, m_upstreamBody);
 
     // send() never emits a signal before it returns (a failure at once is queued).
     m_reply = m_upstream->client()->send(req, this);
@@ -380,18 +318,8 @@ void ForwardJob::releaseReply()
 
 void ForwardJob::logUpstreamResponse(bool timedOut)
 {
-    if (!logging())
-        return;
-    const HttpClientReply::Error error =
-        m_reply ? m_reply->error() : HttpClientReply::Error::Canceled;
-    QJsonObject data{
-        {QStringLiteral("status"), m_status},
-        {QStringLiteral("network_error"),
-         QString::fromLatin1(QMetaEnum::fromType<HttpClientReply::Error>().valueToKey(int(error)))},
-        {QStringLiteral("body"), RequestLogger::bodyForLog(m_body, kMaxLoggedBody)}};
-    if (timedOut)
-        data.insert(QStringLiteral("timed_out"), true);
-    log(attemptStage(QStringLiteral("upstream-response")), data);
+    forwardLog().upstreamResponse(
+        m_status, m_reply ? m_reply->error() : HttpClientReply::Error::Canceled, m_body, timedOut);
 }
 
 // The upstream is done with this attempt: its reply finished, or it was silent too long.
@@ -571,20 +499,8 @@ void ForwardJob::applyVerdict(const UpstreamVerdict &verdict)
 
 void ForwardJob::answerLocalModels()
 {
-    // OAuth tokens only ever accept these two aliases (PROTOCOL.md §4).
-    QJsonArray data;
-    for (const QString &id : {QStringLiteral("coder-model"), QStringLiteral("vision-model")}) {
-        QJsonObject m;
-        m.insert(QStringLiteral("id"), id);
-        m.insert(QStringLiteral("object"), QStringLiteral("model"));
-        m.insert(QStringLiteral("owned_by"), QStringLiteral("qwen"));
-        data.append(m);
-    }
-    QJsonObject o;
-    o.insert(QStringLiteral("object"), QStringLiteral("list"));
-    o.insert(QStringLiteral("data"), data);
     if (m_response)
-        m_response->send(200, QJsonDocument(o).toJson(QJsonDocument::Compact));
+        m_response->send(200, ModelList::forOAuth());
     finish(true);
 }
 
@@ -601,25 +517,15 @@ void ForwardJob::answerPlanModels(const QByteArray &upstreamBody)
     finish(true);
 }
 
-void ForwardJob::fail(int status, const QString &message, const QString &type, const QString &code)
-{
-    UpstreamVerdict verdict;
-    verdict.status = status;
-    verdict.message = message;
-    verdict.type = type;
-    verdict.code = code;
-    fail(verdict);
-}
-
 void ForwardJob::fail(const UpstreamVerdict &verdict)
 {
     if (m_state == State::Done)
         return;
     qCInfo(lcProxy) << "request" << m_requestId << "failed:" << verdict.status << verdict.code;
     m_errorKind = verdict.code.isEmpty() ? QStringLiteral("error") : verdict.code;
-    log(QStringLiteral("error"), {{QStringLiteral("status"), verdict.status},
-                                  {QStringLiteral("code"), verdict.code},
-                                  {QStringLiteral("message"), verdict.message}});
+    forwardLog().write(QStringLiteral("error"), {{QStringLiteral("status"), verdict.status},
+                                                 {QStringLiteral("code"), verdict.code},
+                                                 {QStringLiteral("message"), verdict.message}});
     if (m_response) {
         if (m_state == State::Streaming || m_state == State::Held) {
             m_response->write(openAiErrorEvent(verdict.message, verdict.type, verdict.code));
@@ -655,41 +561,29 @@ QDateTime ForwardJob::markWindowUsedUp(PlanWindows::Window window)
     UsageStore *store = m_upstream->usageStore();
     if (!store || m_auth.method != AuthMethod::ApiKey)
         return {};
-    const QString planId = plan().id;
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    const QDateTime oldest = window == PlanWindows::Window::FiveHours
-                                 ? store->firstRequestSince(now.addSecs(-5 * 3600), planId)
-                                 : QDateTime();
-    const QDateTime until =
-        PlanWindows::resetOf(window, now, oldest, m_upstream->settings()->subscriptionDay());
-    store->markExhausted(planId, window, until);
-    return until;
+    return UsageRecorder::markWindowUsedUp(store, plan().id, window,
+                                           m_upstream->settings()->subscriptionDay(),
+                                           QDateTime::currentDateTimeUtc());
 }
 
-// One row for the usage meter per chat request that went upstream: who, which model, how
-// it ended and the token counts the upstream reported. Never content.
+// One row for the usage meter per chat request that went upstream.
 void ForwardJob::recordUsage()
 {
     UsageStore *store = m_upstream->usageStore();
     if (!store || m_kind != Kind::Chat || m_attempt == 0 ||
         !m_upstream->settings()->usageRecording())
         return;
-    UsageRecord r;
-    r.timeMs = m_arrivedAtMs;
-    r.method = Credentials::methodName(m_auth.method);
+    ChatUsageFacts facts;
+    facts.arrivedAtMs = m_arrivedAtMs;
+    facts.method = m_auth.method;
     if (m_auth.method == AuthMethod::ApiKey)
-        r.planId = plan().id;
-    r.credential = m_upstream->credentialName();
-    r.model = m_upstreamModel;
-    r.httpStatus = m_status;
-    r.errorKind = m_errorKind;
-    const TokenUsage &usage = m_stream ? m_relay.usage() : m_plainUsage;
-    r.promptTokens = usage.promptTokens;
-    r.completionTokens = usage.completionTokens;
-    r.cachedTokens = usage.cachedTokens;
-    r.reasoningTokens = usage.reasoningTokens;
-    r.firstByteMs =
-        m_firstByteMs < 0 ? -1 : int(qMin<qint64>(m_firstByteMs, std::numeric_limits<int>::max()));
-    r.durationMs = int(qMin<qint64>(m_clock.elapsed(), std::numeric_limits<int>::max()));
-    store->record(r);
+        facts.planId = plan().id;
+    facts.credential = m_upstream->credentialName();
+    facts.model = m_upstreamModel;
+    facts.httpStatus = m_status;
+    facts.errorKind = m_errorKind;
+    facts.usage = m_stream ? m_relay.usage() : m_plainUsage;
+    facts.firstByteMs = m_firstByteMs;
+    facts.durationMs = m_clock.elapsed();
+    UsageRecorder::record(store, facts);
 }

@@ -2,6 +2,7 @@
 
 #include "http/httprequest.h"
 #include "plans/plancatalog.h"
+#include "proxy/forwardlog.h"
 #include "proxy/sserelay.h"
 #include "proxy/tokenusage.h"
 #include "proxy/upstreamerror.h"
@@ -68,17 +69,14 @@ private:
     void answerPlanModels(const QByteArray &upstreamBody);
     Plan plan() const; // the plan of the API key in use (custom for OAuth)
     void fail(const UpstreamVerdict &verdict);
-    void fail(int status, const QString &message, const QString &type, const QString &code);
     void finish(bool ok);
     void recordUsage();
     // When the window resets; invalid when the usage meter does not follow this plan.
     QDateTime markWindowUsedUp(PlanWindows::Window window);
     void releaseReply();
-    bool logging() const;
-    void log(const QString &stage, const QJsonObject &data);
+    ForwardLog forwardLog() const; // for the attempt under way
     void logUpstreamResponse(bool timedOut);
     int idleTimeoutSeconds() const;
-    QString attemptStage(const QString &stage) const;
 
     UpstreamContext *m_upstream;
     Kind m_kind;

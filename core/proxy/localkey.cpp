@@ -19,33 +19,33 @@ QString LocalKey::generate()
                raw.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
 }
 
-void LocalKey::load(std::function<void(bool, const QString &)> done)
+void LocalKey::load(std::function<void(const KeychainResult &)> done)
 {
     m_keychain->read(QLatin1String(kKeychainKey), [this, done](const KeychainResult &r) {
         if (r.ok() && r.data.size() >= 16) {
             m_value = QString::fromLatin1(r.data);
             Q_EMIT changed();
-            done(true, {});
+            done(KeychainResult{});
         } else if (r.ok() || r.error == KeychainError::NotFound) {
             regenerate(done);
         } else {
-            done(false, r.message);
+            done(r);
         }
     });
 }
 
-void LocalKey::regenerate(std::function<void(bool, const QString &)> done)
+void LocalKey::regenerate(std::function<void(const KeychainResult &)> done)
 {
     const QString key = generate();
     m_keychain->write(QLatin1String(kKeychainKey), key.toLatin1(),
                       [this, key, done](const KeychainResult &r) {
                           if (!r.ok()) {
-                              done(false, r.message);
+                              done(r);
                               return;
                           }
                           m_value = key;
                           Q_EMIT changed();
-                          done(true, {});
+                          done(KeychainResult{});
                       });
 }
 

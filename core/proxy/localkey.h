@@ -6,6 +6,7 @@
 #include <functional>
 
 class KeychainStore;
+struct KeychainResult;
 
 // The key OpenCode presents to the proxy: random per install (256 bits), created on first
 // run, kept in the keychain next to the credentials, compared in constant time.
@@ -18,9 +19,9 @@ public:
     explicit LocalKey(KeychainStore *keychain, QObject *parent = nullptr);
 
     // Reads the key, creating and storing one when there is none.
-    void load(std::function<void(bool ok, const QString &error)> done);
+    void load(std::function<void(const KeychainResult &)> done);
     // Replaces the key (OpenCode's config must then be written again).
-    void regenerate(std::function<void(bool ok, const QString &error)> done);
+    void regenerate(std::function<void(const KeychainResult &)> done);
 
     bool isLoaded() const { return !m_value.isEmpty(); }
     QString value() const { return m_value; }

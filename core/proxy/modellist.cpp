@@ -36,3 +36,19 @@ QByteArray ModelList::forPlan(const Plan &plan, const QByteArray &upstreamBody)
     answer.insert(QStringLiteral("data"), data);
     return QJsonDocument(answer).toJson(QJsonDocument::Compact);
 }
+
+QByteArray ModelList::forOAuth()
+{
+    QJsonArray data;
+    for (const QString &id : {QStringLiteral("coder-model"), QStringLiteral("vision-model")}) {
+        QJsonObject m;
+        m.insert(QStringLiteral("id"), id);
+        m.insert(QStringLiteral("object"), QStringLiteral("model"));
+        m.insert(QStringLiteral("owned_by"), QStringLiteral("qwen"));
+        data.append(m);
+    }
+    QJsonObject o;
+    o.insert(QStringLiteral("object"), QStringLiteral("list"));
+    o.insert(QStringLiteral("data"), data);
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}

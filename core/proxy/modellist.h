@@ -14,4 +14,6 @@ public:
     // upstreamBody: the upstream's 2xx answer, or empty when there is none. A custom
     // endpoint gets no catalog models added: the catalog does not know what it serves.
     static QByteArray forPlan(const Plan &plan, const QByteArray &upstreamBody = {});
+    // OAuth tokens only ever accept the two aliases (PROTOCOL.md §4).
+    static QByteArray forOAuth();
 };

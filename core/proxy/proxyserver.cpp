@@ -53,10 +53,12 @@ ProxyServer::~ProxyServer()
 bool ProxyServer::start(quint16 port)
 {
     m_error.clear();
+    m_portInUse = false;
     // Loopback only: the proxy holds the person's credentials.
     if (!m_server->listen(QHostAddress::LocalHost, port)) {
+        m_portInUse = m_server->serverError() == QAbstractSocket::AddressInUseError;
         m_error =
-            m_server->serverError() == QAbstractSocket::AddressInUseError
+            m_portInUse
                 ? tr("Port %1 on 127.0.0.1 is already in use, perhaps by another Qwen "
                      "Bridge. Quit the other program or choose another port in the "
                      "settings (or set QWEN_BRIDGE_PORT).")
@@ -166,8 +168,8 @@ void ProxyServer::onRequest(const HttpRequest &request, HttpResponse *response)
                         auth.left(bearerPrefix.size()).toLower() == bearerPrefix;
     if (!bearer || !m_localKey->matches(auth.mid(bearerPrefix.size()).trimmed())) {
         refuse(401,
-               tr("Missing or wrong local key. Use the key shown in the Qwen Bridge tray menu "
-                  "(Copy proxy URL and key), or run `qwen-bridge opencode-config --write`."),
+               tr("Missing or wrong local key. Use the local key that Qwen Bridge shows with "
+                  "its proxy URL, or run `qwen-bridge opencode-config --write`."),
                QStringLiteral("authentication_error"), QStringLiteral("invalid_local_key"));
         return;
     }

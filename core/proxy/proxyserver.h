@@ -40,6 +40,8 @@ public:
     quint16 port() const;
     QUrl baseUrl() const; // http://127.0.0.1:PORT/v1
     QString errorString() const;
+    // The last start() failed because another program listens on the port.
+    bool portInUse() const { return m_portInUse; }
 
     void setLimits(const HttpServerLimits &limits);
     UpstreamContext *upstream() const { return m_upstream; }
@@ -66,4 +68,5 @@ private:
     qint64 m_dayStartMs = 0; // local midnight of m_stats.day and the next one, in UTC ms
     qint64 m_dayEndMs = 0;
     QString m_error;
+    bool m_portInUse = false;
 };

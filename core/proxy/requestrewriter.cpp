@@ -7,6 +7,8 @@
 #include <QJsonObject>
 #include <QJsonParseError>
 #include <QLoggingCategory>
+#include <QRandomGenerator>
+#include <QUuid>
 
 namespace {
 const QString kCoderModel = QStringLiteral("coder-model");
@@ -277,4 +279,17 @@ QString RequestRewriter::bridgePrompt()
 QString RequestRewriter::minimalSystemPrompt()
 {
     return QStringLiteral("You are a helpful coding assistant.");
+}
+
+// From the fast generator: a prompt id tags a request, it guards nothing. QUuid::createUuid()
+// asks the system generator, which costs a noticeable share of a request on CPUs where that
+// means the RDRAND instruction.
+QString RequestRewriter::newPromptId()
+{
+    quint64 bits[2];
+    QRandomGenerator::global()->fillRange(bits);
+    QByteArray raw(reinterpret_cast<const char *>(bits), sizeof bits);
+    raw[6] = char((raw[6] & 0x0f) | 0x40); // version 4
+    raw[8] = char((raw[8] & 0x3f) | 0x80); // RFC 4122 variant
+    return QUuid::fromRfc4122(raw).toString(QUuid::WithoutBraces);
 }

@@ -48,6 +48,8 @@ public:
     };
 
     static Result rewrite(const QByteArray &body, const Options &options);
+    // A random UUID (version 4) for Options::promptId.
+    static QString newPromptId();
 
     // Model name rules, public for tests and for `status`.
     static QString stripProviderPrefix(const QString &model);

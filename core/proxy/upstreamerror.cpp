@@ -168,9 +168,8 @@ UpstreamVerdict UpstreamError::forAnswer(const Answer &answer, const Context &co
         const QString message =
             context.method == AuthMethod::OAuth
                 ? tr("Your Qwen account has no OAuth quota left: Qwen ended the free OAuth tier "
-                     "on 2026-04-15. Use an API key instead (Alibaba Cloud Model Studio or "
-                     "Coding Plan): choose \"Use an API key instead…\" in the Qwen Bridge tray "
-                     "menu, or run `qwen-bridge login --api-key`.")
+                     "on 2026-04-15. Sign in with an API key instead (Alibaba Cloud Model Studio "
+                     "or Coding Plan) in Qwen Bridge, or run `qwen-bridge login --api-key`.")
                 : tr("The model service says this API key has no quota left. Check the balance "
                      "and plan of the key in Alibaba Cloud Model Studio.");
         UpstreamVerdict v = failure(429, message, QStringLiteral("insufficient_quota"),
@@ -232,6 +231,21 @@ UpstreamVerdict UpstreamError::forAnswer(const Answer &answer, const Context &co
                                 code);
     v.extraHeaders = extra;
     return v;
+}
+
+UpstreamVerdict UpstreamError::forSession(SessionError error, const QString &message)
+{
+    switch (error) {
+    case SessionError::Offline:
+        return failure(503, message, QStringLiteral("upstream_unavailable"),
+                       QStringLiteral("session_offline"));
+    case SessionError::Keychain:
+        return failure(503, message, QStringLiteral("server_error"),
+                       QStringLiteral("keychain_unavailable"));
+    default:
+        return failure(401, message, QStringLiteral("authentication_error"),
+                       QStringLiteral("sign_in_required"));
+    }
 }
 
 UpstreamVerdict UpstreamError::forTransport(HttpClientReply::Error error, const QString &errorText,

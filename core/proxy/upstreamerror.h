@@ -3,6 +3,7 @@
 #include "credentials/credentials.h"
 #include "http/httpclient.h"
 #include "http/httprequest.h"
+#include "session/sessionmanager.h"
 #include "usage/planwindows.h"
 
 #include <QCoreApplication>
@@ -64,6 +65,9 @@ public:
         QDateTime now;             // when the answer came; invalid means the current time
     };
     static UpstreamVerdict forAnswer(const Answer &answer, const Context &context);
+
+    // The session had no credentials to send with: its own sentence, with a status and code.
+    static UpstreamVerdict forSession(SessionError error, const QString &message);
 
     // No HTTP answer at all: the request never got a status line.
     // errorText for Error::Proxy names the proxy and what to check.

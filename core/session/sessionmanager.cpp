@@ -230,7 +230,8 @@ void SessionManager::setSigningIn(bool on)
     }
 }
 
-void SessionManager::signIn(const Credentials &credentials, std::function<void(bool, QString)> done)
+void SessionManager::signIn(const Credentials &credentials,
+                            std::function<void(const KeychainResult &)> done)
 {
     ++m_generation;
     m_store->save(credentials, [this, credentials, done](const KeychainResult &r) {
@@ -238,7 +239,7 @@ void SessionManager::signIn(const Credentials &credentials, std::function<void(b
             if (m_state == SessionState::SigningIn)
                 setSigningIn(false);
             if (done)
-                done(false, r.message);
+                done(r);
             return;
         }
         m_refresher->abort();
@@ -248,17 +249,17 @@ void SessionManager::signIn(const Credentials &credentials, std::function<void(b
         setState(SessionState::SignedIn);
         answerWaiters();
         if (done)
-            done(true, {});
+            done(r);
     });
 }
 
-void SessionManager::signOut(std::function<void(bool, QString)> done)
+void SessionManager::signOut(std::function<void(const KeychainResult &)> done)
 {
     m_store->clear([this, done](const KeychainResult &r) {
         if (r.ok())
             forget(tr("Signed out."));
         if (done)
-            done(r.ok(), r.message);
+            done(r);
     });
 }
 

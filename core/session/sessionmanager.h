@@ -84,10 +84,11 @@ public:
     // Reads the keychain; state leaves Starting when it answers.
     void load();
     // A new sign-in: stores the credentials, then becomes SignedIn.
-    void signIn(const Credentials &credentials, std::function<void(bool, QString)> done = {});
+    void signIn(const Credentials &credentials,
+                std::function<void(const KeychainResult &)> done = {});
     void setSigningIn(bool on);
     // Forgets the credentials here and in the keychain.
-    void signOut(std::function<void(bool, QString)> done = {});
+    void signOut(std::function<void(const KeychainResult &)> done = {});
     // Drops in-memory state without touching the keychain (another process signed out).
     void forget(const QString &reason);
 

@@ -84,7 +84,7 @@ private Q_SLOTS:
         QTRY_VERIFY(saved);
         LocalKey key(store.keychain());
         bool loaded = false;
-        key.load([&](bool ok, const QString &) { loaded = ok; });
+        key.load([&](const KeychainResult &r) { loaded = r.ok(); });
         QTRY_VERIFY(loaded);
         m_localKey = key.value().toLatin1();
 

@@ -282,7 +282,7 @@ private Q_SLOTS:
         CredentialStore store(settings);
         LocalKey key(store.keychain());
         bool done = false;
-        key.load([&](bool ok, const QString &) { done = ok; });
+        key.load([&](const KeychainResult &r) { done = r.ok(); });
         QTRY_VERIFY(done);
         m_localKey = key.value();
     }

@@ -68,16 +68,18 @@ class TestSignInDialog : public QObject
             authorization->setRequestTimeout(10000);
             return authorization;
         };
-        b.completeSignIn = [this](const TokenSet &tokens, std::function<void(bool, QString)> done) {
+        b.completeSignIn = [this](const TokenSet &tokens,
+                                  std::function<void(const ServiceError &)> done) {
             m_completed << tokens;
             // Answer later, as the keychain does.
             QMetaObject::invokeMethod(
                 this,
                 [this, done] {
                     if (m_saveFails)
-                        done(false, QStringLiteral("The keychain is locked."));
+                        done({ServiceError::Kind::KeychainLocked,
+                              QStringLiteral("The keychain is locked.")});
                     else
-                        done(true, {});
+                        done(ServiceError{});
                 },
                 Qt::QueuedConnection);
         };
@@ -86,15 +88,17 @@ class TestSignInDialog : public QObject
             check->setTimeout(10000);
             return check;
         };
-        b.signIn = [this](const Credentials &credentials, std::function<void(bool, QString)> done) {
+        b.signIn = [this](const Credentials &credentials,
+                          std::function<void(const ServiceError &)> done) {
             m_stored << credentials;
             QMetaObject::invokeMethod(
                 this,
                 [this, done] {
                     if (m_saveFails)
-                        done(false, QStringLiteral("The keychain is locked."));
+                        done({ServiceError::Kind::KeychainLocked,
+                              QStringLiteral("The keychain is locked.")});
                     else
-                        done(true, {});
+                        done(ServiceError{});
                 },
                 Qt::QueuedConnection);
         };

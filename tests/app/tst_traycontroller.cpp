@@ -282,7 +282,7 @@ private Q_SLOTS:
         if (m_service) {
             // Leave the keychain as it was found.
             bool done = false;
-            m_service->signOut([&done](bool, const QString &) { done = true; });
+            m_service->signOut([&done](const ServiceError &) { done = true; });
             QTRY_VERIFY_WITH_TIMEOUT(done, 30000);
         }
         delete m_service;
@@ -466,7 +466,7 @@ private Q_SLOTS:
         dead.tokenType = QStringLiteral("Bearer");
         dead.expiresAt = QDateTime::currentDateTimeUtc().addSecs(2);
         bool stored = false;
-        m_service->signIn(dead, [&stored](bool ok, const QString &) { stored = ok; });
+        m_service->signIn(dead, [&stored](const ServiceError &e) { stored = e.ok(); });
         QTRY_VERIFY_WITH_TIMEOUT(stored, 30000);
         QTRY_COMPARE_WITH_TIMEOUT(m_service->session()->state(), SessionState::SignInRequired,
                                   30000);
@@ -797,7 +797,7 @@ private Q_SLOTS:
         delete m_tray;
         m_tray = nullptr;
         bool out = false;
-        m_service->signOut([&out](bool, const QString &) { out = true; });
+        m_service->signOut([&out](const ServiceError &) { out = true; });
         QTRY_VERIFY_WITH_TIMEOUT(out, 30000);
         delete m_service;
         m_service = nullptr;

@@ -525,7 +525,7 @@ private Q_SLOTS:
             QVERIFY2(saved, "the keychain of the test session did not take the credentials");
             LocalKey key(store.keychain());
             waitFor([&](std::function<void()> done) {
-                key.load([done](bool, const QString &) { done(); });
+                key.load([done](const KeychainResult &) { done(); });
             });
             localKey = key.value();
             QVERIFY(!localKey.isEmpty());
