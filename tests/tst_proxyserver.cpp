@@ -46,7 +46,7 @@ constexpr int IdleTimeoutMs = 3000;
 constexpr int ServerErrorAttempts = 3; // the first try and two retries (forwardjob.cpp)
 
 const QString SignInSentence =
-    QStringLiteral("Sign in from the Qwen Bridge tray menu or run `qwen-bridge login`");
+    QStringLiteral("Sign in again in Qwen Bridge or run `qwen-bridge login`");
 
 // One HTTP/1.1 response as read off the wire by a parser independent of the server's.
 struct RawResponse

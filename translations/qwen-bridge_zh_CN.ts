@@ -1222,10 +1222,6 @@ Exit codes: 0 done, 1 other failure, 2 sign-in refused, 3 sign-in code expired,
         <translation>已退出登录。</translation>
     </message>
     <message>
-        <source>Sign in from the Qwen Bridge tray menu or run `qwen-bridge login`.</source>
-        <translation>请从 Qwen Bridge 托盘菜单登录，或运行 `qwen-bridge login`。</translation>
-    </message>
-    <message>
         <source>Qwen Bridge is not signed in. %1</source>
         <translation>Qwen Bridge 尚未登录。%1</translation>
     </message>
@@ -1244,6 +1240,10 @@ Exit codes: 0 done, 1 other failure, 2 sign-in refused, 3 sign-in code expired,
     <message>
         <source>The stored sign-in cannot be renewed. Sign in again.</source>
         <translation>保存的登录信息无法续期。请重新登录。</translation>
+    </message>
+    <message>
+        <source>Sign in again in Qwen Bridge or run `qwen-bridge login`.</source>
+        <translation>请在 Qwen Bridge 中重新登录，或运行 `qwen-bridge login`。</translation>
     </message>
 </context>
 <context>
@@ -1770,12 +1770,12 @@ Exit codes: 0 done, 1 other failure, 2 sign-in refused, 3 sign-in code expired,
         <translation>Qwen 登录服务器在为会话续期时出现问题（HTTP %1）。</translation>
     </message>
     <message>
-        <source>Your Qwen session has ended (%1). Sign in from the Qwen Bridge tray menu or run `qwen-bridge login`.</source>
-        <translation>您的 Qwen 会话已结束（%1）。请从 Qwen Bridge 托盘菜单登录，或运行 `qwen-bridge login`。</translation>
-    </message>
-    <message>
         <source>The Qwen sign-in server gave an unexpected answer (HTTP %1) while renewing the session.</source>
         <translation>Qwen 登录服务器在为会话续期时返回了意外的响应（HTTP %1）。</translation>
+    </message>
+    <message>
+        <source>Your Qwen session has ended (%1). Sign in again in Qwen Bridge or run `qwen-bridge login`.</source>
+        <translation>您的 Qwen 会话已结束（%1）。请在 Qwen Bridge 中重新登录，或运行 `qwen-bridge login`。</translation>
     </message>
 </context>
 <context>
@@ -2156,10 +2156,6 @@ API 密钥：%2
         <translation>模型服务拒绝了此 API 密钥。密钥只能在其所属的地域和套餐中使用：请检查密钥和基础 URL，然后重新运行 `qwen-bridge login --api-key`。</translation>
     </message>
     <message>
-        <source>The Qwen API refused the token even after renewing it. Sign in again from the Qwen Bridge tray menu or run `qwen-bridge login`.</source>
-        <translation>即使续期之后，Qwen API 仍拒绝了令牌。请从 Qwen Bridge 托盘菜单重新登录，或运行 `qwen-bridge login`。</translation>
-    </message>
-    <message>
         <source>The Qwen API is limiting requests. Wait a moment and try again.</source>
         <translation>Qwen API 正在限制请求频率。请稍候再试。</translation>
     </message>
@@ -2230,6 +2226,10 @@ API 密钥：%2
     <message>
         <source>The Qwen API sent an event larger than Qwen Bridge accepts.</source>
         <translation>Qwen API 发送的事件超过了 Qwen Bridge 能接受的大小。</translation>
+    </message>
+    <message>
+        <source>The Qwen API refused the token even after renewing it. Sign in again in Qwen Bridge or run `qwen-bridge login`.</source>
+        <translation>即使续期之后，Qwen API 仍拒绝了令牌。请在 Qwen Bridge 中重新登录，或运行 `qwen-bridge login`。</translation>
     </message>
 </context>
 <context>

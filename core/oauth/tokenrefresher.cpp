@@ -66,8 +66,8 @@ TokenRefresher::Result TokenRefresher::classify(int httpStatus, bool transportFa
         r.message =
             QCoreApplication::translate(
                 "TokenRefresher",
-                "Your Qwen session has ended (%1). Sign in from the Qwen Bridge tray "
-                "menu or run `qwen-bridge login`.")
+                "Your Qwen session has ended (%1). Sign in again in Qwen Bridge or run "
+                "`qwen-bridge login`.")
                 .arg(description.isEmpty() ? (error.isEmpty() ? QString::number(httpStatus) : error)
                                            : description);
         return r;

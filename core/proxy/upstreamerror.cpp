@@ -195,7 +195,7 @@ UpstreamVerdict UpstreamError::forAnswer(const Answer &answer, const Context &co
                            "region and plan: check the key and the base URL, then run "
                            "`qwen-bridge login --api-key` again.")
                       : tr("The Qwen API refused the token even after renewing it. Sign in "
-                           "again from the Qwen Bridge tray menu or run `qwen-bridge login`.");
+                           "again in Qwen Bridge or run `qwen-bridge login`.");
         code = QStringLiteral("invalid_api_key");
     } else if (status == 429) {
         message = answer.retryAfter.isEmpty()

@@ -18,7 +18,7 @@ constexpr qint64 kClockJumpMs = 10000;
 
 QString signInHint()
 {
-    return SessionManager::tr("Sign in from the Qwen Bridge tray menu or run `qwen-bridge login`.");
+    return SessionManager::tr("Sign in again in Qwen Bridge or run `qwen-bridge login`.");
 }
 
 QString sessionEndedMessage()
