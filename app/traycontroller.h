@@ -3,7 +3,6 @@
 #include "appicons.h"
 #include "session/sessionmanager.h"
 
-#include <QDateTime>
 #include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
