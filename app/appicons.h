@@ -1,14 +1,8 @@
 #pragma once
 
-#include <QIcon>
+#include "bridge/traystatusmodel.h"
 
-// What the tray icon says at a glance.
-enum class TrayStatus {
-    SignedOut,
-    SigningIn,
-    SignedIn,
-    Attention, // sign in again, keychain trouble, the proxy could not start
-};
+#include <QIcon>
 
 // The icons of the application: the tray states drawn from the SVGs in resources/icons,
 // the application icon from the PNGs the package installs (packaging/icons).

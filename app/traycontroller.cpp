@@ -3,57 +3,32 @@
 #include "aboutdialog.h"
 #include "autostart.h"
 #include "bridge/bridgeservice.h"
-#include "bridge/proxysettings.h"
-#include "bridge/quotastate.h"
-#include "bridge/statusreport.h"
+#include "bridge/traystatusmodel.h"
 #include "configureopencodedialog.h"
-#include "credentials/apikeycheck.h"
-#include "credentials/credentialstore.h"
-#include "credentials/legacyimport.h"
-#include "gui.h"
 #include "importofferdialog.h"
-#include "logging.h"
-#include "opencode/opencodeconfig.h"
-#include "plans/plancatalog.h"
-#include "proxy/localkey.h"
-#include "proxy/proxyserver.h"
-#include "proxy/upstreamcontext.h"
-#include "settings/settings.h"
 #include "settingsdialog.h"
 #include "signindialog.h"
 #include "statuswindow.h"
 #include "usage/usagemonitor.h"
-#include "usagewindow.h"
 #include "util/logcategories.h"
 
 #include <QAction>
 #include <QApplication>
-#include <QClipboard>
 #include <QCursor>
-#include <QDesktopServices>
-#include <QDir>
-#include <QFile>
 #include <QMenu>
-#include <QMessageBox>
-#include <QPushButton>
-#include <QUrl>
-
-#include <algorithm>
 
 namespace {
 constexpr int kTrayProbeFastMs = 250;
 constexpr int kTrayProbeSlowMs = 2000; // after the wait: a tray may still come later
-// Remembers that the first-run offer to take over another tool's sign-in was answered.
-const char kImportOfferedKey[] = "ui/importOffered";
 } // namespace
 
 TrayController::TrayController(BridgeService *service, bool demo, QObject *parent)
     : QObject(parent)
     , m_service(service)
     , m_demo(demo)
+    , m_model(new TrayStatusModel(service, demo, this))
     , m_tray(new QSystemTrayIcon(this))
     , m_menu(new QMenu)
-    , m_usageMonitor(new UsageMonitor(service->usage(), service->settings(), this))
 {
     m_menu->setObjectName(QStringLiteral("trayMenu"));
     if (demo) {
@@ -117,44 +92,16 @@ TrayController::TrayController(BridgeService *service, bool demo, QObject *paren
         refresh();
     });
 
+    // The model hears the service first: the menu is current when a notice goes out.
+    connect(m_model, &TrayStatusModel::changed, this, &TrayController::applyView);
     SessionManager *session = service->session();
     connect(session, &SessionManager::stateChanged, this, &TrayController::onStateChanged);
-    connect(session, &SessionManager::credentialsChanged, this, &TrayController::refresh);
-    connect(service, &BridgeService::proxyStarted, this, [this](const QUrl &url) {
-        m_proxyError.clear();
-        qCInfo(lcUi) << "proxy listening on" << url.toString();
-        refresh();
-    });
     connect(service, &BridgeService::proxyFailed, this, [this](const ServiceError &e) {
-        m_proxyError = e.message;
-        refresh();
         notify(tr("The proxy could not start"), e.message, QSystemTrayIcon::Warning);
     });
-    connect(service, &BridgeService::localKeyReady, this, [this] {
-        m_localKeyError.clear();
-        refresh();
-    });
-    connect(service, &BridgeService::localKeyFailed, this, [this](const ServiceError &e) {
-        m_localKeyError = e.message;
-        refresh();
-    });
     connect(service, &BridgeService::quotaExhausted, this, &TrayController::onQuotaExhausted);
-    connect(service->quota(), &QuotaState::changed, this, &TrayController::refresh);
     connect(service, &BridgeService::showRequested, this, &TrayController::showFromSecondStart);
-    // Counting requests must not redraw the tray for every one of them.
-    m_statsRefresh.setSingleShot(true);
-    m_statsRefresh.setInterval(500);
-    connect(&m_statsRefresh, &QTimer::timeout, this, &TrayController::refresh);
-    if (ProxyServer *proxy = service->proxy()) {
-        connect(proxy, &ProxyServer::statsChanged, this, [this] {
-            if (!m_statsRefresh.isActive())
-                m_statsRefresh.start();
-        });
-        connect(proxy->upstream(), &UpstreamContext::requestFinished, m_usageMonitor,
-                &UsageMonitor::requestRefresh);
-    }
-    connect(m_usageMonitor, &UsageMonitor::changed, this, &TrayController::refresh);
-    connect(m_usageMonitor, &UsageMonitor::thresholdCrossed, this,
+    connect(m_model->usageMonitor(), &UsageMonitor::thresholdCrossed, this,
             [this](const QString &title, const QString &message) {
                 notify(titled(title), message, QSystemTrayIcon::Information, m_usage);
             });
@@ -164,9 +111,6 @@ TrayController::TrayController(BridgeService *service, bool demo, QObject *paren
 
     m_trayProbe.setInterval(kTrayProbeFastMs);
     connect(&m_trayProbe, &QTimer::timeout, this, &TrayController::probeTray);
-    m_tick.setInterval(30 * 1000);
-    connect(&m_tick, &QTimer::timeout, this, &TrayController::refresh);
-    m_tick.start();
 
     m_lastState = session->state();
     m_startAtLogin->setChecked(Autostart::isEnabled());
@@ -197,7 +141,12 @@ ImportOfferDialog *TrayController::importOfferDialog() const
 
 QString TrayController::apiKeyPresetName() const
 {
-    return StatusReport::fromService(*m_service).presetName;
+    return m_model->apiKeyPresetName();
+}
+
+TrayStatus TrayController::status() const
+{
+    return m_model->status();
 }
 
 QAction *TrayController::addStatusLine(const QString &objectName)
@@ -279,95 +228,14 @@ void TrayController::onActivated(QSystemTrayIcon::ActivationReason reason)
     }
 }
 
-TrayStatus TrayController::statusFor(SessionState state, bool proxyFailed)
-{
-    switch (state) {
-    case SessionState::SigningIn:
-        return TrayStatus::SigningIn;
-    case SessionState::SignInRequired:
-    case SessionState::KeychainUnavailable:
-    case SessionState::OfflineRetrying:
-        return TrayStatus::Attention;
-    case SessionState::SignedIn:
-    case SessionState::Refreshing:
-        return proxyFailed ? TrayStatus::Attention : TrayStatus::SignedIn;
-    case SessionState::Starting:
-    case SessionState::SignedOut:
-        break;
-    }
-    return proxyFailed ? TrayStatus::Attention : TrayStatus::SignedOut;
-}
-
-QString TrayController::formatDuration(qint64 seconds)
-{
-    if (seconds < 60)
-        return tr("less than a minute");
-    const qint64 minutes = seconds / 60;
-    if (minutes < 60)
-        return tr("%1 min").arg(minutes);
-    const qint64 hours = minutes / 60;
-    if (hours < 24)
-        return tr("%1 h %2 min").arg(hours).arg(minutes % 60);
-    return tr("%1 d %2 h").arg(hours / 24).arg(hours % 24);
-}
-
 QString TrayController::stateText() const
 {
-    const StatusReport report = StatusReport::fromService(*m_service);
-    if (report.quotaExhausted) {
-        return report.method == AuthMethod::ApiKey ? tr("API key quota used up")
-                                                   : tr("OAuth quota used up");
-    }
-    switch (report.state) {
-    case SessionState::Starting:
-        return tr("Starting…");
-    case SessionState::SignedOut:
-        return tr("Signed out");
-    case SessionState::SigningIn:
-        return tr("Signing in…");
-    case SessionState::SignedIn:
-        return report.method == AuthMethod::ApiKey ? tr("Signed in with an API key")
-                                                   : tr("Signed in with your Qwen account");
-    case SessionState::Refreshing:
-        return tr("Renewing the sign-in…");
-    case SessionState::OfflineRetrying:
-        return tr("Offline: retrying");
-    case SessionState::SignInRequired:
-        return tr("Sign in again");
-    case SessionState::KeychainUnavailable:
-        return tr("The keychain is not available");
-    }
-    return {};
+    return m_model->stateText();
 }
 
 QString TrayController::proxyBaseUrl() const
 {
-    return StatusReport::fromService(*m_service).proxyUrl.toString();
-}
-
-QStringList TrayController::statusLines() const
-{
-    QStringList lines;
-    const QString reason = m_service->session()->reason();
-    const SessionState state = m_service->session()->state();
-    if ((state == SessionState::SignInRequired || state == SessionState::KeychainUnavailable ||
-         state == SessionState::OfflineRetrying) &&
-        !reason.isEmpty())
-        lines << reason;
-    if (m_methodLine->isVisible())
-        lines << m_methodLine->text();
-    if (m_quotaLine->isVisible())
-        lines << m_quotaLine->text();
-    if (m_expiryLine->isVisible())
-        lines << m_expiryLine->text();
-    lines << m_proxyLine->text();
-    if (!m_localKeyError.isEmpty())
-        lines << tr("Local key: %1").arg(m_localKeyError);
-    if (m_requestsLine->isVisible())
-        lines << m_requestsLine->text();
-    if (m_usageLine->isVisible())
-        lines << m_usageLine->text();
-    return lines;
+    return m_model->proxyBaseUrl();
 }
 
 QString TrayController::titled(const QString &title) const
@@ -377,109 +245,62 @@ QString TrayController::titled(const QString &title) const
 
 QString TrayController::toolTip() const
 {
-    QStringList lines;
-    lines << (m_demo ? tr("Qwen Bridge DEMO") : tr("Qwen Bridge"));
-    lines << stateText();
-    lines << statusLines();
-    return lines.join(QLatin1Char('\n'));
+    return m_model->toolTip();
 }
 
 void TrayController::refresh()
 {
-    const StatusReport report = StatusReport::fromService(*m_service);
-    const SessionState state = report.state;
-    const bool proxyFailed = !m_proxyError.isEmpty() && !report.proxyRunning;
-    const AuthMethod method = report.method;
-    const bool quota = report.quotaExhausted;
-    m_status = statusFor(state, proxyFailed || !m_localKeyError.isEmpty());
-    if (quota)
-        m_status = TrayStatus::Attention;
+    m_model->refresh();
+}
 
-    m_stateLine->setText(stateText());
+void TrayController::applyView()
+{
+    const TrayView &view = m_model->view();
+    m_stateLine->setText(view.stateText);
     // The state line is disabled like every status line, but keeps its colours: it is the
     // same picture as the tray icon.
     QIcon stateIcon;
-    const QPixmap statePixmap = AppIcons::tray(m_status).pixmap(32, 32);
+    const QPixmap statePixmap = AppIcons::tray(view.status).pixmap(32, 32);
     stateIcon.addPixmap(statePixmap, QIcon::Normal);
     stateIcon.addPixmap(statePixmap, QIcon::Disabled);
     m_stateLine->setIcon(stateIcon);
 
-    const bool signedIn = report.isSignedIn();
-    // Which plan and region the key is for; never the key.
-    const bool showMethod = signedIn && method == AuthMethod::ApiKey;
-    m_methodLine->setVisible(showMethod);
-    if (showMethod)
-        m_methodLine->setText(tr("Key for %1").arg(report.presetName));
-    m_quotaLine->setVisible(quota);
-    if (quota) {
-        m_quotaLine->setText(method == AuthMethod::ApiKey
-                                 ? tr("Requests fail until the key's plan has quota again.")
-                                 : tr("Requests fail until you switch to an API key."));
-    }
-    const QDateTime expiresAt = report.expiresAt;
-    const bool showExpiry = signedIn && method == AuthMethod::OAuth && expiresAt.isValid();
-    m_expiryLine->setVisible(showExpiry);
-    if (showExpiry) {
-        const qint64 left = QDateTime::currentDateTimeUtc().secsTo(expiresAt);
-        m_expiryLine->setText(
-            left > 0 ? tr("Token expires in %1 (renewed automatically)").arg(formatDuration(left))
-                     : tr("Token expired; renewing"));
-    }
+    const auto showLine = [](QAction *line, const QString &text) {
+        line->setVisible(!text.isEmpty());
+        if (!text.isEmpty())
+            line->setText(text);
+    };
+    showLine(m_methodLine, view.methodLine);
+    showLine(m_quotaLine, view.quotaLine);
+    showLine(m_expiryLine, view.expiryLine);
+    m_proxyLine->setText(view.proxyLine);
+    showLine(m_requestsLine, view.requestsLine);
+    showLine(m_usageLine, view.usageLine);
 
-    if (report.proxyRunning)
-        m_proxyLine->setText(tr("Proxy: %1").arg(report.proxyUrl.toString()));
-    else if (!m_proxyError.isEmpty())
-        m_proxyLine->setText(tr("Proxy stopped: %1").arg(m_proxyError));
-    else
-        m_proxyLine->setText(tr("Proxy starting…"));
-
-    const ProxyServer *proxy = m_service->proxy();
-    m_requestsLine->setVisible(proxy != nullptr);
-    if (proxy)
-        m_requestsLine->setText(tr("Requests today: %1").arg(proxy->stats().requestsToday));
-    const QString usage = m_usageMonitor->statusLine();
-    m_usageLine->setVisible(!usage.isEmpty());
-    m_usageLine->setText(usage);
-
-    // Credentials that exist can be forgotten, whatever state they are in.
-    const bool hasCredentials = method != AuthMethod::None;
-    const bool withKey = signedIn && method == AuthMethod::ApiKey;
-    // Either way in stays on offer: switching needs no restart of anything.
-    m_signIn->setVisible(!signedIn || withKey);
-    m_signIn->setEnabled(state != SessionState::Starting);
-    if (withKey)
-        m_signIn->setText(tr("Sign in with your Qwen account…"));
-    else if (state == SessionState::SignInRequired)
-        m_signIn->setText(tr("Sign in again…"));
-    else
-        m_signIn->setText(tr("Sign in…"));
-    m_useApiKey->setEnabled(state != SessionState::Starting);
-    if (quota && method == AuthMethod::OAuth)
-        m_useApiKey->setText(tr("Use an API key instead…"));
-    else if (withKey)
-        m_useApiKey->setText(tr("Use another API key…"));
-    else
-        m_useApiKey->setText(tr("Use an API key…"));
+    m_signIn->setVisible(view.signInVisible);
+    m_signIn->setEnabled(view.signInEnabled);
+    m_signIn->setText(view.signInText);
+    m_useApiKey->setEnabled(view.useApiKeyEnabled);
+    m_useApiKey->setText(view.useApiKeyText);
     QFont prominent = m_useApiKey->font();
-    prominent.setBold(quota);
+    prominent.setBold(view.useApiKeyProminent);
     m_useApiKey->setFont(prominent);
     // When the quota is gone, the way out is the first thing in the menu that can be chosen.
     const QList<QAction *> items = m_menu->actions();
     const bool onTop = items.indexOf(m_useApiKey) < items.indexOf(m_signIn);
-    if (quota != onTop)
-        m_menu->insertAction(quota ? m_signIn : m_signOut, m_useApiKey);
-    m_signOut->setVisible(hasCredentials);
+    if (view.useApiKeyProminent != onTop)
+        m_menu->insertAction(view.useApiKeyProminent ? m_signIn : m_signOut, m_useApiKey);
+    m_signOut->setVisible(view.signOutVisible);
 
-    const bool haveKey = m_service->localKey() && m_service->localKey()->isLoaded();
     for (QAction *action : {m_configure, m_copyConfig, m_copyProxy}) {
-        action->setEnabled(haveKey);
-        action->setToolTip(haveKey ? QString() : tr("Waiting for the local key from the keychain"));
+        action->setEnabled(view.localKeyReady);
+        action->setToolTip(view.waitingForKeyText);
     }
 
-    m_tray->setIcon(AppIcons::tray(m_status));
-    m_tray->setToolTip(toolTip());
+    m_tray->setIcon(AppIcons::tray(view.status));
+    m_tray->setToolTip(m_model->toolTip());
     if (m_window)
-        m_window->setStatus(m_status, stateText(), statusLines());
+        m_window->setStatus(view.status, view.stateText, view.lines());
 }
 
 void TrayController::onStateChanged(SessionState state, const QString &reason)
@@ -509,7 +330,7 @@ void TrayController::onStateChanged(SessionState state, const QString &reason)
 
 bool TrayController::isQuotaExhausted() const
 {
-    return m_service->quota()->isExhausted();
+    return m_model->isQuotaExhausted();
 }
 
 void TrayController::onQuotaExhausted()
@@ -548,318 +369,4 @@ void TrayController::showDialog(QWidget *dialog)
     dialog->show();
     dialog->raise();
     dialog->activateWindow();
-}
-
-SignInDialog *TrayController::ensureSignInDialog()
-{
-    if (m_signInDialog)
-        return m_signInDialog;
-    BridgeService *service = m_service;
-    SignInBackend backend;
-    backend.createAuthorization = [service](QObject *parent) {
-        return service->createDeviceAuthorization(parent);
-    };
-    backend.completeSignIn = [service](const TokenSet &tokens, BridgeService::Done done) {
-        service->completeSignIn(tokens, std::move(done));
-    };
-    backend.createApiKeyCheck = [service](QObject *parent) {
-        return new ApiKeyCheck(service->network(), parent);
-    };
-    backend.signIn = [service](const Credentials &credentials, BridgeService::Done done) {
-        service->signIn(credentials, std::move(done));
-    };
-    // The demo's fake service stands in for every plan and region.
-    if (m_demo) {
-        backend.demoApiBase = service->settings()->apiFallbackUrl();
-        backend.demoApiKey = demoApiKey();
-    }
-    m_signInDialog = new SignInDialog(std::move(backend), m_demo);
-    m_signInDialog->setAttribute(Qt::WA_DeleteOnClose);
-    const QString planBefore = signedInPlan();
-    connect(m_signInDialog, &SignInDialog::signedIn, this, [this, planBefore] {
-        if (signedInPlan() != planBefore)
-            offerOpenCodeRewrite();
-        const QString preset = apiKeyPresetName();
-        if (preset.isEmpty())
-            notify(tr("Signed in to Qwen"),
-                   tr("OpenCode can now use Qwen through %1.").arg(proxyBaseUrl()));
-        else
-            notify(tr("Signed in with an API key for %1").arg(preset),
-                   tr("OpenCode can now use Qwen through %1.").arg(proxyBaseUrl()));
-    });
-    connect(m_signInDialog, &QDialog::finished, this, [this](int result) {
-        if (result != QDialog::Accepted)
-            m_service->session()->setSigningIn(false);
-    });
-    // Credentials that work stay in use while the dialog is open; only a session without
-    // them shows that a sign-in is under way.
-    const SessionState state = m_service->session()->state();
-    if (state == SessionState::SignedOut || state == SessionState::SignInRequired)
-        m_service->session()->setSigningIn(true);
-    return m_signInDialog;
-}
-
-void TrayController::signIn()
-{
-    const bool existed = m_signInDialog;
-    SignInDialog *dialog = ensureSignInDialog();
-    showDialog(dialog);
-    // A device sign-in under way keeps its code; from the API-key page it is a change of mind.
-    if (!existed || (dialog->page() == SignInDialog::Page::ApiKey && !dialog->isCheckingApiKey()))
-        dialog->start();
-}
-
-void TrayController::useApiKey()
-{
-    const bool existed = m_signInDialog;
-    SignInDialog *dialog = ensureSignInDialog();
-    showDialog(dialog);
-    const SignInDialog::Page page = dialog->page();
-    if (!existed || (page != SignInDialog::Page::ApiKey && page != SignInDialog::Page::Finishing &&
-                     page != SignInDialog::Page::Success))
-        dialog->startWithApiKey();
-}
-
-void TrayController::showFromSecondStart()
-{
-    qCInfo(lcUi) << "another start of Qwen Bridge asked to be shown";
-    if (m_signInDialog) {
-        showDialog(m_signInDialog);
-        return;
-    }
-    if (m_importOffer) {
-        showDialog(m_importOffer);
-        return;
-    }
-    if (m_service->session()->state() == SessionState::SignedOut) {
-        signIn();
-        return;
-    }
-    if (m_window || !isTrayShown()) {
-        showStatusWindow();
-        return;
-    }
-    refresh();
-    m_menu->popup(QCursor::pos());
-}
-
-void TrayController::offerImport()
-{
-    if (m_demo || m_importOffer || m_signInDialog)
-        return;
-    Settings *settings = m_service->settings();
-    if (settings->value(QLatin1String(kImportOfferedKey), false).toBool())
-        return;
-    // The same choice as `qwen-bridge import`: the plugin's file when both exist.
-    const std::optional<LegacyImport::Found> it =
-        LegacyImport::firstUsable(LegacyImport::findAll(QDir::homePath()));
-    if (!it)
-        return; // nothing to offer; a later start may find something
-    qCInfo(lcUi) << "offering to take over the sign-in of" << LegacyImport::sourceName(it->source);
-    m_importOffer = new ImportOfferDialog(*it);
-    m_importOffer->setAttribute(Qt::WA_DeleteOnClose);
-    connect(m_importOffer, &QDialog::finished, this, [this](int result) {
-        // Asked once, whatever the answer; `qwen-bridge import` is there for a change of mind.
-        Settings *s = m_service->settings();
-        s->setValue(QLatin1String(kImportOfferedKey), true);
-        s->sync();
-        if (result == QDialog::Accepted)
-            importAccepted();
-    });
-    showDialog(m_importOffer);
-}
-
-void TrayController::importAccepted()
-{
-    const LegacyImport::Found found = m_importOffer->found();
-    const bool deleteOriginal = m_importOffer->deleteOriginal();
-    QPointer<TrayController> self(this);
-    BridgeService *service = m_service;
-    const LegacyImport::Store save = [service](const Credentials &credentials,
-                                               std::function<void(bool, const QString &)> saved) {
-        service->signIn(credentials, [saved = std::move(saved)](const ServiceError &e) {
-            saved(e.ok(), e.message);
-        });
-    };
-    LegacyImport::takeOver(
-        found, deleteOriginal, save, [self, found](const LegacyImport::TakeOverResult &r) {
-            if (!self)
-                return;
-            if (!r.ok) {
-                self->notify(tr("The sign-in could not be taken over"), r.message,
-                             QSystemTrayIcon::Warning);
-                return;
-            }
-            QString detail = tr("Qwen Bridge renews the session of %1 from now on.")
-                                 .arg(LegacyImport::sourceName(found.source));
-            const QString path = QDir::toNativeSeparators(found.path);
-            if (r.original == LegacyImport::Original::Deleted) {
-                detail += QLatin1Char(' ') + tr("%1 was deleted.").arg(path);
-            } else if (r.original == LegacyImport::Original::DeleteFailed) {
-                qCWarning(lcUi) << "could not delete" << found.path;
-                detail += QLatin1Char(' ') + tr("%1 could not be deleted.").arg(path);
-            }
-            self->notify(tr("Signed in to Qwen"), detail);
-        });
-}
-
-QString TrayController::signedInPlan() const
-{
-    const SessionManager *session = m_service->session();
-    if (session->method() != AuthMethod::ApiKey)
-        return Credentials::methodName(session->method());
-    return PlanCatalog::instance().planForCredentials(session->preset()).id;
-}
-
-void TrayController::offerOpenCodeRewrite()
-{
-    // Only a configuration the person already has, and only when it would change: its
-    // models are those of the previous plan.
-    const QString path = OpenCodeConfig::defaultConfigPath();
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return;
-    const OpenCodeConfig::Result preview = openCodeConfig().mergeInto(file.readAll());
-    if (!preview.ok() || !preview.changed)
-        return;
-    auto *box = new QMessageBox(
-        QMessageBox::Question, titled(tr("Update OpenCode")),
-        tr("Rewrite OpenCode's configuration for %1?")
-            .arg(apiKeyPresetName().isEmpty() ? tr("your Qwen account") : apiKeyPresetName()),
-        QMessageBox::NoButton);
-    box->setObjectName(QStringLiteral("rewriteOpenCodeQuestion"));
-    box->setInformativeText(
-        tr("%1 still lists the models of your previous sign-in. Qwen Bridge can put in this "
-           "plan's models and their limits, keeping a backup of the file.")
-            .arg(QDir::toNativeSeparators(path)));
-    QPushButton *rewrite = box->addButton(tr("Review and rewrite…"), QMessageBox::AcceptRole);
-    box->addButton(tr("Not now"), QMessageBox::RejectRole);
-    box->setDefaultButton(rewrite);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    connect(rewrite, &QPushButton::clicked, this, &TrayController::configureOpenCode);
-    box->setWindowIcon(AppIcons::application());
-    box->open();
-}
-
-void TrayController::signOut()
-{
-    auto *box = new QMessageBox(QMessageBox::Question, titled(tr("Sign out")),
-                                tr("Sign out of Qwen?"), QMessageBox::Cancel);
-    box->setObjectName(QStringLiteral("signOutQuestion"));
-    box->setInformativeText(tr("Qwen Bridge removes your sign-in from the keychain. OpenCode's "
-                               "requests fail until you sign in again."));
-    QPushButton *confirm = box->addButton(tr("Sign out"), QMessageBox::AcceptRole);
-    box->setDefaultButton(confirm);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    connect(confirm, &QPushButton::clicked, this, [this] {
-        m_service->signOut([this](const ServiceError &e) {
-            if (!e.ok())
-                notify(tr("Sign-out did not finish"), e.message, QSystemTrayIcon::Warning);
-        });
-    });
-    box->setWindowIcon(AppIcons::application());
-    box->open();
-}
-
-OpenCodeConfig TrayController::openCodeConfig() const
-{
-    const SessionManager *session = m_service->session();
-    return OpenCodeConfig::forBridge(
-        m_service->settings()->providerId(), m_service->settings()->port(),
-        m_service->localKey() ? m_service->localKey()->value() : QString(), session->method(),
-        session->preset());
-}
-
-void TrayController::configureOpenCode()
-{
-    if (m_configureDialog) {
-        showDialog(m_configureDialog);
-        return;
-    }
-    m_configureDialog =
-        new ConfigureOpenCodeDialog(openCodeConfig(), OpenCodeConfig::defaultConfigPath(), m_demo);
-    m_configureDialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(m_configureDialog, &ConfigureOpenCodeDialog::written, this,
-            [this](const OpenCodeConfig::Result &result) {
-                notify(tr("OpenCode configured"), tr("%1 now points OpenCode at Qwen Bridge.")
-                                                      .arg(QDir::toNativeSeparators(result.path)));
-            });
-    showDialog(m_configureDialog);
-}
-
-void TrayController::copyOpenCodeConfig()
-{
-    QApplication::clipboard()->setText(QString::fromUtf8(openCodeConfig().toJson()));
-}
-
-void TrayController::copyProxyUrlAndKey()
-{
-    // Labelled lines: pasted into a chat or a note they still say which is which.
-    const QString key = m_service->localKey() ? m_service->localKey()->value() : QString();
-    QApplication::clipboard()->setText(tr("Base URL: %1\nAPI key: %2\n").arg(proxyBaseUrl(), key));
-}
-
-void TrayController::openLogsFolder()
-{
-    const QString dir = Settings::stateDir();
-    QDir().mkpath(dir);
-    if (!QDesktopServices::openUrl(QUrl::fromLocalFile(dir)))
-        notify(tr("No file manager found"),
-               tr("The logs are in %1").arg(QDir::toNativeSeparators(dir)),
-               QSystemTrayIcon::Warning);
-}
-
-void TrayController::showUsage()
-{
-    if (!m_usageWindow) {
-        m_usageWindow = new UsageWindow(*m_service->usage());
-        m_usageWindow->setAttribute(Qt::WA_DeleteOnClose);
-    }
-    m_usageWindow->refresh();
-    showDialog(m_usageWindow);
-}
-
-void TrayController::showSettings()
-{
-    if (m_settingsDialog) {
-        showDialog(m_settingsDialog);
-        return;
-    }
-    m_settingsDialog = new SettingsDialog(m_service->settings(), m_demo);
-    m_settingsDialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(m_settingsDialog, &SettingsDialog::portChanged, this, [this](quint16 port) {
-        m_proxyError.clear();
-        m_service->restartProxy();
-        notify(tr("Proxy moved to port %1").arg(port),
-               tr("Use Configure OpenCode… so that OpenCode follows."));
-    });
-    connect(m_settingsDialog, &SettingsDialog::loggingChanged, this, [] { setUpLogging(false); });
-    connect(m_settingsDialog, &SettingsDialog::networkProxyChanged, this,
-            [this](NetworkProxy::Mode mode, const QString &url, const QString &password) {
-                ProxySettings::save(*m_service->settings(),
-                                    m_service->credentialStore()->keychain(), mode, url, password,
-                                    [this](const QString &problem) {
-                                        if (!problem.isEmpty())
-                                            notify(tr("The HTTP proxy setting was not saved"),
-                                                   problem, QSystemTrayIcon::Warning);
-                                    });
-            });
-    showDialog(m_settingsDialog);
-}
-
-void TrayController::setStartAtLogin(bool on)
-{
-    QString error;
-    if (!Autostart::setEnabled(on, &error))
-        notify(tr("Start at login could not be changed"), error, QSystemTrayIcon::Warning);
-    m_startAtLogin->setChecked(Autostart::isEnabled());
-}
-
-void TrayController::showAbout()
-{
-    if (!m_aboutDialog) {
-        m_aboutDialog = new AboutDialog(m_service->settings(), m_demo);
-        m_aboutDialog->setAttribute(Qt::WA_DeleteOnClose);
-    }
-    showDialog(m_aboutDialog);
 }

@@ -3,7 +3,6 @@
 #include "appicons.h"
 #include "session/sessionmanager.h"
 
-#include <QDateTime>
 #include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
@@ -20,7 +19,7 @@ class QMenu;
 class SettingsDialog;
 class SignInDialog;
 class StatusWindow;
-class UsageMonitor;
+class TrayStatusModel;
 class UsageWindow;
 
 // The face of the application: the tray icon with its menu, or the status window when
@@ -39,11 +38,9 @@ public:
     // How long start() looks for a tray before it shows the window.
     void setTrayWaitMs(int ms) { m_trayWaitMs = ms; }
 
-    static TrayStatus statusFor(SessionState state, bool proxyFailed);
-    // "3 h 12 min", "45 min", "less than a minute", "2 d 4 h"
-    static QString formatDuration(qint64 seconds);
-
-    TrayStatus status() const { return m_status; }
+    // What the tray shows, decided without a widget.
+    TrayStatusModel *model() const { return m_model; }
+    TrayStatus status() const;
     QString stateText() const;
     QString toolTip() const;
     QMenu *menu() const { return m_menu; }
@@ -59,6 +56,7 @@ public:
     QString apiKeyPresetName() const;
 
 public Q_SLOTS:
+    // Reads the service again; the menu, icon and window follow the model.
     void refresh();
     void signIn();
     void useApiKey(); // the sign-in dialog, on its API-key page
@@ -85,6 +83,8 @@ private:
     QAction *addStatusLine(const QString &objectName);
     QAction *addAction(const QString &objectName, const QString &text,
                        void (TrayController::*slot)());
+    // Puts the model's view into the menu, the icon and the status window.
+    void applyView();
     void probeTray();
     void showTray();
     void onStateChanged(SessionState state, const QString &reason);
@@ -98,7 +98,6 @@ private:
     SignInDialog *ensureSignInDialog();
     void importAccepted();
     QString proxyBaseUrl() const;
-    QStringList statusLines() const;
     QString titled(const QString &title) const;
     // The plan whose models OpenCode should see: a plan id, or "oauth".
     QString signedInPlan() const;
@@ -108,10 +107,8 @@ private:
 
     BridgeService *m_service;
     bool m_demo;
-    TrayStatus m_status = TrayStatus::SignedOut;
+    TrayStatusModel *m_model;
     SessionState m_lastState = SessionState::Starting;
-    QString m_proxyError;
-    QString m_localKeyError;
     bool m_importChecked = false;
     QPointer<QAction> m_noticeAction; // what a click on the last notification does
 
@@ -145,11 +142,8 @@ private:
     QPointer<AboutDialog> m_aboutDialog;
     QPointer<ConfigureOpenCodeDialog> m_configureDialog;
     QPointer<UsageWindow> m_usageWindow;
-    UsageMonitor *m_usageMonitor;
 
     QTimer m_trayProbe;
     QElapsedTimer m_trayWaited;
     int m_trayWaitMs = 5000;
-    QTimer m_tick; // keeps "expires in" current
-    QTimer m_statsRefresh;
 };

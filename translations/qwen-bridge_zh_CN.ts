@@ -1825,108 +1825,12 @@ Exit codes: 0 done, 1 other failure, 2 sign-in refused, 3 sign-in code expired,
         <translation>代理无法启动</translation>
     </message>
     <message>
-        <source>less than a minute</source>
-        <translation>不到一分钟</translation>
-    </message>
-    <message>
-        <source>%1 min</source>
-        <translation>%1 分钟</translation>
-    </message>
-    <message>
-        <source>%1 h %2 min</source>
-        <translation>%1 小时 %2 分钟</translation>
-    </message>
-    <message>
-        <source>%1 d %2 h</source>
-        <translation>%1 天 %2 小时</translation>
-    </message>
-    <message>
-        <source>Starting…</source>
-        <translation>正在启动…</translation>
-    </message>
-    <message>
-        <source>Signed out</source>
-        <translation>未登录</translation>
-    </message>
-    <message>
-        <source>Signing in…</source>
-        <translation>正在登录…</translation>
-    </message>
-    <message>
-        <source>Signed in with an API key</source>
-        <translation>已使用 API 密钥登录</translation>
-    </message>
-    <message>
-        <source>Signed in with your Qwen account</source>
-        <translation>已使用 Qwen 账号登录</translation>
-    </message>
-    <message>
-        <source>Renewing the sign-in…</source>
-        <translation>正在续期登录…</translation>
-    </message>
-    <message>
-        <source>Offline: retrying</source>
-        <translation>离线：正在重试</translation>
-    </message>
-    <message>
-        <source>Sign in again</source>
-        <translation>需要重新登录</translation>
-    </message>
-    <message>
         <source>The keychain is not available</source>
         <translation>钥匙串不可用</translation>
     </message>
     <message>
-        <source>Local key: %1</source>
-        <translation>本地密钥：%1</translation>
-    </message>
-    <message>
         <source>%1 (DEMO)</source>
         <translation>%1（演示 DEMO）</translation>
-    </message>
-    <message>
-        <source>Qwen Bridge DEMO</source>
-        <translation>Qwen Bridge 演示 DEMO</translation>
-    </message>
-    <message>
-        <source>Qwen Bridge</source>
-        <translation>Qwen Bridge</translation>
-    </message>
-    <message>
-        <source>Token expires in %1 (renewed automatically)</source>
-        <translation>令牌将在 %1 后过期（会自动续期）</translation>
-    </message>
-    <message>
-        <source>Token expired; renewing</source>
-        <translation>令牌已过期；正在续期</translation>
-    </message>
-    <message>
-        <source>Proxy: %1</source>
-        <translation>代理：%1</translation>
-    </message>
-    <message>
-        <source>Proxy stopped: %1</source>
-        <translation>代理已停止：%1</translation>
-    </message>
-    <message>
-        <source>Proxy starting…</source>
-        <translation>代理正在启动…</translation>
-    </message>
-    <message>
-        <source>Requests today: %1</source>
-        <translation>今日请求数：%1</translation>
-    </message>
-    <message>
-        <source>Sign in again…</source>
-        <translation>重新登录…</translation>
-    </message>
-    <message>
-        <source>Sign in…</source>
-        <translation>登录…</translation>
-    </message>
-    <message>
-        <source>Waiting for the local key from the keychain</source>
-        <translation>正在等待从钥匙串读取本地密钥</translation>
     </message>
     <message>
         <source>Sign in to Qwen again</source>
@@ -1991,42 +1895,6 @@ API 密钥：%2
     <message>
         <source>Start at login could not be changed</source>
         <translation>无法更改“登录时启动”</translation>
-    </message>
-    <message>
-        <source>API key quota used up</source>
-        <translation>API 密钥额度已用完</translation>
-    </message>
-    <message>
-        <source>OAuth quota used up</source>
-        <translation>OAuth 额度已用完</translation>
-    </message>
-    <message>
-        <source>Key for %1</source>
-        <translation>%1 的密钥</translation>
-    </message>
-    <message>
-        <source>Requests fail until the key&apos;s plan has quota again.</source>
-        <translation>在密钥所属套餐重新有额度之前，请求都会失败。</translation>
-    </message>
-    <message>
-        <source>Requests fail until you switch to an API key.</source>
-        <translation>在您改用 API 密钥之前，请求都会失败。</translation>
-    </message>
-    <message>
-        <source>Sign in with your Qwen account…</source>
-        <translation>使用 Qwen 账号登录…</translation>
-    </message>
-    <message>
-        <source>Use an API key instead…</source>
-        <translation>改用 API 密钥…</translation>
-    </message>
-    <message>
-        <source>Use another API key…</source>
-        <translation>使用其他 API 密钥…</translation>
-    </message>
-    <message>
-        <source>Use an API key…</source>
-        <translation>使用 API 密钥…</translation>
     </message>
     <message>
         <source>This API key has no quota left</source>
@@ -2099,6 +1967,145 @@ API 密钥：%2
     <message>
         <source>The HTTP proxy setting was not saved</source>
         <translation>HTTP 代理设置未保存</translation>
+    </message>
+</context>
+<context>
+    <name>TrayStatusModel</name>
+    <message>
+        <source>less than a minute</source>
+        <translation>不到一分钟</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 分钟</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 小时 %2 分钟</translation>
+    </message>
+    <message>
+        <source>%1 d %2 h</source>
+        <translation>%1 天 %2 小时</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>正在启动…</translation>
+    </message>
+    <message>
+        <source>Signed out</source>
+        <translation>未登录</translation>
+    </message>
+    <message>
+        <source>Signing in…</source>
+        <translation>正在登录…</translation>
+    </message>
+    <message>
+        <source>Signed in with an API key</source>
+        <translation>已使用 API 密钥登录</translation>
+    </message>
+    <message>
+        <source>Signed in with your Qwen account</source>
+        <translation>已使用 Qwen 账号登录</translation>
+    </message>
+    <message>
+        <source>Renewing the sign-in…</source>
+        <translation>正在续期登录…</translation>
+    </message>
+    <message>
+        <source>Offline: retrying</source>
+        <translation>离线：正在重试</translation>
+    </message>
+    <message>
+        <source>Sign in again</source>
+        <translation>需要重新登录</translation>
+    </message>
+    <message>
+        <source>The keychain is not available</source>
+        <translation>钥匙串不可用</translation>
+    </message>
+    <message>
+        <source>Local key: %1</source>
+        <translation>本地密钥：%1</translation>
+    </message>
+    <message>
+        <source>Qwen Bridge DEMO</source>
+        <translation>Qwen Bridge 演示 DEMO</translation>
+    </message>
+    <message>
+        <source>Qwen Bridge</source>
+        <translation>Qwen Bridge</translation>
+    </message>
+    <message>
+        <source>Token expires in %1 (renewed automatically)</source>
+        <translation>令牌将在 %1 后过期（会自动续期）</translation>
+    </message>
+    <message>
+        <source>Token expired; renewing</source>
+        <translation>令牌已过期；正在续期</translation>
+    </message>
+    <message>
+        <source>Proxy: %1</source>
+        <translation>代理：%1</translation>
+    </message>
+    <message>
+        <source>Proxy stopped: %1</source>
+        <translation>代理已停止：%1</translation>
+    </message>
+    <message>
+        <source>Proxy starting…</source>
+        <translation>代理正在启动…</translation>
+    </message>
+    <message>
+        <source>Requests today: %1</source>
+        <translation>今日请求数：%1</translation>
+    </message>
+    <message>
+        <source>Sign in again…</source>
+        <translation>重新登录…</translation>
+    </message>
+    <message>
+        <source>Sign in…</source>
+        <translation>登录…</translation>
+    </message>
+    <message>
+        <source>Waiting for the local key from the keychain</source>
+        <translation>正在等待从钥匙串读取本地密钥</translation>
+    </message>
+    <message>
+        <source>API key quota used up</source>
+        <translation>API 密钥额度已用完</translation>
+    </message>
+    <message>
+        <source>OAuth quota used up</source>
+        <translation>OAuth 额度已用完</translation>
+    </message>
+    <message>
+        <source>Key for %1</source>
+        <translation>%1 的密钥</translation>
+    </message>
+    <message>
+        <source>Requests fail until the key&apos;s plan has quota again.</source>
+        <translation>在密钥所属套餐重新有额度之前，请求都会失败。</translation>
+    </message>
+    <message>
+        <source>Requests fail until you switch to an API key.</source>
+        <translation>在您改用 API 密钥之前，请求都会失败。</translation>
+    </message>
+    <message>
+        <source>Sign in with your Qwen account…</source>
+        <translation>使用 Qwen 账号登录…</translation>
+    </message>
+    <message>
+        <source>Use an API key instead…</source>
+        <translation>改用 API 密钥…</translation>
+    </message>
+    <message>
+        <source>Use another API key…</source>
+        <translation>使用其他 API 密钥…</translation>
+    </message>
+    <message>
+        <source>Use an API key…</source>
+        <translation>使用 API 密钥…</translation>
     </message>
 </context>
 <context>

@@ -302,17 +302,7 @@ private Q_SLOTS:
 
     void mapsStatesToIcons()
     {
-        using S = SessionState;
-        QCOMPARE(TrayController::statusFor(S::Starting, false), TrayStatus::SignedOut);
-        QCOMPARE(TrayController::statusFor(S::SignedOut, false), TrayStatus::SignedOut);
-        QCOMPARE(TrayController::statusFor(S::SigningIn, false), TrayStatus::SigningIn);
-        QCOMPARE(TrayController::statusFor(S::SignedIn, false), TrayStatus::SignedIn);
-        QCOMPARE(TrayController::statusFor(S::Refreshing, false), TrayStatus::SignedIn);
-        QCOMPARE(TrayController::statusFor(S::OfflineRetrying, false), TrayStatus::Attention);
-        QCOMPARE(TrayController::statusFor(S::SignInRequired, false), TrayStatus::Attention);
-        QCOMPARE(TrayController::statusFor(S::KeychainUnavailable, false), TrayStatus::Attention);
-        QCOMPARE(TrayController::statusFor(S::SignedIn, true), TrayStatus::Attention);
-        QCOMPARE(TrayController::statusFor(S::SignedOut, true), TrayStatus::Attention);
+        // Which status each state gets: tst_traystatusmodel.
         // Each status has an icon of its own.
         QSet<QString> resources;
         for (TrayStatus s : {TrayStatus::SignedOut, TrayStatus::SigningIn, TrayStatus::SignedIn,
@@ -329,14 +319,6 @@ private Q_SLOTS:
         QCOMPARE(
             AppIcons::application().pixmap(48, 48).toImage().convertToFormat(installed.format()),
             installed);
-    }
-
-    void formatsDurations()
-    {
-        QCOMPARE(TrayController::formatDuration(30), QStringLiteral("less than a minute"));
-        QCOMPARE(TrayController::formatDuration(59 * 60 + 59), QStringLiteral("59 min"));
-        QCOMPARE(TrayController::formatDuration(3 * 3600 + 12 * 60), QStringLiteral("3 h 12 min"));
-        QCOMPARE(TrayController::formatDuration(50 * 3600), QStringLiteral("2 d 2 h"));
     }
 
     void signedOutMenu()
