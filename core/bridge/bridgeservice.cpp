@@ -2,11 +2,13 @@
 
 #include "bridge/proxysettings.h"
 #include "bridge/quotastate.h"
+#include "credentials/accountstore.h"
 #include "credentials/credentialstore.h"
 #include "oauth/deviceauthorization.h"
 #include "proxy/localkey.h"
 #include "proxy/proxyserver.h"
 #include "proxy/upstreamcontext.h"
+#include "session/accountpool.h"
 #include "session/controlchannel.h"
 #include "session/instancelock.h"
 #include "settings/settings.h"
@@ -14,6 +16,7 @@
 #include "util/logcategories.h"
 
 #include <QCoreApplication>
+#include <QJsonArray>
 #include <QLoggingCategory>
 #include <QMetaMethod>
 #include <QNetworkAccessManager>
@@ -28,7 +31,12 @@ BridgeService::BridgeService(QObject *parent)
     , m_proxy(new ProxyServer(m_settings, m_session, m_localKey, this))
     , m_lock(new InstanceLock)
     , m_quota(new QuotaState(nullptr, this))
+    , m_accountStore(new AccountStore(*m_settings, this))
+    , m_accounts(new AccountPool(m_settings, m_session, m_nam, nullptr, this))
 {
+    m_accounts->setStore(m_accountStore);
+    m_proxy->upstream()->setAccounts(m_accounts);
+    connect(m_accounts, &AccountPool::switched, this, &BridgeService::accountSwitched);
     NetworkProxy::applyTo(m_nam);
     // Opened by start(), once this process owns the session; until then it reads nothing.
     m_usage = new UsageStore(Settings::usageDatabasePath(), this);
@@ -80,6 +88,7 @@ void BridgeService::start()
         if (!problem.isEmpty())
             qCWarning(lcBridge) << problem;
         m_session->load();
+        m_accounts->load();
         m_localKey->load([this](const KeychainResult &r) {
             if (!r.ok()) {
                 const ServiceError error = ServiceError::fromKeychain(r);
@@ -108,9 +117,17 @@ QJsonObject BridgeService::handleControl(const QJsonObject &request)
         if (m_quota->isExhausted())
             reply.insert(QStringLiteral("quota_message"), m_quota->message());
         reply.insert(QStringLiteral("pid"), QCoreApplication::applicationPid());
+        reply.insert(QStringLiteral("serving"), m_accounts->servingName());
+    } else if (command == QLatin1String("accounts")) {
+        QJsonArray list;
+        const QList<AccountInfo> accounts = m_accounts->accounts();
+        for (const AccountInfo &a : accounts)
+            list.append(a.toJson());
+        reply.insert(QStringLiteral("accounts"), list);
+        reply.insert(QStringLiteral("routing"), m_settings->routingPolicy());
     } else if (command == QLatin1String("reload")) {
         // A terminal command changed the stored credentials.
-        m_session->load();
+        reloadAccounts();
     } else if (command == QLatin1String("logout")) {
         m_session->forget(tr("Signed out from the command line."));
     } else if (command == QLatin1String("show")) {
@@ -142,6 +159,12 @@ void BridgeService::restartProxy()
     m_proxy->stop();
     if (m_localKey->isLoaded())
         startProxy();
+}
+
+void BridgeService::reloadAccounts()
+{
+    m_session->load();
+    m_accounts->load();
 }
 
 QString BridgeService::quotaMessage() const

@@ -10,6 +10,8 @@
 #include <QUrl>
 #include <functional>
 
+class AccountPool;
+class AccountStore;
 class ControlServer;
 class QuotaState;
 class CredentialStore;
@@ -43,6 +45,12 @@ public:
     ProxyServer *proxy() const { return m_proxy; }
     LocalKey *localKey() const { return m_localKey; }
     CredentialStore *credentialStore() const { return m_store; }
+    // Every credential in its order, with failover between them; the default one is
+    // session(). The store makes the edits (add, remove, reorder, rename); reloadAccounts()
+    // then takes them up.
+    AccountPool *accounts() const { return m_accounts; }
+    AccountStore *accountStore() const { return m_accountStore; }
+    void reloadAccounts();
     QNetworkAccessManager *network() const { return m_nam; }
     // The usage meter's database: written only once start() took the session (one writer),
     // read by the tray.
@@ -74,6 +82,8 @@ Q_SIGNALS:
     void alreadyRunning(qint64 pid);
     void lockFailed(const ServiceError &error); // SessionLockFailed
     void showRequested();                       // a second start handed over to us
+    // The proxy moved from one credential to another (once per switch).
+    void accountSwitched(const QString &from, const QString &to, const QString &reason);
     // The usage database was unreadable and was moved aside; notice says where to.
     void usageDatabaseReplaced(const QString &notice);
 
@@ -91,4 +101,6 @@ private:
     ControlServer *m_control = nullptr;
     UsageStore *m_usage = nullptr;
     QuotaState *m_quota;
+    AccountStore *m_accountStore;
+    AccountPool *m_accounts;
 };

@@ -15,9 +15,15 @@ CredentialStore::CredentialStore(const Settings &settings, QObject *parent)
         m_keychain.setFileFallback(Settings::fileStoragePath());
 }
 
+CredentialStore::CredentialStore(const Settings &settings, const QString &entry, QObject *parent)
+    : CredentialStore(settings, parent)
+{
+    m_entry = entry;
+}
+
 void CredentialStore::load(LoadCallback done)
 {
-    m_keychain.read(QLatin1String(kAccountKey), [done](const KeychainResult &r) {
+    m_keychain.read(m_entry, [done](const KeychainResult &r) {
         LoadResult result;
         result.keychain = r;
         if (r.ok())
@@ -30,10 +36,10 @@ void CredentialStore::load(LoadCallback done)
 
 void CredentialStore::save(const Credentials &credentials, KeychainStore::Callback done)
 {
-    m_keychain.write(QLatin1String(kAccountKey), credentials.toJson(), std::move(done));
+    m_keychain.write(m_entry, credentials.toJson(), std::move(done));
 }
 
 void CredentialStore::clear(KeychainStore::Callback done)
 {
-    m_keychain.remove(QLatin1String(kAccountKey), std::move(done));
+    m_keychain.remove(m_entry, std::move(done));
 }

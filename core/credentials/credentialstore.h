@@ -8,7 +8,8 @@
 class Settings;
 #include <functional>
 
-// The account's credentials as one JSON blob in the keychain.
+// One credential as one JSON blob in the keychain, under its entry: "default" for the
+// default credential, AccountIndex::keyFor(name) for a named one.
 class CredentialStore : public QObject
 {
     Q_OBJECT
@@ -26,6 +27,10 @@ public:
     explicit CredentialStore(const QString &service, QObject *parent = nullptr);
     // The service and job timeout the settings name.
     explicit CredentialStore(const Settings &settings, QObject *parent = nullptr);
+    // The same for the credential kept under another entry.
+    CredentialStore(const Settings &settings, const QString &entry, QObject *parent = nullptr);
+
+    QString entry() const { return m_entry; }
 
     KeychainStore *keychain() { return &m_keychain; }
 
@@ -35,4 +40,5 @@ public:
 
 private:
     KeychainStore m_keychain;
+    QString m_entry = QLatin1String(kAccountKey);
 };

@@ -3,6 +3,7 @@
 #include "http/httpclient.h"
 #include "http/httpserver.h"
 #include "plans/plancatalog.h"
+#include "proxy/failover.h"
 #include "proxy/forwardlog.h"
 #include "proxy/modellist.h"
 #include "proxy/proxyerror.h"
@@ -11,6 +12,7 @@
 #include "proxy/upstreamcontext.h"
 #include "proxy/upstreamrequest.h"
 #include "proxy/usagerecorder.h"
+#include "session/accountpool.h"
 #include "settings/settings.h"
 #include "util/logcategories.h"
 
@@ -65,19 +67,14 @@ ForwardLog ForwardJob::forwardLog() const
     return ForwardLog(m_upstream->logger(), m_requestId, m_attempt);
 }
 
-void ForwardJob::start()
-{
-    m_upstream->jobStarted();
-    forwardLog().clientRequest(m_request);
-    m_upstream->session()->requestAuth(this, [this](const UpstreamAuth &auth) { onAuth(auth); });
-}
-
 void ForwardJob::onAuth(const UpstreamAuth &auth)
 {
     if (m_state != State::Authorizing)
         return;
     if (!auth.ok()) {
-        fail(UpstreamError::forSession(auth.error, auth.message));
+        const UpstreamVerdict verdict = UpstreamError::forSession(auth.error, auth.message);
+        if (!tryNextAccount(verdict))
+            fail(verdict);
         return;
     }
     m_auth = auth;
@@ -127,7 +124,9 @@ bool ForwardJob::prepareChatBody(const UpstreamAuth &auth)
     m_upstreamModel = r.upstreamModel;
     m_stream = r.stream;
     m_relay.setStripUsageOnlyChunks(r.usageAdded);
-    m_request.body.clear(); // no need to hold the original twice
+    // No need to hold the original twice, unless another credential may need it.
+    if (!m_upstream->accounts() || m_upstream->accounts()->size() < 2)
+        m_request.body.clear();
     return true;
 }
 
@@ -135,6 +134,7 @@ void ForwardJob::send()
 {
     releaseReply();
     ++m_attempt;
+    ++m_accountAttempts;
     m_status = 0;
     m_body.clear();
     m_relay.reset();
@@ -199,8 +199,11 @@ void ForwardJob::pumpReply()
 void ForwardJob::takeHead()
 {
     m_status = m_reply->status();
-    if (m_status >= 200 && m_status < 300)
+    if (m_status >= 200 && m_status < 300) {
         m_upstream->noteBearerWorked(m_auth.bearer);
+        if (AccountPool *pool = m_upstream->accounts())
+            pool->reportSuccess(m_account);
+    }
     if (m_status < 200 || m_status >= 300 || !m_stream) {
         m_state = State::Collecting;
         return;
@@ -330,10 +333,11 @@ void ForwardJob::conclude(bool timedOut)
         logUpstreamResponse(timedOut);
         const HttpClientReply::Error error =
             m_reply ? m_reply->error() : HttpClientReply::Error::Canceled;
-        fail(UpstreamError::forTransport(
+        const UpstreamVerdict verdict = UpstreamError::forTransport(
             error, m_reply ? m_reply->errorString() : QString(), m_auth.apiBase.host(), timedOut,
-            idleTimeoutSeconds(),
-            qMax(1, (m_upstream->client()->connectTimeoutMs() + 999) / 1000)));
+            idleTimeoutSeconds(), qMax(1, (m_upstream->client()->connectTimeoutMs() + 999) / 1000));
+        if (!moveOn(verdict))
+            fail(verdict);
         break;
     }
     case State::Streaming:
@@ -394,8 +398,10 @@ void ForwardJob::concludeCollected(bool timedOut)
     if (timedOut || error != HttpClientReply::Error::None) {
         // Headers came, then the connection failed: the body is incomplete, and passing it
         // on with the upstream's status would make a cut-off answer look whole.
-        fail(UpstreamError::forCutOffBody(m_reply ? m_reply->errorString() : QString(), timedOut,
-                                          idleTimeoutSeconds()));
+        const UpstreamVerdict verdict = UpstreamError::forCutOffBody(
+            m_reply ? m_reply->errorString() : QString(), timedOut, idleTimeoutSeconds());
+        if (!moveOn(verdict))
+            fail(verdict);
         return;
     }
     if (m_status >= 200 && m_status < 300) {
@@ -433,7 +439,7 @@ void ForwardJob::concludeCollected(bool timedOut)
     UpstreamError::Context context;
     context.method = m_auth.method;
     context.stream = m_stream;
-    context.attempt = m_attempt;
+    context.attempt = m_accountAttempts;
     context.retried401 = m_retried401;
     context.retryBaseDelayMs = m_upstream->retryDelayMs();
     context.maxServerErrorRetries = kMaxServerErrorRetries;
@@ -464,11 +470,18 @@ void ForwardJob::applyVerdict(const UpstreamVerdict &verdict)
         const QString bearer = m_auth.bearer;
         releaseReply();
         m_state = State::Authorizing;
-        m_upstream->session()->reportUnauthorized(
-            bearer, this, [this](const UpstreamAuth &auth) { onAuth(auth); });
+        if (!m_session) { // the credential was removed meanwhile
+            if (!tryNextAccount(UpstreamError::forSession(SessionError::SignedOut, {})))
+                failAll();
+            return;
+        }
+        m_session->reportUnauthorized(bearer, this,
+                                      [this](const UpstreamAuth &auth) { onAuth(auth); });
         return;
     }
     case UpstreamVerdict::Action::RetryLater:
+        if (moveOn(verdict))
+            return;
         releaseReply();
         m_state = State::Backoff;
         qCInfo(lcProxy) << "request" << m_requestId << ": upstream HTTP" << m_status
@@ -485,15 +498,16 @@ void ForwardJob::applyVerdict(const UpstreamVerdict &verdict)
             m_response->send(verdict.status, m_body, "application/json", verdict.extraHeaders);
         finish(false);
         return;
-    case UpstreamVerdict::Action::Fail:
-        if (verdict.quotaExhausted || verdict.exhaustedWindow) {
-            const QDateTime resetsAt =
-                verdict.exhaustedWindow ? markWindowUsedUp(*verdict.exhaustedWindow) : QDateTime();
-            if (verdict.quotaExhausted)
-                Q_EMIT m_upstream->quotaExhausted(verdict.message, resetsAt);
-        }
+    case UpstreamVerdict::Action::Fail: {
+        const QDateTime resetsAt =
+            verdict.exhaustedWindow ? markWindowUsedUp(*verdict.exhaustedWindow) : QDateTime();
+        if (moveOn(verdict, resetsAt))
+            return;
+        if (verdict.quotaExhausted)
+            Q_EMIT m_upstream->quotaExhausted(verdict.message, resetsAt);
         fail(verdict);
         return;
+    }
     }
 }
 
@@ -552,38 +566,4 @@ void ForwardJob::finish(bool ok)
         Q_EMIT m_upstream->chatAnswered();
     m_upstream->jobFinished(ok);
     deleteLater();
-}
-
-// The upstream said one of the plan's windows is used up: the usage meter shows it so until
-// the window resets, whatever it counted itself.
-QDateTime ForwardJob::markWindowUsedUp(PlanWindows::Window window)
-{
-    UsageStore *store = m_upstream->usageStore();
-    if (!store || m_auth.method != AuthMethod::ApiKey)
-        return {};
-    return UsageRecorder::markWindowUsedUp(store, plan().id, window,
-                                           m_upstream->settings()->subscriptionDay(),
-                                           QDateTime::currentDateTimeUtc());
-}
-
-// One row for the usage meter per chat request that went upstream.
-void ForwardJob::recordUsage()
-{
-    UsageStore *store = m_upstream->usageStore();
-    if (!store || m_kind != Kind::Chat || m_attempt == 0 ||
-        !m_upstream->settings()->usageRecording())
-        return;
-    ChatUsageFacts facts;
-    facts.arrivedAtMs = m_arrivedAtMs;
-    facts.method = m_auth.method;
-    if (m_auth.method == AuthMethod::ApiKey)
-        facts.planId = plan().id;
-    facts.credential = m_upstream->credentialName();
-    facts.model = m_upstreamModel;
-    facts.httpStatus = m_status;
-    facts.errorKind = m_errorKind;
-    facts.usage = m_stream ? m_relay.usage() : m_plainUsage;
-    facts.firstByteMs = m_firstByteMs;
-    facts.durationMs = m_clock.elapsed();
-    UsageRecorder::record(store, facts);
 }

@@ -11,7 +11,9 @@
 #include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 #include <QTimer>
+#include <optional>
 
 class HttpClientReply;
 class HttpResponse;
@@ -50,6 +52,12 @@ public:
     State state() const { return m_state; }
 
 private:
+    // Several credentials (AccountPool): which one takes the next attempt, and moving on
+    // to another before anything of the answer reached the client.
+    void pickAccount();
+    bool moveOn(const UpstreamVerdict &verdict, const QDateTime &resetsAt = {});
+    bool tryNextAccount(const UpstreamVerdict &verdict);
+    void failAll();
     void onAuth(const UpstreamAuth &auth);
     bool prepareChatBody(const UpstreamAuth &auth);
     void send();
@@ -85,6 +93,12 @@ private:
     QPointer<HttpResponse> m_response;
     quint64 m_requestId;
     UpstreamAuth m_auth;
+    QString m_account;                            // the credential of the attempt under way
+    QPointer<SessionManager> m_session;           // and its session
+    QSet<QString> m_tried;                        // credentials this request has been sent with
+    QString m_requestedModel;                     // what the client asked for, for the choice
+    int m_accountAttempts = 0;                    // sends with the current credential
+    std::optional<UpstreamVerdict> m_lastFailure; // of the credential left last
     QByteArray m_upstreamBody;
     QString m_upstreamModel;
     bool m_stream = false; // the client asked for a stream

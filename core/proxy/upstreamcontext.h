@@ -10,6 +10,7 @@
 #include <QTimer>
 #include <QUrl>
 
+class AccountPool;
 class HttpClient;
 class HttpResponse;
 class RequestLogger;
@@ -56,8 +57,10 @@ public:
     // Where each chat request's outcome is recorded (the usage meter); none by default.
     void setUsageStore(UsageStore *store) { m_usage = store; }
     UsageStore *usageStore() const { return m_usage; }
-    // The name the usage meter records as the credential that served a request.
-    QString credentialName() const { return QStringLiteral("default"); }
+    // The credentials to choose from, in their order, with failover between them; none
+    // (the default) means the session's one credential.
+    void setAccounts(AccountPool *pool) { m_accounts = pool; }
+    AccountPool *accounts() const { return m_accounts; }
 
     void jobStarted();
     void jobFinished(bool ok);
@@ -79,6 +82,7 @@ private:
     SessionManager *m_session;
     RequestLogger *m_logger;
     UsageStore *m_usage = nullptr;
+    AccountPool *m_accounts = nullptr;
     HttpClient *m_client;
     QString m_sessionId;
     int m_idleTimeoutMs = 300000;

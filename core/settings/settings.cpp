@@ -299,6 +299,22 @@ void Settings::setUsageRecording(bool on)
     m_settings.setValue(QStringLiteral("usage/recording"), on);
 }
 
+QString Settings::routingPolicy() const
+{
+    const QString fromEnv = qEnvironmentVariable("QWEN_BRIDGE_ROUTING").trimmed().toLower();
+    const QString policy = fromEnv.isEmpty()
+                               ? m_settings.value(QStringLiteral("accounts/routing")).toString()
+                               : fromEnv;
+    return policy == QLatin1String("round_robin") ? policy : QStringLiteral("fill_first");
+}
+
+void Settings::setRoutingPolicy(const QString &policy)
+{
+    m_settings.setValue(QStringLiteral("accounts/routing"), policy == QLatin1String("round_robin")
+                                                                ? policy
+                                                                : QStringLiteral("fill_first"));
+}
+
 QVariant Settings::value(const QString &key, const QVariant &fallback) const
 {
     return m_settings.value(key, fallback);

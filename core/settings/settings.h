@@ -78,6 +78,11 @@ public:
     void setUsageRecording(bool on);
     QString codingPlanTier() const;
     void setCodingPlanTier(const QString &tier);
+    // How the proxy spreads requests over several credentials (core/session/accountpool.h):
+    // "fill_first" (the default: the first usable one, which keeps the upstream's prompt
+    // cache warm) or "round_robin". QWEN_BRIDGE_ROUTING overrides the file.
+    QString routingPolicy() const;
+    void setRoutingPolicy(const QString &policy);
     int subscriptionDay() const;
     void setSubscriptionDay(int day);
     qint64 tokenPlanMonthlyTokens() const;

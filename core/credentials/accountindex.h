@@ -1,0 +1,71 @@
+#pragma once
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+// The list of credentials: their names, their order and the routing state each one was
+// last seen in. Kept in the keychain as one entry next to the credentials themselves; the
+// secrets stay in each credential's own entry. Pure: reading, writing and the edits that
+// `qwen-bridge accounts` and the tray's Accounts menu make, each with its own rule.
+class AccountIndex
+{
+    Q_DECLARE_TR_FUNCTIONS(AccountIndex)
+public:
+    // The keychain entry of the index itself.
+    static constexpr const char *kIndexKey = "accounts";
+    // The name of the credential that `login` without --name replaces (the single sign-in
+    // of earlier versions, entry "default").
+    static constexpr const char *kDefaultName = "default";
+
+    // What the proxy last learned about a credential. Usable is not stored.
+    enum class Route {
+        Usable,
+        Cooling,     // rate-limited or failing: usable again at `until`
+        Exhausted,   // a quota window is used up: usable again at its reset (`until`)
+        NeedsSignIn, // the upstream refused the credential: only a new sign-in helps
+    };
+
+    struct Entry
+    {
+        QString name;
+        Route route = Route::Usable;
+        QDateTime until; // UTC; for Cooling and Exhausted
+        QString reason;  // a sentence a person can act on, for the states other than Usable
+
+        // The route as it stands at `now`: Cooling and Exhausted end on their own.
+        Route routeAt(const QDateTime &now) const;
+    };
+
+    QList<Entry> entries;
+
+    // The keychain entry that holds a credential's secrets.
+    static QString keyFor(const QString &name);
+    // Empty when the name is fine; else a sentence saying what a name may be.
+    static QString checkName(const QString &name);
+    static QString routeName(Route route); // "usable", "cooling", "exhausted", "needs_sign_in"
+
+    QByteArray toJson() const;
+    // Unknown or broken entries are dropped; an unreadable index reads as empty.
+    static AccountIndex fromJson(const QByteArray &json);
+
+    int indexOf(const QString &name) const;
+    bool contains(const QString &name) const { return indexOf(name) >= 0; }
+    QStringList names() const;
+
+    // Adds the name at the end, or keeps its place when it is there; either way its state
+    // starts over (a new key or a new sign-in).
+    void add(const QString &name);
+    bool remove(const QString &name);
+    // Moves the name to the first place.
+    bool use(const QString &name);
+    // The named ones first, in the given order; the others keep their order after them.
+    // Empty when done; else why not (an unknown name, a name given twice).
+    QString reorder(const QStringList &names);
+    // Empty when done; else why not.
+    QString rename(const QString &from, const QString &to);
+    // Sets the routing state of a name it holds.
+    void setRoute(const QString &name, Route route, const QDateTime &until, const QString &reason);
+};
