@@ -57,15 +57,23 @@ QString usageText()
         "application starts.\n"
         "\n"
         "Commands:\n"
-        "  login [--no-browser] [--allow-file-storage]\n"
+        "  login [--name NAME] [--no-browser] [--allow-file-storage]\n"
         "                              sign in with your Qwen account in the terminal\n"
-        "  login --api-key [--preset PLAN] [--base-url URL]\n"
+        "  login --api-key [--name NAME] [--preset PLAN] [--base-url URL]\n"
         "                              sign in with a Coding Plan, Token Plan or Model\n"
         "                              Studio pay-as-you-go key read from standard input;\n"
         "                              PLAN is coding-plan-global, coding-plan-china,\n"
         "                              token-plan-singapore, token-plan-beijing,\n"
         "                              payg-singapore, payg-beijing, payg-us or\n"
-        "                              payg-hongkong\n"
+        "                              payg-hongkong. With --name, the credential NAME is\n"
+        "                              added (or replaced) next to the others; without,\n"
+        "                              the default credential is replaced\n"
+        "  accounts [list] [--json]    the credentials in their order, each with its state\n"
+        "                              (usable, cooling, exhausted, needs_sign_in)\n"
+        "  accounts use NAME           make NAME the first credential\n"
+        "  accounts remove NAME        remove NAME and its secret\n"
+        "  accounts order NAME...      put these first, in this order\n"
+        "  accounts rename NAME NEW    give NAME another name\n"
         "  status [--json]             show the sign-in state (never a secret)\n"
         "  logout                      remove the stored credentials\n"
         "  serve                       run the proxy alone, without the tray, until\n"
@@ -94,10 +102,10 @@ QString usageText()
 } // namespace cli
 
 namespace {
-const QStringList kCommands = {
-    QStringLiteral("login"), QStringLiteral("status"),          QStringLiteral("logout"),
-    QStringLiteral("serve"), QStringLiteral("opencode-config"), QStringLiteral("import"),
-    QStringLiteral("usage")};
+const QStringList kCommands = {QStringLiteral("login"),           QStringLiteral("status"),
+                               QStringLiteral("logout"),          QStringLiteral("serve"),
+                               QStringLiteral("opencode-config"), QStringLiteral("import"),
+                               QStringLiteral("usage"),           QStringLiteral("accounts")};
 } // namespace
 
 using namespace cli;
@@ -140,6 +148,8 @@ int runCli(const QStringList &arguments)
         return runImport(rest);
     if (command == QLatin1String("usage"))
         return runUsage(rest);
+    if (command == QLatin1String("accounts"))
+        return runAccounts(rest);
     err() << Cli::tr("Unknown command: %1").arg(command) << "\n\n" << usageText();
     return ExitUsage;
 }

@@ -2,6 +2,7 @@
 
 #include "bridge/proxysettings.h"
 #include "browser.h"
+#include "credentials/accountstore.h"
 #include "credentials/apikeycheck.h"
 #include "credentials/apikeyinput.h"
 #include "credentials/credentialstore.h"
@@ -51,6 +52,31 @@ QString readSecretLine(const QString &prompt)
     return line.trimmed();
 }
 
+// The default credential without a name (as before several credentials), else the named
+// one; listed with the others either way.
+void storeCredential(const QString &name, AccountStore &accounts, const Credentials &credentials,
+                     std::function<void(const KeychainResult &)> done)
+{
+    // The default credential too: its state (a window used up, …) starts over.
+    accounts.put(name.isEmpty() ? QLatin1String(AccountIndex::kDefaultName) : name, credentials,
+                 [done = std::move(done)](const AccountStore::Result &r) {
+                     KeychainResult result = r.keychain;
+                     if (!r.problem.isEmpty()) {
+                         result.error = KeychainError::Other;
+                         result.message = r.problem;
+                     }
+                     done(result);
+                 });
+}
+
+QString storedAs(const QString &name)
+{
+    return name.isEmpty() ? QString()
+                          : QLatin1Char(' ') + Cli::tr("Stored as the credential \"%1\"; "
+                                                       "`qwen-bridge accounts` lists them.")
+                                                   .arg(name);
+}
+
 QString planList()
 {
     QString text;
@@ -62,7 +88,7 @@ QString planList()
     return text;
 }
 
-int runApiKeyLogin(const QCommandLineParser &parser)
+int runApiKeyLogin(const QCommandLineParser &parser, const QString &name)
 {
     const PlanCatalog &catalog = PlanCatalog::instance();
     const bool ownUrl = parser.isSet(QStringLiteral("base-url"));
@@ -119,6 +145,7 @@ int runApiKeyLogin(const QCommandLineParser &parser)
     QNetworkAccessManager nam;
     NetworkProxy::applyTo(&nam);
     CredentialStore store(settings);
+    AccountStore accounts(settings);
     ApiKeyCheck check(&nam);
     int exitCode = ExitOther;
     auto finish = [&exitCode](int code) {
@@ -140,7 +167,7 @@ int runApiKeyLogin(const QCommandLineParser &parser)
             c.apiKey = key;
             c.preset = plan.id;
             c.baseUrl = baseUrl;
-            store.save(c, [&](const KeychainResult &r) {
+            storeCredential(name, accounts, c, [&](const KeychainResult &r) {
                 if (!r.ok()) {
                     err() << r.message << "\n";
                     err().flush();
@@ -150,7 +177,8 @@ int runApiKeyLogin(const QCommandLineParser &parser)
                 if (ControlClient::send(QStringLiteral("reload")).has_value())
                     out() << Cli::tr("The running Qwen Bridge now uses this key.") << "\n";
                 out() << Cli::tr("Signed in with an API key for %1. Requests go to %2.")
-                             .arg(presetName, baseUrl.toString())
+                                 .arg(presetName, baseUrl.toString()) +
+                             storedAs(name)
                       << "\n";
                 out().flush();
                 finish(ExitOk);
@@ -194,12 +222,22 @@ int runLogin(const QStringList &args)
                       QStringLiteral("PLAN")});
     parser.addOption({QStringLiteral("base-url"), Cli::tr("A custom OpenAI-compatible base URL."),
                       QStringLiteral("URL")});
+    parser.addOption({QStringLiteral("name"),
+                      Cli::tr("Add or replace the credential NAME instead of the default one."),
+                      QStringLiteral("NAME")});
     if (!parser.parse(args)) {
         err() << parser.errorText() << "\n" << usageText();
         return ExitUsage;
     }
+    const QString name = parser.value(QStringLiteral("name"));
+    if (parser.isSet(QStringLiteral("name"))) {
+        if (const QString problem = AccountIndex::checkName(name); !problem.isEmpty()) {
+            err() << problem << "\n";
+            return ExitUsage;
+        }
+    }
     if (parser.isSet(QStringLiteral("api-key")))
-        return runApiKeyLogin(parser);
+        return runApiKeyLogin(parser, name);
     if (parser.isSet(QStringLiteral("preset")) || parser.isSet(QStringLiteral("base-url"))) {
         err() << Cli::tr("--preset and --base-url go with --api-key.") << "\n";
         return ExitUsage;
@@ -214,6 +252,7 @@ int runLogin(const QStringList &args)
     QNetworkAccessManager nam;
     NetworkProxy::applyTo(&nam);
     CredentialStore store(settings);
+    AccountStore accounts(settings);
     DeviceAuthorization auth(&nam, OAuthConfig::fromSettings(settings));
     UnixSignals signalsWatcher;
     const bool tty = stdoutIsTerminal();
@@ -294,25 +333,28 @@ int runLogin(const QStringList &args)
             out() << "\n";
         const Credentials credentials = Credentials::fromTokens(tokens);
         saving = true;
-        store.save(credentials, [&, resourceUrl = tokens.resourceUrl](const KeychainResult &r) {
-            saving = false;
-            if (!r.ok()) {
-                err() << Cli::tr("Signed in, but the credentials could not be stored: %1")
-                             .arg(r.message)
+        storeCredential(
+            name, accounts, credentials,
+            [&, resourceUrl = tokens.resourceUrl](const KeychainResult &r) {
+                saving = false;
+                if (!r.ok()) {
+                    err() << Cli::tr("Signed in, but the credentials could not be stored: %1")
+                                 .arg(r.message)
+                          << "\n";
+                    err().flush();
+                    finish(exitCodeFor(r.error));
+                    return;
+                }
+                if (ControlClient::send(QStringLiteral("reload")).has_value())
+                    out() << Cli::tr("The running Qwen Bridge now uses this sign-in.") << "\n";
+                out() << Cli::tr("Signed in. Requests go to %1.")
+                                 .arg(apiBaseFromResourceUrl(resourceUrl, settings.apiFallbackUrl())
+                                          .toString()) +
+                             storedAs(name)
                       << "\n";
-                err().flush();
-                finish(exitCodeFor(r.error));
-                return;
-            }
-            if (ControlClient::send(QStringLiteral("reload")).has_value())
-                out() << Cli::tr("The running Qwen Bridge now uses this sign-in.") << "\n";
-            out() << Cli::tr("Signed in. Requests go to %1.")
-                         .arg(apiBaseFromResourceUrl(resourceUrl, settings.apiFallbackUrl())
-                                  .toString())
-                  << "\n";
-            out().flush();
-            finish(ExitOk);
-        });
+                out().flush();
+                finish(ExitOk);
+            });
     });
 
     // Find out first whether the keychain works: better than failing after the person

@@ -34,5 +34,6 @@ int runLogout(const QStringList &args);         // cli_logout.cpp
 int runServe(const QStringList &args);          // cli_serve.cpp
 int runImport(const QStringList &args);         // cli_import.cpp
 int runOpenCodeConfig(const QStringList &args); // cli_opencodeconfig.cpp
+int runAccounts(const QStringList &args);       // cli_accounts.cpp
 
 } // namespace cli

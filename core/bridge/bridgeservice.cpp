@@ -118,6 +118,7 @@ QJsonObject BridgeService::handleControl(const QJsonObject &request)
             reply.insert(QStringLiteral("quota_message"), m_quota->message());
         reply.insert(QStringLiteral("pid"), QCoreApplication::applicationPid());
         reply.insert(QStringLiteral("serving"), m_accounts->servingName());
+        reply.insert(QStringLiteral("credentials"), m_accounts->size());
     } else if (command == QLatin1String("accounts")) {
         QJsonArray list;
         const QList<AccountInfo> accounts = m_accounts->accounts();

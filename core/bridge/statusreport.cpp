@@ -6,6 +6,7 @@
 #include "oauth/apibase.h"
 #include "plans/plancatalog.h"
 #include "proxy/proxyserver.h"
+#include "session/accountpool.h"
 #include "settings/settings.h"
 
 namespace {
@@ -64,6 +65,8 @@ StatusReport StatusReport::fromStored(const Settings &settings,
             r.message = live.value(QStringLiteral("reason")).toString();
         r.proxyRunning = !live.value(QStringLiteral("proxy_url")).toString().isEmpty();
         r.appPid = live.value(QStringLiteral("pid")).toInteger();
+        r.serving = live.value(QStringLiteral("serving")).toString();
+        r.credentialCount = live.value(QStringLiteral("credentials")).toInt();
     }
 
     r.method = c.method;
@@ -110,6 +113,8 @@ StatusReport StatusReport::fromService(const BridgeService &service)
     r.quotaExhausted = quota->isExhausted() && r.method != AuthMethod::None;
     if (r.quotaExhausted)
         r.quotaMessage = quota->message();
+    r.serving = service.accounts()->servingName();
+    r.credentialCount = service.accounts()->size();
     return r;
 }
 
@@ -151,6 +156,10 @@ QJsonObject StatusReport::toJson() const
         o.insert(QStringLiteral("api_base"), apiBase.toString());
     }
     o.insert(QStringLiteral("quota_exhausted"), quotaExhausted);
+    if (appRunning) {
+        o.insert(QStringLiteral("serving"), serving.isEmpty() ? QJsonValue() : QJsonValue(serving));
+        o.insert(QStringLiteral("credentials"), credentialCount);
+    }
     o.insert(QStringLiteral("keychain"),
              keychainAvailable ? QStringLiteral("available") : QStringLiteral("unavailable"));
     o.insert(QStringLiteral("message"), message);
@@ -170,6 +179,10 @@ QStringList StatusReport::toText() const
         lines << tr("Expires:  %1").arg(expiresAt.toLocalTime().toString(Qt::ISODate));
     if (method != AuthMethod::None)
         lines << tr("API base: %1").arg(apiBase.toString());
+    if (!serving.isEmpty() && (credentialCount > 1 || serving != QLatin1String("default")))
+        lines << tr("Serving:  %1 (of %n credential(s); `qwen-bridge accounts` lists them)",
+                    nullptr, credentialCount)
+                     .arg(serving);
     lines << tr("Proxy:    %1 (%2)")
                  .arg(proxyUrl.toString(), proxyRunning ? tr("running") : tr("not running"));
     lines << tr("HTTP proxy: %1").arg(networkProxy);

@@ -40,6 +40,10 @@ public:
     qint64 appPid = 0;
     bool quotaExhausted = false;
     QString quotaMessage;
+    // Several credentials (`qwen-bridge accounts`): how many, and the one that served the
+    // last request (a running Qwen Bridge only).
+    int credentialCount = 0;
+    QString serving;
     bool keychainAvailable = true;
     bool fromFile = false; // the credentials are kept in the opted-in file
     QString storagePath;

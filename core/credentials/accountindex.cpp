@@ -70,6 +70,10 @@ QByteArray AccountIndex::toJson() const
     QJsonArray list;
     for (const Entry &e : entries) {
         QJsonObject o{{QStringLiteral("name"), e.name}};
+        if (e.changedAt.isValid())
+            o.insert(QStringLiteral("changed_at"), e.changedAt.toUTC().toString(Qt::ISODateWithMs));
+        if (e.addedAt.isValid())
+            o.insert(QStringLiteral("added_at"), e.addedAt.toUTC().toString(Qt::ISODateWithMs));
         if (e.route != Route::Usable) {
             o.insert(QStringLiteral("state"), routeName(e.route));
             if (e.until.isValid())
@@ -99,6 +103,10 @@ AccountIndex AccountIndex::fromJson(const QByteArray &json)
         e.until =
             QDateTime::fromString(o.value(QStringLiteral("until")).toString(), Qt::ISODateWithMs);
         e.reason = o.value(QStringLiteral("reason")).toString();
+        e.changedAt = QDateTime::fromString(o.value(QStringLiteral("changed_at")).toString(),
+                                            Qt::ISODateWithMs);
+        e.addedAt = QDateTime::fromString(o.value(QStringLiteral("added_at")).toString(),
+                                          Qt::ISODateWithMs);
         index.entries.append(e);
     }
     return index;
@@ -124,10 +132,12 @@ QStringList AccountIndex::names() const
 void AccountIndex::add(const QString &name)
 {
     const int i = indexOf(name);
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const Entry fresh{name, Route::Usable, {}, {}, now, now};
     if (i >= 0)
-        entries[i] = Entry{name, Route::Usable, {}, {}};
+        entries[i] = fresh;
     else
-        entries.append(Entry{name, Route::Usable, {}, {}});
+        entries.append(fresh);
 }
 
 bool AccountIndex::remove(const QString &name)
@@ -182,8 +192,34 @@ QString AccountIndex::rename(const QString &from, const QString &to)
     return {};
 }
 
+QByteArray AccountIndex::orderJson() const
+{
+    AccountIndex order;
+    for (const Entry &e : entries)
+        order.entries.append(Entry{e.name, Route::Usable, {}, {}, {}, e.addedAt});
+    return order.toJson();
+}
+
+void AccountIndex::applyStates(const AccountIndex &states)
+{
+    for (const Entry &s : states.entries) {
+        const int i = indexOf(s.name);
+        if (i < 0 || (entries.at(i).addedAt.isValid() && s.changedAt < entries.at(i).addedAt))
+            continue;
+        mergeRoute(s);
+    }
+}
+
+void AccountIndex::mergeRoute(const Entry &entry)
+{
+    const int i = indexOf(entry.name);
+    if (i < 0 || (entries.at(i).changedAt.isValid() && entry.changedAt < entries.at(i).changedAt))
+        return;
+    setRoute(entry.name, entry.route, entry.until, entry.reason, entry.changedAt);
+}
+
 void AccountIndex::setRoute(const QString &name, Route route, const QDateTime &until,
-                            const QString &reason)
+                            const QString &reason, const QDateTime &changedAt)
 {
     const int i = indexOf(name);
     if (i < 0)
@@ -192,4 +228,5 @@ void AccountIndex::setRoute(const QString &name, Route route, const QDateTime &u
     e.route = route;
     e.until = route == Route::Cooling || route == Route::Exhausted ? until.toUTC() : QDateTime();
     e.reason = route == Route::Usable ? QString() : reason;
+    e.changedAt = changedAt.isValid() ? changedAt.toUTC() : QDateTime::currentDateTimeUtc();
 }

@@ -14,8 +14,12 @@ class AccountIndex
 {
     Q_DECLARE_TR_FUNCTIONS(AccountIndex)
 public:
-    // The keychain entry of the index itself.
+    // The keychain entries of the index itself: the names in their order (written by the
+    // edits: `accounts`, `login --name`, the tray's menu) and the states (written only by
+    // the running Qwen Bridge, which owns the session). Two writers never share an entry,
+    // so neither undoes the other's change.
     static constexpr const char *kIndexKey = "accounts";
+    static constexpr const char *kStatesKey = "accounts-state";
     // The name of the credential that `login` without --name replaces (the single sign-in
     // of earlier versions, entry "default").
     static constexpr const char *kDefaultName = "default";
@@ -34,6 +38,11 @@ public:
         Route route = Route::Usable;
         QDateTime until; // UTC; for Cooling and Exhausted
         QString reason;  // a sentence a person can act on, for the states other than Usable
+        // When the state was last set (UTC): of two readings of one credential, the later
+        // wins, whichever process wrote it.
+        QDateTime changedAt;
+        // When the credential was stored under this name: older states are not its own.
+        QDateTime addedAt;
 
         // The route as it stands at `now`: Cooling and Exhausted end on their own.
         Route routeAt(const QDateTime &now) const;
@@ -48,6 +57,10 @@ public:
     static QString routeName(Route route); // "usable", "cooling", "exhausted", "needs_sign_in"
 
     QByteArray toJson() const;
+    // The names and order only, without states (what the edits write).
+    QByteArray orderJson() const;
+    // Takes the states of `states` for the names held here, unless older than the name.
+    void applyStates(const AccountIndex &states);
     // Unknown or broken entries are dropped; an unreadable index reads as empty.
     static AccountIndex fromJson(const QByteArray &json);
 
@@ -66,6 +79,9 @@ public:
     QString reorder(const QStringList &names);
     // Empty when done; else why not.
     QString rename(const QString &from, const QString &to);
-    // Sets the routing state of a name it holds.
-    void setRoute(const QString &name, Route route, const QDateTime &until, const QString &reason);
+    // Sets the routing state of a name it holds, as of `changedAt` (default: now).
+    void setRoute(const QString &name, Route route, const QDateTime &until, const QString &reason,
+                  const QDateTime &changedAt = {});
+    // Takes the state of `entry` for its name when it is newer than the one held.
+    void mergeRoute(const Entry &entry);
 };

@@ -44,26 +44,35 @@ void AccountStore::loadIndex(IndexCallback done)
                 return;
             }
             AccountIndex index = r.ok() ? AccountIndex::fromJson(r.data) : AccountIndex();
-            const QString def = QLatin1String(AccountIndex::kDefaultName);
-            m_keychain.read(def, [self, done, index, def](const KeychainResult &d) mutable {
-                if (!self)
-                    return;
-                if (!d.ok() && d.error != KeychainError::NotFound) {
-                    done(keychainResult(d), {});
-                    return;
-                }
-                if (d.ok() && !index.contains(def))
-                    index.entries.prepend(AccountIndex::Entry{def, {}, {}, {}});
-                else if (!d.ok())
-                    index.remove(def);
-                done({}, index);
-            });
+            m_keychain.read(
+                QLatin1String(AccountIndex::kStatesKey),
+                [this, self, done, index](const KeychainResult &s) mutable {
+                    if (!self)
+                        return;
+                    // The states are a hint: unreadable ones leave every credential usable.
+                    if (s.ok())
+                        index.applyStates(AccountIndex::fromJson(s.data));
+                    const QString def = QLatin1String(AccountIndex::kDefaultName);
+                    m_keychain.read(def, [self, done, index, def](const KeychainResult &d) mutable {
+                        if (!self)
+                            return;
+                        if (!d.ok() && d.error != KeychainError::NotFound) {
+                            done(keychainResult(d), {});
+                            return;
+                        }
+                        if (d.ok() && !index.contains(def))
+                            index.entries.prepend(AccountIndex::Entry{def, {}, {}, {}, {}, {}});
+                        else if (!d.ok())
+                            index.remove(def);
+                        done({}, index);
+                    });
+                });
         });
 }
 
 void AccountStore::saveIndex(const AccountIndex &index, Done done)
 {
-    m_keychain.write(QLatin1String(AccountIndex::kIndexKey), index.toJson(),
+    m_keychain.write(QLatin1String(AccountIndex::kIndexKey), index.orderJson(),
                      [done](const KeychainResult &r) {
                          if (done)
                              done(keychainResult(r));
@@ -72,36 +81,51 @@ void AccountStore::saveIndex(const AccountIndex &index, Done done)
 
 void AccountStore::edit(std::function<QString(AccountIndex &)> change, Done done)
 {
+    if (m_editing) {
+        m_pendingEdits.append([this, change, done] { runEdit(change, done); });
+        return;
+    }
+    runEdit(std::move(change), std::move(done));
+}
+
+void AccountStore::runEdit(std::function<QString(AccountIndex &)> change, Done done)
+{
+    m_editing = true;
     const QPointer<AccountStore> self(this);
-    loadIndex([this, self, change, done](const Result &r, AccountIndex index) {
+    // Whatever the outcome: answer, then start the next edit.
+    auto finish = [this, self, done](const Result &r) {
+        if (self) {
+            m_editing = false;
+            if (!m_pendingEdits.isEmpty())
+                m_pendingEdits.takeFirst()();
+        }
+        if (done)
+            done(r);
+    };
+    loadIndex([this, self, change, finish](const Result &r, AccountIndex index) {
         if (!self)
             return;
         if (!r.ok()) {
-            done(r);
+            finish(r);
             return;
         }
         if (const QString problem = change(index); !problem.isEmpty()) {
             Result refused;
             refused.problem = problem;
-            done(refused);
+            finish(refused);
             return;
         }
-        saveIndex(index, done);
+        saveIndex(index, finish);
     });
 }
 
 void AccountStore::saveRoutes(const AccountIndex &routes, Done done)
 {
-    edit(
-        [routes](AccountIndex &index) {
-            for (const AccountIndex::Entry &e : routes.entries)
-                index.setRoute(e.name, e.route, e.until, e.reason);
-            return QString();
-        },
-        [done](const Result &r) {
-            if (done)
-                done(r);
-        });
+    m_keychain.write(QLatin1String(AccountIndex::kStatesKey), routes.toJson(),
+                     [done](const KeychainResult &r) {
+                         if (done)
+                             done(keychainResult(r));
+                     });
 }
 
 void AccountStore::put(const QString &name, const Credentials &credentials, Done done)

@@ -47,8 +47,7 @@ public:
 
     // The index as it stands, with the default credential reconciled (see above).
     void loadIndex(IndexCallback done);
-    // Writes the routing states of the given index into the stored one, by name; the
-    // stored order and names win (another process may have changed them).
+    // Writes the routing states (only the running Qwen Bridge does: one writer).
     void saveRoutes(const AccountIndex &routes, Done done = {});
 
     // Stores the credential under the name, replacing one of that name, and lists it
@@ -63,8 +62,13 @@ public:
     void list(ListCallback done);
 
 private:
+    // Reads, changes and writes the index; one edit at a time, so that two edits of this
+    // process never write over each other.
     void edit(std::function<QString(AccountIndex &)> change, Done done);
+    void runEdit(std::function<QString(AccountIndex &)> change, Done done);
     void saveIndex(const AccountIndex &index, Done done);
 
     KeychainStore m_keychain;
+    bool m_editing = false;
+    QList<std::function<void()>> m_pendingEdits;
 };

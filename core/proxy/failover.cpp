@@ -1,6 +1,7 @@
 #include "proxy/failover.h"
 
 #include <QLocale>
+#include <QTimeZone>
 
 QDateTime FailoverStep::retryAfterTime(const QByteArray &value, const QDateTime &nowUtc)
 {

@@ -21,6 +21,15 @@ QString planNameOf(AuthMethod method, const QString &preset, const QUrl &baseUrl
     return {};
 }
 
+QDateTime latest(const QDateTime &a, const QDateTime &b)
+{
+    if (!a.isValid())
+        return b;
+    if (!b.isValid())
+        return a;
+    return qMax(a, b);
+}
+
 QString localTime(const QDateTime &utc)
 {
     const QDateTime local = utc.toLocalTime();
@@ -47,6 +56,29 @@ QJsonObject AccountInfo::toJson() const
     if (!reason.isEmpty())
         o.insert(QStringLiteral("reason"), reason);
     return o;
+}
+
+AccountInfo AccountInfo::fromJson(const QJsonObject &json)
+{
+    AccountInfo info;
+    info.name = json.value(QLatin1String("name")).toString();
+    info.position = json.value(QLatin1String("position")).toInt();
+    const QString method = json.value(QLatin1String("method")).toString();
+    info.method = method == QLatin1String("oauth")     ? AuthMethod::OAuth
+                  : method == QLatin1String("api_key") ? AuthMethod::ApiKey
+                                                       : AuthMethod::None;
+    info.planId = json.value(QLatin1String("plan")).toString();
+    info.planName = json.value(QLatin1String("plan_name")).toString();
+    const QString state = json.value(QLatin1String("state")).toString();
+    for (AccountIndex::Route r : {AccountIndex::Route::Cooling, AccountIndex::Route::Exhausted,
+                                  AccountIndex::Route::NeedsSignIn}) {
+        if (state == AccountIndex::routeName(r))
+            info.route = r;
+    }
+    info.until = QDateTime::fromString(json.value(QLatin1String("until")).toString(), Qt::ISODate);
+    info.reason = json.value(QLatin1String("reason")).toString();
+    info.serving = json.value(QLatin1String("serving")).toBool();
+    return info;
 }
 
 QString AccountInfo::describeState() const
@@ -138,15 +170,17 @@ AccountPool::~AccountPool()
 
 void AccountPool::watch(const QString &name, SessionManager *session)
 {
-    // A new sign-in or key under the same name starts its state over.
-    connect(session, &SessionManager::credentialsReplaced, this, [this, name] {
-        if (Account *a = find(name); a && a->route.route != AccountIndex::Route::Usable) {
-            a->route = AccountIndex::Entry{name, {}, {}, {}};
+    // A new sign-in in this process starts the credential's state over (one from another
+    // process comes with its index entry started over: AccountStore::put()).
+    connect(session, &SessionManager::signedIn, this, [this, name] {
+        if (Account *a = find(name)) {
+            a->route = AccountIndex::Entry{name, {}, {}, {}, m_clock->nowUtc(), {}};
             a->failuresInRow = 0;
             scheduleSave();
         }
         Q_EMIT changed();
     });
+    connect(session, &SessionManager::credentialsReplaced, this, &AccountPool::changed);
     connect(session, &SessionManager::stateChanged, this, &AccountPool::changed);
 }
 
@@ -171,16 +205,21 @@ void AccountPool::load()
 void AccountPool::adoptIndex(const AccountIndex &index)
 {
     QList<Account> next;
+    bool newer = false; // this process knows more than the index says
     for (const AccountIndex::Entry &e : index.entries) {
         Account account;
         if (Account *known = find(e.name)) {
             account = *known;
             known->session = nullptr; // moved
             known->store = nullptr;
-            // What this process learned since is newer than what it stored before.
-            if (account.route.route == AccountIndex::Route::Usable || e.until > account.route.until)
+            // Of the two readings, the later one wins; a credential stored anew since
+            // starts over.
+            const QDateTime stored = latest(e.changedAt, e.addedAt);
+            if (!account.route.changedAt.isValid() ||
+                (stored.isValid() && stored >= account.route.changedAt))
                 account.route = e;
             account.route.name = e.name;
+            newer = newer || account.route.changedAt != e.changedAt;
         } else {
             account.name = e.name;
             account.route = e;
@@ -209,6 +248,8 @@ void AccountPool::adoptIndex(const AccountIndex &index)
     }
     if (!m_serving.isEmpty() && !find(m_serving))
         m_serving.clear();
+    if (newer)
+        scheduleSave(); // another process wrote the index from an older reading
     qCInfo(lcSession) << "credentials in order:" << index.names();
     Q_EMIT changed();
 }
@@ -304,9 +345,12 @@ std::optional<AccountPool::Pick> AccountPool::pick(const QString &model, const Q
             chosen = list.at(m_next++ % list.size());
         else
             chosen = list.first();
+    } else if (!tried.isEmpty()) {
+        // This request already failed on a credential: the ones resting stay at rest.
+        return std::nullopt;
     } else if (!resting.isEmpty()) {
-        // Everything rests: try the one that comes back first (the upstream may know better
-        // than our guess of its reset).
+        // Everything rests: try the one that comes back first, once (the upstream may know
+        // better than our guess of its reset).
         const QList<const Account *> list = withModel(resting);
         chosen =
             *std::min_element(list.begin(), list.end(), [](const Account *a, const Account *b) {
@@ -326,7 +370,7 @@ void AccountPool::reportSuccess(const QString &name)
         return;
     a->failuresInRow = 0;
     if (a->route.route != AccountIndex::Route::Usable) {
-        a->route = AccountIndex::Entry{name, {}, {}, {}};
+        a->route = AccountIndex::Entry{name, {}, {}, {}, m_clock->nowUtc(), {}};
         scheduleSave();
         Q_EMIT changed();
     }
@@ -378,6 +422,7 @@ bool AccountPool::reportFailure(const QString &name, Failure failure, const QDat
     }
     a->failuresInRow = 0;
     route.reason = reason;
+    route.changedAt = now;
     qCInfo(lcSession) << "credential" << name << "is" << AccountIndex::routeName(route.route)
                       << "until" << route.until.toString(Qt::ISODate);
     scheduleSave();

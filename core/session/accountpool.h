@@ -34,6 +34,7 @@ struct AccountInfo
 
     QString stateName() const { return AccountIndex::routeName(route); }
     QJsonObject toJson() const;
+    static AccountInfo fromJson(const QJsonObject &json); // what toJson() wrote
     // "usable", "window used up until 14:20", "needs sign-in: …" (local time).
     QString describeState() const;
 

@@ -247,6 +247,7 @@ void SessionManager::signIn(const Credentials &credentials,
         m_backoffMs = 0;
         adopt(credentials);
         setState(SessionState::SignedIn);
+        Q_EMIT signedIn();
         answerWaiters();
         if (done)
             done(r);

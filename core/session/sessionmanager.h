@@ -114,6 +114,8 @@ Q_SIGNALS:
     void credentialsChanged();
     // A different sign-in took over (sign-in, reload, sign-out); not emitted for renewals.
     void credentialsReplaced();
+    // signIn() stored new credentials: a new sign-in or key made in this process.
+    void signedIn();
 
 private:
     struct Waiter

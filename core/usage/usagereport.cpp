@@ -86,6 +86,7 @@ UsageReport UsageReport::build(const UsageStore &store, const UsagePlan &plan, i
     for (const DailyUsage &d : std::as_const(r.days))
         r.total += d.totals;
     r.models = store.byModel(first.startOfDay(), last.addDays(1).startOfDay());
+    r.credentials = store.byCredential(first.startOfDay(), last.addDays(1).startOfDay());
     r.today = r.days.isEmpty() ? UsageTotals() : r.days.last().totals;
 
     // Up to now, inclusive.
@@ -224,6 +225,12 @@ QJsonObject UsageReport::toJson() const
         o.insert(QStringLiteral("model"), m.model);
         byModel.append(o);
     }
+    QJsonArray byCredential;
+    for (const ModelUsage &c : credentials) {
+        QJsonObject o = totalsJson(c.totals);
+        o.insert(QStringLiteral("credential"), c.model);
+        byCredential.append(o);
+    }
     QJsonArray windowList;
     for (const WindowState &w : windows) {
         windowList.append(QJsonObject{
@@ -241,6 +248,7 @@ QJsonObject UsageReport::toJson() const
                   {QStringLiteral("days"), perDay},
                   {QStringLiteral("total"), totalsJson(total)},
                   {QStringLiteral("by_model"), byModel},
+                  {QStringLiteral("by_credential"), byCredential},
                   {QStringLiteral("plan"), QJsonObject{{QStringLiteral("id"), plan.planId},
                                                        {QStringLiteral("kind"), kindKey(plan.kind)},
                                                        {QStringLiteral("name"), plan.planName}}},
@@ -283,6 +291,15 @@ QString UsageReport::toText(const QLocale &locale) const
             lines << tr("  %1: %2 requests, %3 tokens")
                          .arg(m.model, locale.toString(m.totals.requests),
                               compactNumber(m.totals.totalTokens(), locale));
+    }
+    // Which credential served: worth a list once there is more than one.
+    if (credentials.size() > 1) {
+        lines << QString() << tr("By credential:");
+        for (const ModelUsage &c : credentials)
+            lines << tr("  %1: %2 requests, %3 tokens")
+                         .arg(c.model.isEmpty() ? tr("(older than 30 days)") : c.model,
+                              locale.toString(c.totals.requests),
+                              compactNumber(c.totals.totalTokens(), locale));
     }
     if (total.requests == 0)
         lines << QString() << tr("Nothing was counted in these days.");

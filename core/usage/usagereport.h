@@ -45,6 +45,7 @@ public:
     QList<DailyUsage> days; // oldest first, today last
     UsageTotals total;      // over days
     QList<ModelUsage> models;
+    QList<ModelUsage> credentials; // which credential served (ModelUsage::model is its name)
     QList<PlanWindows::WindowState> windows; // empty when the plan has none
     UsageTotals today;
     std::optional<PlanWindows::CostEstimate> todayCost; // pay-as-you-go only

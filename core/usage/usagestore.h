@@ -58,7 +58,7 @@ struct DailyUsage
 
 struct ModelUsage
 {
-    QString model;
+    QString model; // or, from byCredential(), the credential's name ("" for folded days)
     UsageTotals totals;
 };
 
@@ -115,6 +115,9 @@ public:
     // Requests in [from, to), busiest model first. planId narrows to one plan when given.
     QList<ModelUsage> byModel(const QDateTime &from, const QDateTime &to,
                               const QString &planId = {}) const;
+    // The same per credential that served (issue 17); days folded after 30 days keep no
+    // credential and count under "".
+    QList<ModelUsage> byCredential(const QDateTime &from, const QDateTime &to) const;
     // Totals in [from, to). Rows already folded into a day count for the whole day when
     // the day overlaps the range: a window that starts 30 days back counts a little more,
     // never less, than it should.
@@ -151,6 +154,8 @@ private:
     bool writeBatch(const QList<UsageRecord> &batch, const QList<ExhaustionMark> &marks);
     void compactNow(const QDateTime &now);
     QSqlDatabase reader() const; // the connection of the queries, reopened after a replacement
+    QList<ModelUsage> ranked(const QString &groupBy, const QDateTime &from, const QDateTime &to,
+                             const QString &planId) const;
     QList<QPair<QString, UsageTotals>> aggregate(const QString &groupBy, const QDateTime &from,
                                                  const QDateTime &to, const QString &planId) const;
 
