@@ -1,3 +1,4 @@
+#include "credentials/accountstore.h"
 #include "credentials/credentialstore.h"
 #include "fakeqwenservice.h"
 #include "proxy/requestrewriter.h"
@@ -45,6 +46,7 @@ private Q_SLOTS:
     void interruptedMidAnswer();
     // A Coding Plan key: no model list upstream, and answers only for coding agents.
     void codingPlanKeyThroughTheProxy();
+    void secondCredentialTakesOverWhenTheFirstRunsOut();
 
     void opencodeRunsThroughTheProxy()
     {
@@ -389,6 +391,160 @@ void TestOpenCode::codingPlanKeyThroughTheProxy()
     serve.terminate();
     QVERIFY(serve.waitForFinished(5000));
     QCOMPARE(usageJson().value(QLatin1String("total")).toObject(), total);
+}
+
+// Two credentials (issue 17): the Coding Plan key first, whose 5-hour window is used up, and
+// a pay-as-you-go key. OpenCode's request succeeds on the second without seeing the first's
+// 429; `accounts list --json` shows the first as exhausted until its reset and the second
+// as serving, and so do `status` and the usage meter.
+void TestOpenCode::secondCredentialTakesOverWhenTheFirstRunsOut()
+{
+    const QString opencode = qEnvironmentVariable("QWEN_BRIDGE_TEST_OPENCODE");
+    QVERIFY2(!opencode.isEmpty() && QFile::exists(opencode),
+             "QWEN_BRIDGE_TEST_OPENCODE must name the opencode binary; ./scripts/test "
+             "installs the pinned opencode-ai and sets it");
+
+    TestHome home;
+    FakeQwenService coding;
+    FakeQwenService payg;
+    QVERIFY(coding.start());
+    QVERIFY(payg.start());
+    coding.setPlan(FakePlan::CodingPlan);
+    coding.setApiKeys({QStringLiteral("sk-sp-first-key")});
+    coding.setCodingAgents({QStringLiteral("opencode/")});
+    coding.failNextChats(FakeChatFault::HourQuota, 1000);
+    payg.setPlan(FakePlan::PayAsYouGo);
+    payg.setApiKeys({QStringLiteral("sk-second-key")});
+    const quint16 port = freeLoopbackPort();
+    QProcessEnvironment env = home.environment();
+    env.insert(QStringLiteral("QWEN_BRIDGE_PORT"), QString::number(port));
+    {
+        Credentials first;
+        first.method = AuthMethod::ApiKey;
+        first.apiKey = QStringLiteral("sk-sp-first-key");
+        first.preset = QStringLiteral("coding-plan-global");
+        first.baseUrl = coding.apiBaseUrl();
+        Settings settings;
+        CredentialStore store(settings);
+        bool saved = false;
+        store.save(first, [&](const KeychainResult &r) { saved = r.ok(); });
+        QTRY_VERIFY(saved);
+    }
+    // The second as `login --api-key --name payg` adds it.
+    QProcess login;
+    login.setProcessEnvironment(env);
+    login.setProcessChannelMode(QProcess::MergedChannels);
+    login.start(QStringLiteral(QWEN_BRIDGE_BINARY),
+                {QStringLiteral("login"), QStringLiteral("--api-key"), QStringLiteral("--name"),
+                 QStringLiteral("payg"), QStringLiteral("--preset"),
+                 QStringLiteral("payg-singapore"), QStringLiteral("--base-url"),
+                 payg.apiBaseUrl().toString()});
+    QVERIFY(login.waitForStarted());
+    login.write("sk-second-key\n");
+    login.closeWriteChannel();
+    QCOMPARE(run(login, 60000), 0);
+
+    QProcess serve;
+    serve.setProcessEnvironment(env);
+    serve.setProcessChannelMode(QProcess::MergedChannels);
+    serve.start(QStringLiteral(QWEN_BRIDGE_BINARY), {QStringLiteral("serve")});
+    QVERIFY(serve.waitForStarted());
+    QByteArray serveOutput;
+    connect(&serve, &QProcess::readyRead, this, [&] { serveOutput += serve.readAll(); });
+    QTRY_VERIFY_WITH_TIMEOUT(serveOutput.contains("listening on"), 20000);
+    auto stopServe = qScopeGuard([&] {
+        serve.terminate();
+        serve.waitForFinished(5000);
+    });
+
+    QProcess config;
+    config.setProcessEnvironment(env);
+    config.setProcessChannelMode(QProcess::MergedChannels);
+    config.start(QStringLiteral(QWEN_BRIDGE_BINARY),
+                 {QStringLiteral("opencode-config"), QStringLiteral("--write")});
+    QCOMPARE(run(config, 30000), 0);
+
+    const QString project = home.path() + QStringLiteral("/project");
+    QVERIFY(QDir().mkpath(project));
+    QProcess oc;
+    QProcessEnvironment ocEnv = home.environment();
+    ocEnv.insert(QStringLiteral("PWD"), project);
+    oc.setProcessEnvironment(ocEnv);
+    oc.setWorkingDirectory(project);
+    oc.setStandardInputFile(QProcess::nullDevice());
+    oc.start(opencode, {QStringLiteral("run"), QStringLiteral("Say hello"),
+                        QStringLiteral("--model"), QStringLiteral("alibaba/coder-model")});
+    QVERIFY(oc.waitForStarted());
+    const int code = run(oc, 240000);
+    const QByteArray out = oc.readAllStandardOutput() + oc.readAllStandardError();
+    QVERIFY2(code == 0, out.constData());
+    QVERIFY2(out.contains("Hello from the fake Qwen service."), out.constData());
+    QVERIFY2(!out.contains("quota"), out.constData());
+
+    // The first credential was tried once and answered 429; every answer came from the second.
+    QCOMPARE(coding.counters().chatRequests, 1);
+    QVERIFY(payg.counters().chatRequests >= 1);
+    for (const FakeChatRequest &r : payg.chatRequests())
+        QCOMPARE(r.bearerToken, QByteArray("sk-second-key"));
+
+    auto jsonOf = [&](const QStringList &args) {
+        QProcess p;
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(QWEN_BRIDGE_BINARY), args);
+        if (run(p, 30000) != 0)
+            return QJsonObject();
+        return QJsonDocument::fromJson(p.readAllStandardOutput()).object();
+    };
+    const QJsonObject accounts =
+        jsonOf({QStringLiteral("accounts"), QStringLiteral("list"), QStringLiteral("--json")});
+    QCOMPARE(accounts.value(QLatin1String("running")).toBool(), true);
+    QCOMPARE(accounts.value(QLatin1String("serving")).toString(), QStringLiteral("payg"));
+    const QJsonArray list = accounts.value(QLatin1String("accounts")).toArray();
+    QCOMPARE(list.size(), 2);
+    const QJsonObject first = list.at(0).toObject();
+    QCOMPARE(first.value(QLatin1String("name")).toString(), QStringLiteral("default"));
+    QCOMPARE(first.value(QLatin1String("state")).toString(), QStringLiteral("exhausted"));
+    QVERIFY(QDateTime::fromString(first.value(QLatin1String("until")).toString(), Qt::ISODate) >
+            QDateTime::currentDateTimeUtc());
+    QVERIFY(first.value(QLatin1String("reason"))
+                .toString()
+                .contains(QLatin1String("hour allocated quota exceeded")));
+    const QJsonObject second = list.at(1).toObject();
+    QCOMPARE(second.value(QLatin1String("name")).toString(), QStringLiteral("payg"));
+    QCOMPARE(second.value(QLatin1String("state")).toString(), QStringLiteral("usable"));
+    QCOMPARE(second.value(QLatin1String("serving")).toBool(), true);
+
+    const QJsonObject status = jsonOf({QStringLiteral("status"), QStringLiteral("--json")});
+    QCOMPARE(status.value(QLatin1String("serving")).toString(), QStringLiteral("payg"));
+    // The usage meter counted the answers under the credential that gave them.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            const QJsonArray by = jsonOf({QStringLiteral("usage"), QStringLiteral("--json"),
+                                          QStringLiteral("--days"), QStringLiteral("1")})
+                                      .value(QLatin1String("by_credential"))
+                                      .toArray();
+            for (const QJsonValue &v : by) {
+                const QJsonObject o = v.toObject();
+                if (o.value(QLatin1String("credential")).toString() == QLatin1String("payg"))
+                    return o.value(QLatin1String("succeeded")).toInteger() ==
+                           payg.counters().chatRequests;
+            }
+            return false;
+        }(),
+        10000);
+
+    // The state outlives serve: the same list with nothing running.
+    stopServe.dismiss();
+    serve.terminate();
+    QVERIFY(serve.waitForFinished(5000));
+    const QJsonObject stored =
+        jsonOf({QStringLiteral("accounts"), QStringLiteral("list"), QStringLiteral("--json")});
+    QCOMPARE(stored.value(QLatin1String("running")).toBool(), false);
+    const QJsonObject storedFirst =
+        stored.value(QLatin1String("accounts")).toArray().at(0).toObject();
+    QCOMPARE(storedFirst.value(QLatin1String("state")).toString(), QStringLiteral("exhausted"));
+    QCOMPARE(storedFirst.value(QLatin1String("until")), first.value(QLatin1String("until")));
+    QVERIFY(!serveOutput.contains("sk-sp-first-key") && !serveOutput.contains("sk-second-key"));
 }
 
 QTEST_GUILESS_MAIN(TestOpenCode)
