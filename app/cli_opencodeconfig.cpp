@@ -1,5 +1,6 @@
 #include "cli_p.h"
 
+#include "credentials/accountstore.h"
 #include "credentials/credentialstore.h"
 #include "opencode/opencodeconfig.h"
 #include "proxy/localkey.h"
@@ -42,11 +43,14 @@ int runOpenCodeConfig(const QStringList &args)
     CredentialStore store(settings);
     LocalKey key(store.keychain());
     int exitCode = ExitOk;
-    AuthMethod method = AuthMethod::None;
-    QString planId;
-    store.load([&](const CredentialStore::LoadResult &r) {
-        method = r.credentials.method;
-        planId = r.credentials.preset;
+    // Every credential in its order: the models of each one's plan.
+    QList<OpenCodeConfig::Credential> credentials;
+    AccountStore accounts(settings);
+    accounts.list([&](const AccountStore::Listing &listing) {
+        for (const AccountIndex::Entry &e : listing.index.entries) {
+            const Credentials c = listing.credentials.value(e.name).credentials;
+            credentials.append({c.method, c.preset});
+        }
         QCoreApplication::exit(0);
     });
     QCoreApplication::exec();
@@ -60,7 +64,7 @@ int runOpenCodeConfig(const QStringList &args)
             return;
         }
         const OpenCodeConfig config =
-            OpenCodeConfig::forBridge(provider, settings.port(), key.value(), method, planId);
+            OpenCodeConfig::forBridge(provider, settings.port(), key.value(), credentials);
         if (!write) {
             out() << config.toJson();
         } else {

@@ -225,6 +225,37 @@ private slots:
         QCOMPARE(glm.value("limit").toObject().value("context").toInt(), 202752);
     }
 
+    // Several credentials: every plan's models once, the first key's plan for the aliases.
+    void severalCredentials()
+    {
+        auto ids = [](const OpenCodeConfig &c) {
+            QStringList list;
+            for (const OpenCodeConfig::Model &m : c.models)
+                list << m.id;
+            return list;
+        };
+        const OpenCodeConfig both = OpenCodeConfig::forBridge(
+            QStringLiteral("alibaba"), 38417, QStringLiteral("k"),
+            QList<OpenCodeConfig::Credential>{
+                {AuthMethod::ApiKey, QStringLiteral("coding-plan-global")},
+                {AuthMethod::ApiKey, QStringLiteral("payg-singapore")}});
+        const QStringList list = ids(both);
+        QVERIFY(list.contains(QStringLiteral("MiniMax-M2.5"))); // the Coding Plan's only
+        QVERIFY(list.contains(QStringLiteral("qwen3-max")));    // pay-as-you-go's only
+        QCOMPARE(list.count(QStringLiteral("qwen3-coder-plus")), 1);
+        QCOMPARE(list.count(QStringLiteral("coder-model")), 1);
+        const QStringList first = ids(
+            OpenCodeConfig::forBridge(QStringLiteral("alibaba"), 38417, QStringLiteral("k"),
+                                      AuthMethod::ApiKey, QStringLiteral("coding-plan-global")));
+        QCOMPARE(list.mid(0, first.size()), first); // the first plan's list, unchanged, first
+        // OAuth only: the OAuth models, as with one sign-in.
+        QCOMPARE(ids(OpenCodeConfig::forBridge(
+                     QStringLiteral("alibaba"), 38417, QStringLiteral("k"),
+                     QList<OpenCodeConfig::Credential>{{AuthMethod::OAuth, QString()}})),
+                 ids(OpenCodeConfig::forBridge(QStringLiteral("alibaba"), 38417,
+                                               QStringLiteral("k"), AuthMethod::OAuth, {})));
+    }
+
     void apiKeyModels()
     {
         OpenCodeConfig config = bridgeConfig();

@@ -111,6 +111,29 @@ OpenCodeConfig OpenCodeConfig::forBridge(const QString &providerId, quint16 port
     return config;
 }
 
+OpenCodeConfig OpenCodeConfig::forBridge(const QString &providerId, quint16 port,
+                                         const QString &localKey,
+                                         const QList<Credential> &credentials)
+{
+    OpenCodeConfig config = forBridge(providerId, port, localKey, AuthMethod::None, {});
+    QStringList listed;
+    for (const Credential &c : credentials) {
+        if (c.method != AuthMethod::ApiKey)
+            continue;
+        const QList<Model> models =
+            planModels(PlanCatalog::instance().planForCredentials(c.planId));
+        if (listed.isEmpty())
+            config.models.clear(); // the first key's plan decides the aliases
+        for (const Model &m : models) {
+            if (!listed.contains(m.id)) {
+                listed << m.id;
+                config.models << m;
+            }
+        }
+    }
+    return config;
+}
+
 QString OpenCodeConfig::modelReference() const
 {
     return providerId + QLatin1Char('/') + defaultModelId;

@@ -82,6 +82,16 @@ public:
     static OpenCodeConfig forBridge(const QString &providerId, quint16 port,
                                     const QString &localKey, AuthMethod method,
                                     const QString &planId);
+    // Several credentials (in their order): the first API key's plan decides what the
+    // aliases stand for, and the models of every credential's plan are listed once each,
+    // so that a model only one credential has can be asked for (the proxy sends it there).
+    struct Credential
+    {
+        AuthMethod method = AuthMethod::None;
+        QString planId;
+    };
+    static OpenCodeConfig forBridge(const QString &providerId, quint16 port,
+                                    const QString &localKey, const QList<Credential> &credentials);
 
     QString modelReference() const; // "<providerId>/<defaultModelId>"
     QJsonObject providerBlock() const;

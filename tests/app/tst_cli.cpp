@@ -315,6 +315,34 @@ private Q_SLOTS:
         QCOMPARE(stored.credentials.refreshToken.toLatin1(), refresh);
     }
 
+    // `login --name NAME`: an OAuth account next to the others, not the default sign-in.
+    void loginWithANameAddsAnAccount()
+    {
+        m_fake->setAutoApproveAfterPolls(1);
+        const Result login = run({QStringLiteral("login"), QStringLiteral("--no-browser"),
+                                  QStringLiteral("--name"), QStringLiteral("work")},
+                                 env());
+        QVERIFY2(login.finished && login.exitCode == 0, qPrintable(login.describe()));
+        QVERIFY2(login.out.contains(QLatin1String("\"work\"")), qPrintable(login.describe()));
+        QCOMPARE(loadFromKeychain().keychain.error, KeychainError::NotFound); // default untouched
+        const Result list = run({QStringLiteral("accounts"), QStringLiteral("--json")}, env());
+        QVERIFY2(list.finished && list.exitCode == 0, qPrintable(list.describe()));
+        const QJsonArray accounts = list.json().value(QLatin1String("accounts")).toArray();
+        QCOMPARE(accounts.size(), 1);
+        const QJsonObject work = accounts.first().toObject();
+        QCOMPARE(work.value(QLatin1String("name")).toString(), QStringLiteral("work"));
+        QCOMPARE(work.value(QLatin1String("method")).toString(), QStringLiteral("oauth"));
+        QCOMPARE(work.value(QLatin1String("state")).toString(), QStringLiteral("usable"));
+        QVERIFY(!list.raw.contains(m_fake->lastAccessToken()));
+        // A bad name is refused before any sign-in starts.
+        const int codes = m_fake->counters().deviceCodeRequests;
+        const Result bad = run({QStringLiteral("login"), QStringLiteral("--no-browser"),
+                                QStringLiteral("--name"), QStringLiteral("no good")},
+                               env());
+        QCOMPARE(bad.exitCode, 64);
+        QCOMPARE(m_fake->counters().deviceCodeRequests, codes);
+    }
+
     void loginRidesOutServerErrors()
     {
         // 5xx answers while polling are transient: the CLI says so and keeps going.
