@@ -341,7 +341,8 @@ std::optional<AccountPool::Pick> AccountPool::pick(const QString &model, const Q
     const Account *chosen = nullptr;
     if (!usable.isEmpty()) {
         const QList<const Account *> list = withModel(usable);
-        if (m_settings->routingPolicy() == QLatin1String("round_robin") && tried.isEmpty())
+        if (list.size() > 1 && tried.isEmpty() &&
+            m_settings->routingPolicy() == QLatin1String("round_robin"))
             chosen = list.at(m_next++ % list.size());
         else
             chosen = list.first();
