@@ -72,6 +72,20 @@ SettingsDialog::SettingsDialog(Settings *settings, bool demo, QWidget *parent)
             QString(),
             makeNote(tr("Qwen Code's system prompt, with its tools mapped to OpenCode's.")));
     }
+    m_routing = new QComboBox(proxyBox);
+    m_routing->setObjectName(QStringLiteral("routingCombo"));
+    m_routing->addItem(tr("Fill first (keeps the prompt cache warm)"),
+                       QStringLiteral("fill_first"));
+    m_routing->addItem(tr("Round robin"), QStringLiteral("round_robin"));
+    proxyForm->addRow(tr("With several &credentials:"), m_routing);
+    if (!qEnvironmentVariableIsEmpty("QWEN_BRIDGE_ROUTING")) {
+        m_routing->setEnabled(false);
+        proxyForm->addRow(QString(),
+                          makeNote(tr("Set by the QWEN_BRIDGE_ROUTING environment variable.")));
+    } else {
+        proxyForm->addRow(QString(), makeNote(tr("A credential that runs out hands requests to "
+                                                 "the next one (Accounts in the tray menu).")));
+    }
     layout->addWidget(proxyBox);
 
     auto *openCodeBox = new QGroupBox(tr("OpenCode"), this);
@@ -229,6 +243,7 @@ void SettingsDialog::load()
     m_networkProxyUrl->setEnabled(manual);
     m_networkProxyPassword->setEnabled(manual);
     m_usage->load(*m_settings);
+    m_routing->setCurrentIndex(qMax(0, m_routing->findData(m_settings->routingPolicy())));
 }
 
 void SettingsDialog::restoreDefaults()
@@ -247,6 +262,7 @@ void SettingsDialog::restoreDefaults()
     m_clientId->setText(QLatin1String(Settings::kDefaultClientId));
     m_networkProxy->setCurrentIndex(m_networkProxy->findData(int(NetworkProxy::Mode::System)));
     m_usage->restoreDefaults();
+    m_routing->setCurrentIndex(0);
 }
 
 QString SettingsDialog::checkPort(const QString &text, quint16 *port)
@@ -377,6 +393,8 @@ bool SettingsDialog::apply()
                                    proxyUrl != m_settings->proxyUrl() || !proxyPassword.isEmpty();
     m_networkProxyPassword->clear();
     m_usage->save(*m_settings);
+    if (m_routing->isEnabled())
+        m_settings->setRoutingPolicy(m_routing->currentData().toString());
     m_settings->sync();
     qCInfo(lcUi) << "settings saved; port moved:" << portMoved << "logging:" << loggingMoved
                  << "sign-in:" << signInMoved << "network proxy:" << networkProxyMoved;

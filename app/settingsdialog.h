@@ -55,6 +55,7 @@ private:
     Settings *m_settings;
     QLineEdit *m_port;
     QComboBox *m_qwenMode;
+    QComboBox *m_routing;
     QLineEdit *m_providerId;
     QCheckBox *m_debugLogging;
     QCheckBox *m_requestLogging;

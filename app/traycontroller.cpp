@@ -1,6 +1,7 @@
 #include "traycontroller.h"
 
 #include "aboutdialog.h"
+#include "accountsmenu.h"
 #include "autostart.h"
 #include "bridge/bridgeservice.h"
 #include "bridge/traystatusmodel.h"
@@ -54,6 +55,8 @@ TrayController::TrayController(BridgeService *service, bool demo, QObject *paren
         addAction(QStringLiteral("useApiKeyAction"), QString(), &TrayController::useApiKey);
     m_signOut =
         addAction(QStringLiteral("signOutAction"), tr("Sign out"), &TrayController::signOut);
+    m_accountsMenu = new AccountsMenu(service, demo, m_menu);
+    m_menu->addMenu(m_accountsMenu);
     m_menu->addSeparator();
     m_configure = addAction(QStringLiteral("configureOpenCodeAction"), tr("Configure OpenCode…"),
                             &TrayController::configureOpenCode);
@@ -100,6 +103,14 @@ TrayController::TrayController(BridgeService *service, bool demo, QObject *paren
         notify(tr("The proxy could not start"), e.message, QSystemTrayIcon::Warning);
     });
     connect(service, &BridgeService::quotaExhausted, this, &TrayController::onQuotaExhausted);
+    // Once per switch: which credential serves now, and why the one before stopped.
+    connect(service, &BridgeService::accountSwitched, this,
+            [this](const QString &from, const QString &to, const QString &reason) {
+                notify(tr("Now using “%1”").arg(to),
+                       reason.isEmpty() ? tr("Requests go to “%1” instead of “%2”.").arg(to, from)
+                                        : tr("“%1” stopped: %2").arg(from, reason),
+                       QSystemTrayIcon::Information);
+            });
     connect(service, &BridgeService::showRequested, this, &TrayController::showFromSecondStart);
     connect(m_model->usageMonitor(), &UsageMonitor::thresholdCrossed, this,
             [this](const QString &title, const QString &message) {

@@ -10,6 +10,7 @@
 #include <QTimer>
 
 class AboutDialog;
+class AccountsMenu;
 class BridgeService;
 class ConfigureOpenCodeDialog;
 class ImportOfferDialog;
@@ -44,6 +45,7 @@ public:
     QString stateText() const;
     QString toolTip() const;
     QMenu *menu() const { return m_menu; }
+    AccountsMenu *accountsMenu() const { return m_accountsMenu; }
     QSystemTrayIcon *trayIcon() const { return m_tray; }
     bool isTrayShown() const { return m_tray->isVisible(); }
     StatusWindow *statusWindow() const { return m_window; }
@@ -114,6 +116,7 @@ private:
 
     QSystemTrayIcon *m_tray;
     QMenu *m_menu;
+    AccountsMenu *m_accountsMenu = nullptr;
     QAction *m_demoLine = nullptr;
     QAction *m_stateLine;
     QAction *m_methodLine;

@@ -17,6 +17,7 @@
 #include "opencode/opencodeconfig.h"
 #include "plans/plancatalog.h"
 #include "proxy/localkey.h"
+#include "session/accountpool.h"
 #include "settings/settings.h"
 #include "settingsdialog.h"
 #include "signindialog.h"
@@ -253,11 +254,17 @@ void TrayController::signOut()
 
 OpenCodeConfig TrayController::openCodeConfig() const
 {
+    // Every credential in its order, as `opencode-config` lists them.
+    QList<OpenCodeConfig::Credential> credentials;
+    const QList<AccountInfo> accounts = m_service->accounts()->accounts();
+    for (const AccountInfo &a : accounts)
+        credentials.append({a.method, a.planId});
     const SessionManager *session = m_service->session();
+    if (credentials.isEmpty())
+        credentials.append({session->method(), session->preset()});
     return OpenCodeConfig::forBridge(
         m_service->settings()->providerId(), m_service->settings()->port(),
-        m_service->localKey() ? m_service->localKey()->value() : QString(), session->method(),
-        session->preset());
+        m_service->localKey() ? m_service->localKey()->value() : QString(), credentials);
 }
 
 void TrayController::configureOpenCode()

@@ -20,6 +20,7 @@
 #include <QLoggingCategory>
 #include <QMetaMethod>
 #include <QNetworkAccessManager>
+#include <QPointer>
 
 BridgeService::BridgeService(QObject *parent)
     : QObject(parent)
@@ -166,6 +167,28 @@ void BridgeService::reloadAccounts()
 {
     m_session->load();
     m_accounts->load();
+}
+
+void BridgeService::addAccount(const QString &name, const Credentials &credentials, Done done)
+{
+    editAccounts(
+        [name, credentials](AccountStore *store, std::function<void(const ServiceError &)> d) {
+            store->put(name, credentials, [d](const AccountStore::Result &r) {
+                d(ServiceError::fromEdit(r.keychain, r.problem));
+            });
+        },
+        std::move(done));
+}
+
+void BridgeService::editAccounts(const AccountEdit &edit, Done done)
+{
+    const QPointer<BridgeService> self(this);
+    edit(m_accountStore, [self, done](const ServiceError &e) {
+        if (self && e.ok())
+            self->reloadAccounts();
+        if (done)
+            done(e);
+    });
 }
 
 QString BridgeService::quotaMessage() const

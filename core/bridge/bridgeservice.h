@@ -71,6 +71,12 @@ public:
     void completeSignIn(const TokenSet &tokens, Done done = {});
     void signIn(const Credentials &credentials, Done done = {});
     void signOut(Done done = {});
+    // Stores a new credential under `name` (or replaces it), then takes the list up again.
+    void addAccount(const QString &name, const Credentials &credentials, Done done = {});
+    // One edit of the list (AccountStore's use, reorder, rename, remove), then the same.
+    using AccountEdit =
+        std::function<void(AccountStore *, std::function<void(const ServiceError &)>)>;
+    void editAccounts(const AccountEdit &edit, Done done = {});
 
 Q_SIGNALS:
     void proxyStarted(const QUrl &url);

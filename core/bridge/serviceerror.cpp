@@ -13,6 +13,13 @@ bool ServiceError::isKeychain() const
     }
 }
 
+ServiceError ServiceError::fromEdit(const KeychainResult &result, const QString &problem)
+{
+    if (!problem.isEmpty())
+        return {Kind::Refused, problem};
+    return fromKeychain(result);
+}
+
 ServiceError ServiceError::fromKeychain(const KeychainResult &result)
 {
     ServiceError e;

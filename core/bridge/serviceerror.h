@@ -20,6 +20,7 @@ struct ServiceError
         ListenFailed,        // the proxy could not listen for another reason
         SessionLockFailed,   // the one-owner lock could not be taken (unsafe runtime folder)
         QuotaExhausted,      // the account has no quota left
+        Refused,             // an edit that cannot be made (an unknown or taken name, …)
     };
 
     Kind kind = Kind::None;
@@ -29,6 +30,8 @@ struct ServiceError
     bool isKeychain() const;
 
     static ServiceError fromKeychain(const KeychainResult &result);
+    // A keychain failure, or a refused edit with its sentence.
+    static ServiceError fromEdit(const KeychainResult &result, const QString &problem);
 };
 
 Q_DECLARE_METATYPE(ServiceError)

@@ -172,6 +172,37 @@ private Q_SLOTS:
         QCOMPARE(Settings().port(), quint16(40555));
     }
 
+    // Several credentials: fill first unless round robin is chosen; the environment wins.
+    void routingPolicyRoundTrips()
+    {
+        qunsetenv("QWEN_BRIDGE_ROUTING");
+        Settings settings;
+        QCOMPARE(settings.routingPolicy(), QStringLiteral("fill_first"));
+        {
+            SettingsDialog dialog(&settings, false);
+            auto *routing = dialog.findChild<QComboBox *>(QStringLiteral("routingCombo"));
+            QVERIFY(routing);
+            QCOMPARE(routing->currentData().toString(), QStringLiteral("fill_first"));
+            routing->setCurrentIndex(routing->findData(QStringLiteral("round_robin")));
+            QVERIFY(dialog.apply());
+        }
+        QCOMPARE(Settings().routingPolicy(), QStringLiteral("round_robin"));
+        {
+            SettingsDialog dialog(&settings, false);
+            auto *routing = dialog.findChild<QComboBox *>(QStringLiteral("routingCombo"));
+            QCOMPARE(routing->currentData().toString(), QStringLiteral("round_robin"));
+            dialog.restoreDefaults();
+            QVERIFY(dialog.apply());
+        }
+        QCOMPARE(Settings().routingPolicy(), QStringLiteral("fill_first"));
+        qputenv("QWEN_BRIDGE_ROUTING", "round_robin");
+        SettingsDialog dialog(&settings, false);
+        auto *routing = dialog.findChild<QComboBox *>(QStringLiteral("routingCombo"));
+        QVERIFY(!routing->isEnabled());
+        QCOMPARE(Settings().routingPolicy(), QStringLiteral("round_robin"));
+        qunsetenv("QWEN_BRIDGE_ROUTING");
+    }
+
     void unchangedValuesRestartNothing()
     {
         Settings settings;
