@@ -61,6 +61,146 @@
     </message>
 </context>
 <context>
+    <name>AccountIndex</name>
+    <message>
+        <source>&quot;%1&quot; cannot name a credential: use 1 to %2 letters, digits, dots, dashes or underscores, starting with a letter or a digit (for example &quot;work&quot; or &quot;coding-plan&quot;).</source>
+        <translation>“%1”不能用作凭据名称：请使用 1 到 %2 个字母、数字、点、短横线或下划线，并以字母或数字开头（例如“work”或“coding-plan”）。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is reserved; choose another name.</source>
+        <translation>“%1”是保留名称；请另选一个名称。</translation>
+    </message>
+    <message>
+        <source>There is no credential named &quot;%1&quot;.</source>
+        <translation>没有名为“%1”的凭据。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is named twice.</source>
+        <translation>“%1”出现了两次。</translation>
+    </message>
+    <message>
+        <source>A credential named &quot;%1&quot; exists already.</source>
+        <translation>名为“%1”的凭据已存在。</translation>
+    </message>
+</context>
+<context>
+    <name>AccountPool</name>
+    <message>
+        <source>Qwen account (OAuth)</source>
+        <translation>Qwen 账号（OAuth）</translation>
+    </message>
+    <message>
+        <source>usable, serving</source>
+        <translation>可用，正在服务</translation>
+    </message>
+    <message>
+        <source>usable</source>
+        <translation>可用</translation>
+    </message>
+    <message>
+        <source>cooling down until %1</source>
+        <translation>冷却中，%1 恢复</translation>
+    </message>
+    <message>
+        <source>used up until %1</source>
+        <translation>已用完，%1 恢复</translation>
+    </message>
+    <message>
+        <source>needs sign-in</source>
+        <translation>需要登录</translation>
+    </message>
+    <message>
+        <source>Nothing is stored for this credential. Sign in again.</source>
+        <translation>此凭据没有保存任何内容。请重新登录。</translation>
+    </message>
+    <message>
+        <source>The credential &quot;%1&quot; was removed.</source>
+        <translation>凭据“%1”已被删除。</translation>
+    </message>
+    <message>
+        <source>Every credential is used up or resting. The first back is &quot;%1&quot;, at %2.</source>
+        <translation>所有凭据都已用完或正在冷却。最先恢复的是“%1”，时间为 %2。</translation>
+    </message>
+</context>
+<context>
+    <name>AccountStore</name>
+    <message>
+        <source>There is no credential named &quot;%1&quot;. `qwen-bridge accounts` lists them.</source>
+        <translation>没有名为“%1”的凭据。`qwen-bridge accounts` 会列出所有凭据。</translation>
+    </message>
+</context>
+<context>
+    <name>AccountsMenu</name>
+    <message>
+        <source>Accounts</source>
+        <translation>账号</translation>
+    </message>
+    <message>
+        <source>nothing stored</source>
+        <translation>未保存任何内容</translation>
+    </message>
+    <message>
+        <source>Use first</source>
+        <translation>优先使用</translation>
+    </message>
+    <message>
+        <source>Move up</source>
+        <translation>上移</translation>
+    </message>
+    <message>
+        <source>Move down</source>
+        <translation>下移</translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation>重命名…</translation>
+    </message>
+    <message>
+        <source>Remove…</source>
+        <translation>删除…</translation>
+    </message>
+    <message>
+        <source>Add API key…</source>
+        <translation>添加 API 密钥…</translation>
+    </message>
+    <message>
+        <source>Add Qwen account…</source>
+        <translation>添加 Qwen 账号…</translation>
+    </message>
+    <message>
+        <source>Add the credential “%1”</source>
+        <translation>添加凭据“%1”</translation>
+    </message>
+    <message>
+        <source>Add API key</source>
+        <translation>添加 API 密钥</translation>
+    </message>
+    <message>
+        <source>Add Qwen account</source>
+        <translation>添加 Qwen 账号</translation>
+    </message>
+    <message>
+        <source>A name for the new credential (for example “work” or “coding-plan”):</source>
+        <translation>新凭据的名称（例如“work”或“coding-plan”）：</translation>
+    </message>
+    <message>
+        <source>Rename “%1”</source>
+        <translation>重命名“%1”</translation>
+    </message>
+    <message>
+        <source>New name:</source>
+        <translation>新名称：</translation>
+    </message>
+    <message>
+        <source>Remove “%1”?</source>
+        <translation>删除“%1”？</translation>
+    </message>
+    <message>
+        <source>Remove the credential “%1” and its secret from the keychain? Requests under way finish; new ones go to the next credential.</source>
+        <translation>要从钥匙串中删除凭据“%1”及其机密吗？进行中的请求会完成；新请求将交给下一个凭据。</translation>
+    </message>
+</context>
+<context>
     <name>ApiKeyCheck</name>
     <message>
         <source>Could not reach %1 to check the key: %2</source>
@@ -339,21 +479,41 @@
         <translation>未知命令：%1</translation>
     </message>
     <message>
+        <source>Unknown plan %1. The plans are:</source>
+        <translation>未知套餐 %1。可用的套餐有：</translation>
+    </message>
+    <message>
+        <source>or --base-url URL for another endpoint, with --preset for the rules of the plan behind it.</source>
+        <translation>或者用 --base-url URL 指定其他端点，并用 --preset 指定其背后套餐的规则。</translation>
+    </message>
+    <message>
+        <source>Using %1 (%2). Choose another with --preset; the plans are:</source>
+        <translation>正在使用 %1（%2）。可用 --preset 选择其他套餐；可用的套餐有：</translation>
+    </message>
+    <message>
         <source>Usage: qwen-bridge [COMMAND] [OPTIONS]
 
 Use Qwen models in OpenCode with your Qwen account. Without a command, the tray
 application starts.
 
 Commands:
-  login [--no-browser] [--allow-file-storage]
+  login [--no-browser] [--allow-file-storage] [--name NAME]
                               sign in with your Qwen account in the terminal
-  login --api-key [--preset PLAN] [--base-url URL]
+  login --api-key [--preset PLAN] [--base-url URL] [--name NAME]
                               sign in with a Coding Plan, Token Plan or Model
                               Studio pay-as-you-go key read from standard input;
                               PLAN is coding-plan-global, coding-plan-china,
                               token-plan-singapore, token-plan-beijing,
                               payg-singapore, payg-beijing, payg-us or
-                              payg-hongkong
+                              payg-hongkong. With --name, the credential NAME is
+                              added (or replaced) next to the others; without,
+                              the default credential is replaced
+  accounts [list] [--json]    the credentials in their order, each with its state
+                              (usable, cooling, exhausted, needs_sign_in)
+  accounts use NAME           make NAME the first credential
+  accounts remove NAME        remove NAME and its secret
+  accounts order NAME...      put these first, in this order
+  accounts rename NAME NEW    give NAME another name
   status [--json]             show the sign-in state (never a secret)
   logout                      remove the stored credentials
   serve                       run the proxy alone, without the tray, until
@@ -384,15 +544,23 @@ Exit codes: 0 done, 1 other failure, 2 sign-in refused, 3 sign-in code expired,
 应用程序。
 
 命令：
-  login [--no-browser] [--allow-file-storage]
+  login [--no-browser] [--allow-file-storage] [--name NAME]
                               在终端中用您的 Qwen 账号登录
-  login --api-key [--preset PLAN] [--base-url URL]
+  login --api-key [--preset PLAN] [--base-url URL] [--name NAME]
                               使用从标准输入读取的 Coding Plan、Token Plan
                               或百炼按量付费密钥登录；PLAN 可以是
                               coding-plan-global、coding-plan-china、
                               token-plan-singapore、token-plan-beijing、
                               payg-singapore、payg-beijing、payg-us 或
-                              payg-hongkong
+                              payg-hongkong。带 --name 时，添加（或替换）
+                              名为 NAME 的凭据，与其他凭据并存；不带时，
+                              替换默认凭据
+  accounts [list] [--json]    按顺序列出凭据及其状态
+                              （usable、cooling、exhausted、needs_sign_in）
+  accounts use NAME           将 NAME 设为第一个凭据
+  accounts remove NAME        删除 NAME 及其机密
+  accounts order NAME...      按此顺序把这些凭据排在最前
+  accounts rename NAME NEW    为 NAME 改名
   status [--json]             显示登录状态（绝不显示机密信息）
   logout                      删除保存的凭据
   serve                       只运行代理，不显示托盘，直到按下
@@ -419,16 +587,78 @@ Exit codes: 0 done, 1 other failure, 2 sign-in refused, 3 sign-in code expired,
 </translation>
     </message>
     <message>
-        <source>Unknown plan %1. The plans are:</source>
-        <translation>未知套餐 %1。可用的套餐有：</translation>
+        <source>Qwen account</source>
+        <translation>Qwen 账号</translation>
     </message>
     <message>
-        <source>or --base-url URL for another endpoint, with --preset for the rules of the plan behind it.</source>
-        <translation>或者用 --base-url URL 指定其他端点，并用 --preset 指定其背后套餐的规则。</translation>
+        <source>API key</source>
+        <translation>API 密钥</translation>
     </message>
     <message>
-        <source>Using %1 (%2). Choose another with --preset; the plans are:</source>
-        <translation>正在使用 %1（%2）。可用 --preset 选择其他套餐；可用的套餐有：</translation>
+        <source>nothing stored</source>
+        <translation>未保存任何内容</translation>
+    </message>
+    <message>
+        <source>No credentials are stored. Add one with `qwen-bridge login --api-key --name NAME` or `qwen-bridge login --name NAME`.</source>
+        <translation>没有保存任何凭据。请用 `qwen-bridge login --api-key --name NAME` 或 `qwen-bridge login --name NAME` 添加。</translation>
+    </message>
+    <message>
+        <source>Credentials, taken in turn (round robin):</source>
+        <translation>凭据（轮流使用）：</translation>
+    </message>
+    <message>
+        <source>Credentials, in the order they are used (fill first):</source>
+        <translation>凭据，按使用顺序（优先用满第一个）：</translation>
+    </message>
+    <message>
+        <source>(Qwen Bridge is not running: the states are the ones it stored.)</source>
+        <translation>（Qwen Bridge 未运行：显示的是它保存的状态。）</translation>
+    </message>
+    <message>
+        <source>The running Qwen Bridge follows the new order.</source>
+        <translation>正在运行的 Qwen Bridge 已按新顺序工作。</translation>
+    </message>
+    <message>
+        <source>Usage: qwen-bridge accounts [list] [--json]
+       qwen-bridge accounts use NAME
+       qwen-bridge accounts remove NAME
+       qwen-bridge accounts order NAME...
+       qwen-bridge accounts rename NAME NEW-NAME
+</source>
+        <translation>用法：qwen-bridge accounts [list] [--json]
+       qwen-bridge accounts use NAME
+       qwen-bridge accounts remove NAME
+       qwen-bridge accounts order NAME...
+       qwen-bridge accounts rename NAME NEW-NAME
+</translation>
+    </message>
+    <message>
+        <source>list, use, remove, order</source>
+        <translation>list、use、remove、order</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is now the first credential.</source>
+        <translation>“%1”现在是第一个凭据。</translation>
+    </message>
+    <message>
+        <source>Removed &quot;%1&quot; and its secret from the keychain.</source>
+        <translation>已从钥匙串中删除“%1”及其机密。</translation>
+    </message>
+    <message>
+        <source>The order is now: %1 first.</source>
+        <translation>现在的顺序：%1 在前。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is now called &quot;%2&quot;.</source>
+        <translation>“%1”已改名为“%2”。</translation>
+    </message>
+    <message>
+        <source>Stored as the credential &quot;%1&quot;; `qwen-bridge accounts` lists them.</source>
+        <translation>已保存为凭据“%1”；`qwen-bridge accounts` 会列出所有凭据。</translation>
+    </message>
+    <message>
+        <source>Add or replace the credential NAME instead of the default one.</source>
+        <translation>添加或替换名为 NAME 的凭据，而不是默认凭据。</translation>
     </message>
 </context>
 <context>
@@ -1245,6 +1475,10 @@ Exit codes: 0 done, 1 other failure, 2 sign-in refused, 3 sign-in code expired,
         <source>Sign in again in Qwen Bridge or run `qwen-bridge login`.</source>
         <translation>请在 Qwen Bridge 中重新登录，或运行 `qwen-bridge login`。</translation>
     </message>
+    <message>
+        <source>Qwen Bridge is not signed in.</source>
+        <translation>Qwen Bridge 尚未登录。</translation>
+    </message>
 </context>
 <context>
     <name>SettingsDialog</name>
@@ -1407,6 +1641,26 @@ Exit codes: 0 done, 1 other failure, 2 sign-in refused, 3 sign-in code expired,
     <message>
         <source>The password is kept in the keychain.</source>
         <translation>密码保存在钥匙串中。</translation>
+    </message>
+    <message>
+        <source>Fill first (keeps the prompt cache warm)</source>
+        <translation>优先用满第一个（保持提示缓存有效）</translation>
+    </message>
+    <message>
+        <source>Round robin</source>
+        <translation>轮流使用</translation>
+    </message>
+    <message>
+        <source>With several &amp;credentials:</source>
+        <translation>有多个凭据时(&amp;C)：</translation>
+    </message>
+    <message>
+        <source>Set by the QWEN_BRIDGE_ROUTING environment variable.</source>
+        <translation>由 QWEN_BRIDGE_ROUTING 环境变量设置。</translation>
+    </message>
+    <message>
+        <source>A credential that runs out hands requests to the next one (Accounts in the tray menu).</source>
+        <translation>用完的凭据会把请求交给下一个凭据（见托盘菜单中的“账号”）。</translation>
     </message>
 </context>
 <context>
@@ -1731,6 +1985,12 @@ Exit codes: 0 done, 1 other failure, 2 sign-in refused, 3 sign-in code expired,
         <source>Credentials are kept in the file %1 (no keychain service).</source>
         <translation>凭据保存在文件 %1 中（没有钥匙串服务）。</translation>
     </message>
+    <message numerus="yes">
+        <source>Serving:  %1 (of %n credential(s); `qwen-bridge accounts` lists them)</source>
+        <translation>
+            <numerusform>正在服务：%1（共 %n 个凭据；`qwen-bridge accounts` 会列出它们）</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>StatusWindow</name>
@@ -1967,6 +2227,18 @@ API 密钥：%2
     <message>
         <source>The HTTP proxy setting was not saved</source>
         <translation>HTTP 代理设置未保存</translation>
+    </message>
+    <message>
+        <source>Now using “%1”</source>
+        <translation>现在使用“%1”</translation>
+    </message>
+    <message>
+        <source>Requests go to “%1” instead of “%2”.</source>
+        <translation>请求改为发送到“%1”，而不是“%2”。</translation>
+    </message>
+    <message>
+        <source>“%1” stopped: %2</source>
+        <translation>“%1”已停用：%2</translation>
     </message>
 </context>
 <context>
@@ -2416,6 +2688,14 @@ API 密钥：%2
     <message>
         <source>counted on this computer</source>
         <translation>在本机上统计</translation>
+    </message>
+    <message>
+        <source>By credential:</source>
+        <translation>按凭据：</translation>
+    </message>
+    <message>
+        <source>(older than 30 days)</source>
+        <translation>（30 天以前）</translation>
     </message>
 </context>
 <context>
