@@ -9,6 +9,7 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QEventLoop>
+#include <QFile>
 #include <QTcpSocket>
 #include <QTimer>
 
@@ -332,6 +333,7 @@ struct Row
     double ttfbP50 = 0, ttfbP99 = 0;
     double evP50 = std::nan(""), evP99 = std::nan("");
     double addP50 = std::nan(""), addP99 = std::nan(""); // minus direct's, same round
+    double addTtfbP50 = std::nan("");                    // TTFB p50 minus direct's, same round
     double proxyCpuPerUnit = std::nan("");               // µs of proxy CPU per request or event
     double upstreamCpuPerUnit = std::nan("");
     double rssMb = std::nan("");
@@ -432,6 +434,16 @@ int main(int argc, char **argv)
                         "connections the previous target left (see fake-qwen "
                         "--idle-timeout-ms)."),
          QStringLiteral("MS"), QStringLiteral("0")},
+        {QStringLiteral("burst"),
+         QStringLiteral("Streams arrive in one read: the upstream (fake-qwen with "
+                        "--counters-endpoint) is switched to bursts for the run and back "
+                        "after it; streams start at once instead of spread out.")},
+        {QStringLiteral("results"),
+         QStringLiteral("Append LABEL.target.mode.N.measure value lines to this file (for "
+                        "bench/run's summary)."),
+         QStringLiteral("FILE")},
+        {QStringLiteral("label"), QStringLiteral("First part of each results key."),
+         QStringLiteral("LABEL"), QStringLiteral("run")},
         {QStringLiteral("targets"), QStringLiteral("Which of direct, bridge, nginx to drive."),
          QStringLiteral("LIST"), QStringLiteral("direct,bridge,nginx")},
         {QStringLiteral("extra"),
@@ -448,6 +460,7 @@ int main(int argc, char **argv)
         std::clamp(parser.value(QStringLiteral("events")).toInt(), 1, 100000);
     const int settleMs = std::clamp(parser.value(QStringLiteral("settle-ms")).toInt(), 0, 60000);
     const int rounds = std::clamp(parser.value(QStringLiteral("rounds")).toInt(), 1, 20);
+    const bool burst = parser.isSet(QStringLiteral("burst"));
     std::vector<bool> modes;
     const QString modeList = parser.value(QStringLiteral("modes"));
     if (modeList.contains(QLatin1String("json")))
@@ -508,6 +521,12 @@ int main(int argc, char **argv)
     countersUrl.setPath(QStringLiteral("/__fake/counters"));
     QUrl resetPeakUrl = upstreamUrl;
     resetPeakUrl.setPath(QStringLiteral("/__fake/counters/reset-peak"));
+    if (burst) {
+        QUrl u = upstreamUrl;
+        u.setPath(QStringLiteral("/__fake/counters/burst-on"));
+        if (bench::simpleRequest(u, "POST").isEmpty())
+            std::fprintf(stderr, "bench_proxy: the upstream did not take burst-on\n");
+    }
 
     // Hard bounds: a phase ends by its window, each slot by a count, stragglers by a deadline.
     Phase::Config base;
@@ -553,8 +572,8 @@ int main(int argc, char **argv)
                     c.windowMs = windowMs;
                     // Streams: arrivals spread over one stream length, so N are in flight
                     // in a steady state. Plain requests: a short settling time.
-                    c.rampMs = stream ? streamMs : 0;
-                    c.leadMs = stream ? streamMs : 300;
+                    c.rampMs = stream && !burst ? streamMs : 0;
+                    c.leadMs = stream && !burst ? streamMs : 300;
                     if (settleMs > 0) {
                         QEventLoop settle;
                         QTimer::singleShot(settleMs, &settle, &QEventLoop::quit);
@@ -632,6 +651,13 @@ int main(int argc, char **argv)
             }
             r.upstreamPeak = acc.upstreamPeakMin;
             r.clientPeak = acc.clientPeakMin;
+        }
+        if (const auto direct = accs.find({QStringLiteral("direct"), r.n, stream});
+            r.target != QLatin1String("direct") && direct != accs.end()) {
+            std::vector<double> d;
+            for (size_t i = 0; i < acc.ttfb50.size() && i < direct->second.ttfb50.size(); ++i)
+                d.push_back(acc.ttfb50[i] - direct->second.ttfb50[i]);
+            r.addTtfbP50 = median(d);
         }
         if (acc.rssKb >= 0)
             r.rssMb = double(acc.rssKb) / 1024.0;
@@ -824,6 +850,57 @@ int main(int argc, char **argv)
                 line(text);
             }
         }
+    }
+    // What the proxy adds to the upstream's own time to first byte (issue 18), and the
+    // numbers bench/run's summary puts next to their references.
+    bool anyAdded = false;
+    for (const auto &[key, r] : rows)
+        anyAdded = anyAdded || !std::isnan(r.addTtfbP50);
+    if (anyAdded) {
+        line(QString());
+        line(QStringLiteral("TTFB p50 added to direct's (same round, median over the rounds)%1:")
+                 .arg(burst ? QStringLiteral(", bursting upstream") : QString()));
+        for (int n : levels) {
+            for (bool stream : modes) {
+                QString text = QStringLiteral("  N=%1 %2 ").arg(n, 3).arg(modeName(stream));
+                for (const Target &t : targets) {
+                    const Row *r = row(qPrintable(t.name), n, stream);
+                    if (r && t.name != QLatin1String("direct"))
+                        text += QStringLiteral(" %1 %2 ms").arg(t.name, signedMs(r->addTtfbP50));
+                }
+                line(text);
+            }
+        }
+    }
+    if (parser.isSet(QStringLiteral("results"))) {
+        QFile out(parser.value(QStringLiteral("results")));
+        if (out.open(QIODevice::Append | QIODevice::Text)) {
+            const QString label = parser.value(QStringLiteral("label"));
+            for (const auto &[key, r] : rows) {
+                const QString prefix =
+                    QStringLiteral("%1.%2.%3.%4.")
+                        .arg(label, r.target,
+                             r.stream ? QStringLiteral("stream") : QStringLiteral("json"))
+                        .arg(r.n);
+                auto put = [&](const char *what, double v) {
+                    if (!std::isnan(v))
+                        out.write((prefix + QLatin1String(what) + QLatin1Char(' ') +
+                                   QString::number(v, 'f', 4) + QLatin1Char('\n'))
+                                      .toUtf8());
+                };
+                put("thr", r.throughput);
+                put("ttfb", r.ttfbP50 / 1000.0);
+                put("ttfb_add", r.addTtfbP50 / 1000.0);
+                put("cpu", r.proxyCpuPerUnit);
+                put("ev_add", r.addP50 / 1000.0);
+                put("errors", double(r.errors));
+            }
+        }
+    }
+    if (burst) {
+        QUrl u = upstreamUrl;
+        u.setPath(QStringLiteral("/__fake/counters/burst-off"));
+        bench::simpleRequest(u, "POST");
     }
     return 0;
 }

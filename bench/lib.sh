@@ -142,18 +142,26 @@ start_fake() {
     say "fake upstream at $FAKE_URL (pid $FAKE_PID), $events events per stream, $delay ms apart"
 }
 
-# Signs the bridge in against the fake and starts `qwen-bridge serve`. Sets BRIDGE_URL,
-# BRIDGE_PID and BRIDGE_KEY (the proxy's local key, from opencode-config).
-start_bridge() {
-    export QWEN_BRIDGE_OAUTH_URL="$FAKE_URL" QWEN_BRIDGE_API_URL="$FAKE_URL/v1"
-    QWEN_BRIDGE_PORT="$(free_port)"
-    export QWEN_BRIDGE_PORT
-    local bin="$BUILD_DIR/app/qwen-bridge"
-    if ! timeout --foreground 60 "$bin" login --no-browser </dev/null >"$SCRATCH/login.log" 2>&1; then
+# Signs the bridge in against the fake (start_bridge does it when nobody did before).
+bridge_login() {
+    export QWEN_BRIDGE_OAUTH_URL="$FAKE_URL" QWEN_BRIDGE_API_URL="${BRIDGE_API_URL:-$FAKE_URL/v1}"
+    if ! timeout --foreground 60 "$BUILD_DIR/app/qwen-bridge" login --no-browser </dev/null \
+        >"$SCRATCH/login.log" 2>&1; then
         say "sign-in failed:"
         cat "$SCRATCH/login.log" >&2
         return 1
     fi
+    BRIDGE_SIGNED_IN=1
+}
+
+# Signs the bridge in against the fake and starts `qwen-bridge serve`. Sets BRIDGE_URL,
+# BRIDGE_PID and BRIDGE_KEY (the proxy's local key, from opencode-config).
+start_bridge() {
+    export QWEN_BRIDGE_OAUTH_URL="$FAKE_URL" QWEN_BRIDGE_API_URL="${BRIDGE_API_URL:-$FAKE_URL/v1}"
+    QWEN_BRIDGE_PORT="$(free_port)"
+    export QWEN_BRIDGE_PORT
+    local bin="$BUILD_DIR/app/qwen-bridge"
+    [ -n "${BRIDGE_SIGNED_IN:-}" ] || bridge_login || return 1
     "$bin" serve >"$SCRATCH/serve.log" 2>&1 &
     BRIDGE_PID=$!
     BENCH_PIDS+=("$BRIDGE_PID")
@@ -241,4 +249,219 @@ EOF
     local w
     for w in $(pgrep -P "$master"); do NGINX_PIDS="$NGINX_PIDS,$w"; done
     say "nginx $("$nginx_bin" -v 2>&1 | sed 's/.*\///') at $NGINX_URL (pids $NGINX_PIDS)"
+}
+
+# --- idle cost, memory and start-up (issue 18) ------------------------------------------
+
+# proc_sample PID: "CPU_NS WAKEUPS" summed over the process's threads now: CPU time on the
+# CPU from schedstat (ns), and voluntary context switches (every time a thread went to
+# sleep; an idle thread that wakes for a timer and sleeps again adds one).
+proc_sample() {
+    local pid="$1" cpu=0 sw=0 t a v
+    for t in /proc/"$pid"/task/*; do
+        read -r a _ <"$t/schedstat" 2>/dev/null || continue
+        v="$(awk '/^voluntary_ctxt_switches/ {print $2}' "$t/status" 2>/dev/null)"
+        cpu=$((cpu + a))
+        sw=$((sw + ${v:-0}))
+    done
+    echo "$cpu $sw"
+}
+
+# rss_kb PID: resident set size in kB.
+rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+
+# idle_measure SECONDS NAME=PID...: samples every process at the start and the end of the
+# same window; prints one line each and appends NAME.idle_wakeups_per_min and
+# NAME.idle_cpu_ms_per_min to $RESULTS.
+idle_measure() {
+    local seconds="$1" kv name pid
+    shift
+    declare -A c0 w0
+    for kv in "$@"; do
+        read -r c0["${kv%%=*}"] w0["${kv%%=*}"] < <(proc_sample "${kv#*=}")
+    done
+    sleep "$seconds"
+    for kv in "$@"; do
+        name="${kv%%=*}" pid="${kv#*=}"
+        local c1 w1
+        read -r c1 w1 < <(proc_sample "$pid")
+        local wpm cpm
+        wpm="$(awk -v w=$((w1 - w0[$name])) -v s="$seconds" 'BEGIN {printf "%.1f", w * 60 / s}')"
+        cpm="$(awk -v c=$((c1 - c0[$name])) -v s="$seconds" 'BEGIN {printf "%.3f", c / 1e6 * 60 / s}')"
+        printf '  %-6s %5s wake-ups/min, %7s ms CPU/min (threads %s, over %s s)\n' "$name" "$wpm" \
+            "$cpm" "$(ls /proc/"$pid"/task | wc -l)" "$seconds"
+        echo "$name.idle_wakeups_per_min $wpm" >>"$RESULTS"
+        echo "$name.idle_cpu_ms_per_min $cpm" >>"$RESULTS"
+    done
+}
+
+# start_x: Xvfb on a free display and trayer on it (an XEmbed system tray, like a panel's).
+# Sets DISPLAY and TRAYER_WIN.
+start_x() {
+    local d
+    for d in $(seq 90 130); do
+        [ -e "/tmp/.X11-unix/X$d" ] || [ -e "/tmp/.X$d-lock" ] || break
+    done
+    Xvfb ":$d" -screen 0 1280x800x24 -nolisten tcp >"$SCRATCH/xvfb.log" 2>&1 &
+    BENCH_PIDS+=("$!")
+    export DISPLAY=":$d"
+    local i
+    for i in $(seq 1 50); do
+        xdpyinfo >/dev/null 2>&1 && break
+        sleep 0.1
+    done
+    trayer --edge top --align right --widthtype request --height 24 --SetDockType true \
+        --transparent false >"$SCRATCH/trayer.log" 2>&1 &
+    TRAYER_PID=$!
+    BENCH_PIDS+=("$TRAYER_PID")
+    TRAYER_WIN=""
+    for i in $(seq 1 50); do
+        TRAYER_WIN="$(xdotool search --all --pid "$TRAYER_PID" --name "^panel$" 2>/dev/null | head -n1)" || true
+        [ -n "$TRAYER_WIN" ] && break
+        sleep 0.1
+    done
+    [ -n "$TRAYER_WIN" ] || {
+        say "trayer did not come up"
+        return 1
+    }
+    say "Xvfb on $DISPLAY, trayer (window $TRAYER_WIN)"
+}
+
+# The windows inside trayer's: one more appears when a tray icon is embedded.
+tray_children() { xwininfo -tree -id "$TRAYER_WIN" 2>/dev/null | grep -c '^ *0x' || true; }
+
+# tray_launch COMMAND...: starts a tray app and waits until trayer has embedded its icon.
+# Sets TRAY_PID and TRAY_MS (launch to the icon's window inside trayer's, observed on the
+# X server by polling xwininfo every few ms; -1: not within 10 s).
+tray_launch() {
+    local base t0 now
+    base="$(tray_children)"
+    t0="$(date +%s%N)"
+    "$@" >>"$SCRATCH/tray.log" 2>&1 &
+    TRAY_PID=$!
+    BENCH_PIDS+=("$TRAY_PID")
+    TRAY_MS=-1
+    while :; do
+        if [ "$(tray_children)" -gt "$base" ]; then
+            now="$(date +%s%N)"
+            TRAY_MS=$(((now - t0) / 1000000))
+            return 0
+        fi
+        now="$(date +%s%N)"
+        [ $(((now - t0) / 1000000)) -gt 10000 ] && return 1
+        kill -0 "$TRAY_PID" 2>/dev/null || return 1
+        sleep 0.002
+    done
+}
+
+# tray_stop: ends the tray app tray_launch started and waits until its icon is gone.
+tray_stop() {
+    stop_pid "$TRAY_PID"
+    local i
+    for i in $(seq 1 50); do
+        [ "$(tray_children)" -le "${1:-0}" ] && break
+        sleep 0.05
+    done
+}
+
+# --- the warm upstream (issue 18, item 3) ----------------------------------------------
+
+# start_tls_upstream RTT_MS: nginx terminating TLS (a self-signed certificate made here) in
+# front of the fake, and bench_rttrelay in front of that adding RTT_MS to every round trip.
+# Sets TLS_URL (the relay, https) and TLS_CA_DIR: /etc/ssl/certs plus the certificate, for
+# a process that bind-mounts it over /etc/ssl/certs in a mount namespace of its own (Qt
+# reads trusted roots from there and not from SSL_CERT_DIR or SSL_CERT_FILE).
+start_tls_upstream() {
+    local rtt="$1" dir="$SCRATCH/tls" port upstream_port nginx_bin hash user_line=""
+    nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
+    mkdir -p "$dir/logs" "$dir/tmp" "$dir/ca"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+        -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1,DNS:localhost \
+        -keyout "$dir/key.pem" -out "$dir/cert.pem" 2>/dev/null
+    cp -a /etc/ssl/certs/. "$dir/ca/"
+    cp "$dir/cert.pem" "$dir/ca/qwen-bridge-bench.pem"
+    hash="$(openssl x509 -hash -noout -in "$dir/cert.pem")"
+    ln -sf qwen-bridge-bench.pem "$dir/ca/$hash.0"
+    TLS_CA_DIR="$dir/ca"
+    port="$(free_port)"
+    upstream_port="${FAKE_URL##*:}"
+    [ "$(id -u)" -eq 0 ] && user_line="user root root;"
+    # keepalive_timeout longer than the benchmark's idle time: whether a connection
+    # survives the pause is the client's doing here, not the server's.
+    cat >"$dir/nginx.conf" <<EOF
+worker_processes 1;
+$user_line
+daemon off;
+pid $dir/nginx.pid;
+error_log $dir/logs/error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    client_body_temp_path $dir/tmp/body;
+    proxy_temp_path $dir/tmp/proxy;
+    fastcgi_temp_path $dir/tmp/fastcgi;
+    uwsgi_temp_path $dir/tmp/uwsgi;
+    scgi_temp_path $dir/tmp/scgi;
+    keepalive_timeout 3600s;
+    upstream fake { server 127.0.0.1:$upstream_port; keepalive 16; }
+    server {
+        listen 127.0.0.1:$port ssl;
+        ssl_certificate $dir/cert.pem;
+        ssl_certificate_key $dir/key.pem;
+        ssl_protocols TLSv1.2 TLSv1.3;
+        location / {
+            proxy_pass http://fake;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_buffering off;
+        }
+    }
+}
+EOF
+    "$nginx_bin" -p "$dir" -e "$dir/logs/error.log" -c "$dir/nginx.conf" >"$dir/logs/stdout.log" 2>&1 &
+    BENCH_PIDS+=("$!")
+    local i
+    for i in $(seq 1 50); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+        sleep 0.1
+    done
+    "$BUILD_DIR/bench/bench_rttrelay" --to "$port" --rtt-ms "$rtt" >"$dir/relay.out" 2>&1 &
+    RELAY_PID=$!
+    BENCH_PIDS+=("$RELAY_PID")
+    wait_for_line "$dir/relay.out" 10 '^listening on' "$RELAY_PID" || return 1
+    TLS_URL="https://127.0.0.1:$(awk '{print $3; exit}' "$dir/relay.out")"
+    say "TLS upstream at $TLS_URL (nginx with TLS behind a relay adding $rtt ms per round trip)"
+}
+
+# start_warm_bridge: a second `qwen-bridge serve` (own settings, data, runtime folder and
+# port; the same keyring, so signed in alike) with its API at TLS_URL, in a mount namespace
+# that trusts the benchmark's certificate. Sets WARM_URL and WARM_PID.
+start_warm_bridge() {
+    local home="$SCRATCH/warm" port
+    mkdir -p "$home/config" "$home/data" "$home/run"
+    chmod 700 "$home/run"
+    port="$(free_port)"
+    # shellcheck disable=SC2016 # expanded by the inner shell
+    XDG_CONFIG_HOME="$home/config" XDG_DATA_HOME="$home/data" XDG_RUNTIME_DIR="$home/run" \
+        QWEN_BRIDGE_PORT="$port" QWEN_BRIDGE_API_URL="$TLS_URL/v1" \
+        unshare -m sh -c 'mount --bind "$0" /etc/ssl/certs && exec "$@"' "$TLS_CA_DIR" \
+        "$BUILD_DIR/app/qwen-bridge" serve >"$SCRATCH/warm.log" 2>&1 &
+    WARM_PID=$!
+    BENCH_PIDS+=("$WARM_PID")
+    if ! wait_for_line "$SCRATCH/warm.log" 20 'listening on' "$WARM_PID"; then
+        say "the TLS qwen-bridge serve did not come up:"
+        cat "$SCRATCH/warm.log" >&2
+        return 1
+    fi
+    WARM_URL="http://127.0.0.1:$port"
+    say "qwen-bridge serve against the TLS upstream at $WARM_URL (pid $WARM_PID)"
+}
+
+# ttfb_ms URL: one small streaming chat request with the bridge's key; prints the time to
+# its first byte in ms (curl's time_starttransfer; the leg to the bridge is loopback).
+ttfb_ms() {
+    curl -sS -o /dev/null -w '%{time_starttransfer}\n' --max-time 30 \
+        -H "Authorization: Bearer $BRIDGE_KEY" -H 'Content-Type: application/json' \
+        -d '{"model":"coder-model","stream":true,"messages":[{"role":"user","content":"hi"}]}' \
+        "$1/v1/chat/completions" | awk '{printf "%.1f\n", $1 * 1000}'
 }

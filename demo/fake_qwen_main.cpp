@@ -97,7 +97,8 @@ int main(int argc, char **argv)
          QStringLiteral("Send each streamed answer's events all in one write, after the "
                         "event delay (a fast upstream, or one catching up after a stall).")},
         {QStringLiteral("counters-endpoint"),
-         QStringLiteral("Serve GET /__fake/counters and POST /__fake/counters/reset-peak.")},
+         QStringLiteral("Serve GET /__fake/counters and POST /__fake/counters/reset-peak, "
+                        "/__fake/counters/burst-on and /__fake/counters/burst-off.")},
         {QStringLiteral("idle-timeout-ms"),
          QStringLiteral("Close keep-alive connections idle this long (default 60000)."),
          QStringLiteral("MS")},

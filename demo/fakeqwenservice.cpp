@@ -441,6 +441,10 @@ void FakeQwenService::handleCounters(const HttpRequest &request, HttpResponse *r
     } else if (request.path == "/__fake/counters/reset-peak" && request.method == "POST") {
         resetStreamPeak();
         sendJson(response, 200, countersJson());
+    } else if (request.path.startsWith("/__fake/counters/burst-") && request.method == "POST") {
+        // The benchmark switches between paced and bursting streams without a restart.
+        setStreamBurst(request.path.endsWith("-on"));
+        sendJson(response, 200, countersJson());
     } else {
         sendJson(response, 404,
                  apiError(QStringLiteral("not found"), QStringLiteral("invalid_request_error"),

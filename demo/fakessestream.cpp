@@ -139,7 +139,8 @@ void FakeSseStream::writeNext()
         // catches up after a stall) delivers it.
         QByteArray burst;
         for (; m_written < m_events.size(); ++m_written)
-            burst += m_events.at(m_written);
+            burst += m_service->m_stampEvents ? stampEvent(m_events.at(m_written))
+                                              : m_events.at(m_written);
         const QPointer<FakeSseStream> self(this);
         m_response->write(burst);
         if (!self || m_done)

@@ -41,7 +41,13 @@ TEST_PACKAGES=(
 # What bench/run and bench/soak need besides the build packages (nginx, which bench/lib.sh
 # picks by release, aside): dbus-run-session, jq to read the local key, pgrep to find
 # nginx's workers.
-BENCH_PACKAGES=(dbus-daemon jq procps)
+BENCH_PACKAGES=(
+    dbus-daemon jq procps
+    # issue 18: the tray under Xvfb and trayer next to nm-tray, X side polled with
+    # xwininfo (x11-utils) and xdotool; the warm-upstream TLS server (nginx, openssl),
+    # its requests (curl), its mount namespace (util-linux unshare, mount)
+    xvfb xauth trayer x11-utils xdotool nm-tray openssl curl util-linux mount
+)
 # npm installs the pinned OpenCode CLI. A machine may already have Node.js from elsewhere
 # (whose nodejs package bundles npm and conflicts with Debian's npm): only add Debian's
 # when there is no npm at all.
