@@ -7,6 +7,7 @@
 #include "proxy/upstreamcontext.h"
 #include "usage/usagemonitor.h"
 #include "util/logcategories.h"
+#include "util/minuteticker.h"
 
 QStringList TrayView::lines() const
 {
@@ -60,9 +61,8 @@ TrayStatusModel::TrayStatusModel(BridgeService *service, bool demo, QObject *par
     }
     connect(m_usageMonitor, &UsageMonitor::changed, this, &TrayStatusModel::refresh);
 
-    m_tick.setInterval(30 * 1000);
-    connect(&m_tick, &QTimer::timeout, this, &TrayStatusModel::refresh);
-    m_tick.start();
+    // "Expires in" is shown in minutes: the process's minute tick keeps it current.
+    connect(MinuteTicker::instance(), &MinuteTicker::tick, this, &TrayStatusModel::refresh);
 
     m_view = viewFor(input());
 }

@@ -107,6 +107,5 @@ private:
     QString m_localKeyError;
     UsageMonitor *m_usageMonitor;
     TrayView m_view;
-    QTimer m_tick; // keeps "expires in" current
     QTimer m_statsRefresh;
 };

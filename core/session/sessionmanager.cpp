@@ -5,6 +5,7 @@
 #include "session/clock.h"
 #include "settings/settings.h"
 #include "util/logcategories.h"
+#include "util/minuteticker.h"
 
 #include <QLoggingCategory>
 #include <QNetworkInformation>
@@ -13,7 +14,6 @@
 namespace {
 // A token this close to expiry is not handed out: it could expire on its way upstream.
 constexpr qint64 kHandOutSlackMs = 5000;
-constexpr int kWatchdogMs = 15000;
 constexpr qint64 kClockJumpMs = 10000;
 
 QString signInHint()
@@ -53,10 +53,10 @@ SessionManager::SessionManager(Settings *settings, CredentialStore *store,
 
     // QTimer counts monotonic time, which stands still while the machine sleeps: a
     // wall-clock watchdog notices resume and clock changes and re-checks expiry.
-    m_watchdog.setInterval(kWatchdogMs);
+    // It runs on the process's minute tick, so that an idle app wakes once a minute.
     m_lastWatchdogWall = m_clock->nowUtc();
     m_lastWatchdogMono.start();
-    connect(&m_watchdog, &QTimer::timeout, this, [this] {
+    connect(MinuteTicker::instance(), &MinuteTicker::tick, this, [this] {
         const QDateTime wall = m_clock->nowUtc();
         const qint64 wallDelta = m_lastWatchdogWall.msecsTo(wall);
         const qint64 monoDelta = m_lastWatchdogMono.restart();
@@ -66,7 +66,6 @@ SessionManager::SessionManager(Settings *settings, CredentialStore *store,
                               << "ms (suspend or clock change); re-checking the token";
         checkNow();
     });
-    m_watchdog.start();
 
     if (QNetworkInformation::loadDefaultBackend() && QNetworkInformation::instance()) {
         connect(QNetworkInformation::instance(), &QNetworkInformation::reachabilityChanged, this,

@@ -2,6 +2,7 @@
 
 #include "settings/settings.h"
 #include "usage/usagestore.h"
+#include "util/minuteticker.h"
 
 #include <QLocale>
 
@@ -13,11 +14,9 @@ UsageMonitor::UsageMonitor(const UsageStore *store, Settings *settings, QObject 
     m_settle.setSingleShot(true);
     m_settle.setInterval(kSettleMs);
     connect(&m_settle, &QTimer::timeout, this, &UsageMonitor::refreshNow);
-    // Coarse: a minute late on a reset time is no harm, and the app stays asleep.
-    m_periodic.setTimerType(Qt::VeryCoarseTimer);
-    m_periodic.setInterval(kPeriodicMs);
-    connect(&m_periodic, &QTimer::timeout, this, &UsageMonitor::refreshNow);
-    m_periodic.start();
+    // Once a minute on the process's minute tick: a minute late on a reset time is no
+    // harm, and the app wakes once for everything that looks at the time.
+    connect(MinuteTicker::instance(), &MinuteTicker::tick, this, &UsageMonitor::refreshNow);
 }
 
 void UsageMonitor::requestRefresh()

@@ -33,7 +33,6 @@ public:
 
     // After a request: the store has had time to write it.
     static constexpr int kSettleMs = 1500;
-    static constexpr int kPeriodicMs = 60 * 1000;
 
 Q_SIGNALS:
     void changed();
@@ -51,5 +50,4 @@ private:
     UsageReport m_report;
     bool m_hasReport = false;
     QTimer m_settle;
-    QTimer m_periodic;
 };
