@@ -215,6 +215,11 @@ private Q_SLOTS:
     void serverClosingIdleConnectionDropsIt();
     void notHttp();
     void manyAtOnceToOneHost();
+    void keepWarmKeepsOnePastTheIdleTimeout();
+    void keepWarmReopensWhenTheServerCloses();
+    void keepWarmEndsAfterItsTime();
+    void warmUpOpensAConnection();
+    void rewarmReplacesTheConnection();
 };
 
 void TestHttpClient::requestOnTheWire()
@@ -671,6 +676,102 @@ void TestHttpClient::serverClosingIdleConnectionDropsIt()
     reply = fetch(client, get(server.url()));
     QCOMPARE(reply->error(), HttpClientReply::Error::None);
     QVERIFY(!reply->usedPooledConnection());
+}
+
+void TestHttpClient::keepWarmKeepsOnePastTheIdleTimeout()
+{
+    ScriptedServer server([](const SeenRequest &, QTcpSocket *) { return ok("x"); });
+    HttpClient client;
+    client.setIdleTimeoutMs(50);
+    client.setKeepWarmMs(10 * 60 * 1000);
+    // Two at once: two connections go idle; one times out, the other is kept.
+    std::unique_ptr<HttpClientReply> a(client.send(get(server.url())));
+    std::unique_ptr<HttpClientReply> b(client.send(get(server.url())));
+    QTRY_VERIFY_WITH_TIMEOUT(a->isFinished() && b->isFinished(), WaitMs);
+    QCOMPARE(server.connections(), 2);
+    QVERIFY(client.isKeepingWarm());
+    QCOMPARE(client.warmOrigin(), server.url().adjusted(QUrl::RemovePath));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        server.sockets().first()->state() == QAbstractSocket::UnconnectedState ||
+            server.sockets().last()->state() == QAbstractSocket::UnconnectedState,
+        WaitMs);
+    QCOMPARE(client.idleConnectionCount(), 1);
+    auto reply = fetch(client, get(server.url()));
+    QCOMPARE(reply->error(), HttpClientReply::Error::None);
+    QVERIFY(reply->usedPooledConnection());
+    QCOMPARE(server.connections(), 2);
+}
+
+void TestHttpClient::keepWarmReopensWhenTheServerCloses()
+{
+    ScriptedServer server([](const SeenRequest &, QTcpSocket *) { return ok("x"); });
+    HttpClient client;
+    client.setIdleTimeoutMs(50);
+    client.setKeepWarmMs(10 * 60 * 1000);
+    client.setWarmReopenDelayMs(0);
+    QSignalSpy ready(&client, &HttpClient::warmConnectionReady);
+    auto reply = fetch(client, get(server.url()));
+    // The server closes it, whether the pool keeps it yet or not: a new one comes.
+    QTRY_COMPARE_WITH_TIMEOUT(server.sockets().size(), 1, WaitMs);
+    server.sockets().first()->disconnectFromHost();
+    QTRY_COMPARE_WITH_TIMEOUT(server.connections(), 2, WaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(ready.size(), 1, WaitMs);
+    QCOMPARE(client.idleConnectionCount(), 1);
+    reply = fetch(client, get(server.url()));
+    QVERIFY(reply->usedPooledConnection());
+    QCOMPARE(server.connections(), 2);
+}
+
+void TestHttpClient::keepWarmEndsAfterItsTime()
+{
+    ScriptedServer server([](const SeenRequest &, QTcpSocket *) { return ok("x"); });
+    HttpClient client;
+    client.setIdleTimeoutMs(20);
+    client.setKeepWarmMs(200);
+    auto reply = fetch(client, get(server.url()));
+    QTRY_VERIFY_WITH_TIMEOUT(!client.isKeepingWarm(), WaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(client.idleConnectionCount(), 0, WaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(server.sockets().first()->state(), QAbstractSocket::UnconnectedState,
+                              WaitMs);
+    QCOMPARE(server.connections(), 1);
+}
+
+void TestHttpClient::warmUpOpensAConnection()
+{
+    ScriptedServer server([](const SeenRequest &, QTcpSocket *) { return ok("x"); });
+    HttpClient client;
+    QSignalSpy ready(&client, &HttpClient::warmConnectionReady);
+    client.warmUp(server.url()); // off by default
+    QTest::qWait(50);
+    QCOMPARE(server.connections(), 0);
+    client.setKeepWarmMs(10 * 60 * 1000);
+    client.warmUp(server.url());
+    QTRY_COMPARE_WITH_TIMEOUT(ready.size(), 1, WaitMs);
+    QCOMPARE(server.connections(), 1);
+    QCOMPARE(client.idleConnectionCount(), 1);
+    QCOMPARE(server.requests().size(), 0); // only a connection, no request
+    auto reply = fetch(client, get(server.url()));
+    QCOMPARE(reply->error(), HttpClientReply::Error::None);
+    QVERIFY(reply->usedPooledConnection());
+    QCOMPARE(server.connections(), 1);
+}
+
+void TestHttpClient::rewarmReplacesTheConnection()
+{
+    ScriptedServer server([](const SeenRequest &, QTcpSocket *) { return ok("x"); });
+    HttpClient client;
+    client.setKeepWarmMs(10 * 60 * 1000);
+    QSignalSpy ready(&client, &HttpClient::warmConnectionReady);
+    client.rewarm(); // nobody used anything: nothing to renew
+    QTest::qWait(50);
+    QCOMPARE(server.connections(), 0);
+    auto reply = fetch(client, get(server.url()));
+    client.rewarm();
+    QTRY_COMPARE_WITH_TIMEOUT(ready.size(), 1, WaitMs);
+    QCOMPARE(server.connections(), 2);
+    QTRY_COMPARE_WITH_TIMEOUT(server.sockets().first()->state(), QAbstractSocket::UnconnectedState,
+                              WaitMs);
+    QCOMPARE(client.idleConnectionCount(), 1);
 }
 
 void TestHttpClient::notHttp()

@@ -12,6 +12,8 @@
 #include <QTimer>
 #include <QUrl>
 
+#include <limits>
+
 class QTcpSocket;
 class HttpClient;
 
@@ -159,6 +161,31 @@ public:
     quint64 connectionsOpened() const { return m_opened; }
     void closeIdleConnections();
 
+    // A warm upstream: for this long after the last request (0, the default: never),
+    // the pool keeps one connection to that request's scheme, host and port open and ready,
+    // past the idle timeout, and opens a new one when the server closes it (no sooner than
+    // warmReopenDelayMs() after the previous one was opened). Then it times out as usual.
+    void setKeepWarmMs(int ms);
+    int keepWarmMs() const { return m_keepWarmMs; }
+    void setWarmReopenDelayMs(int ms) { m_warmReopenDelayMs = qMax(0, ms); }
+    int warmReopenDelayMs() const { return m_warmReopenDelayMs; }
+    // Someone is using the upstream at url (a sign-in): keep it warm from now, and open a
+    // connection to it unless one is idle already.
+    void warmUp(const QUrl &url);
+    // The kept connection may be dead (the machine slept, the network changed): while
+    // keeping warm, close the idle connections to the warm origin and open a new one.
+    void rewarm();
+    // Whether the pool keeps an origin warm now, and which.
+    bool isKeepingWarm() const;
+    QUrl warmOrigin() const { return m_warmUrl; }
+
+    // scheme://host:port, lower-cased, with the default port filled in.
+    static QString poolKey(const QUrl &url);
+
+Q_SIGNALS:
+    // A connection for the warm origin was opened by the pool itself and is ready.
+    void warmConnectionReady();
+
 private:
     friend class HttpClientReply;
     struct Idle
@@ -170,11 +197,26 @@ private:
     QTcpSocket *takeIdle(const QString &key);
     void putIdle(const QString &key, QTcpSocket *socket);
     void sweep();
+    void scheduleSweep();
+    void noteSend(const QString &key, const QUrl &url);
+    void keep(QTcpSocket *socket);
+    void openWarm();
+    void onKeptClosed();
 
     QHash<QString, QList<Idle>> m_idle;
-    QTimer m_sweepTimer;
+    QTimer m_sweepTimer; // single shot, at the next idle connection's deadline
     QElapsedTimer m_clock;
     int m_connectTimeoutMs = 15000;
     int m_idleTimeoutMs = 30000;
     quint64 m_opened = 0;
+    // The warm upstream.
+    int m_keepWarmMs = 0;
+    int m_warmReopenDelayMs = 10000;
+    QString m_warmKey;
+    QUrl m_warmUrl;
+    qint64 m_lastSendMs = -1;
+    qint64 m_lastWarmOpenMs = -1;
+    QPointer<QTcpSocket> m_kept;    // the idle connection kept past the idle timeout
+    QPointer<QTcpSocket> m_warming; // a connection the pool is opening for the warm origin
+    QTimer m_reopenTimer;
 };

@@ -125,8 +125,9 @@ void HttpClientReply::start()
             Qt::QueuedConnection);
         return;
     }
-    m_poolKey = url.scheme().toLower() + QLatin1String("://") + url.host().toLower() +
-                QLatin1Char(':') + QString::number(url.port(https ? 443 : 80));
+    m_poolKey = HttpClient::poolKey(url);
+    if (m_client)
+        m_client->noteSend(m_poolKey, url);
     m_inStart = true;
     if (QTcpSocket *socket = m_client ? m_client->takeIdle(m_poolKey) : nullptr) {
         attach(socket, true);

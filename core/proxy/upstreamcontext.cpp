@@ -2,6 +2,9 @@
 
 #include "http/httpclient.h"
 #include "proxy/forwardjob.h"
+#include "proxy/upstreamwarmer.h"
+#include "session/sessionmanager.h"
+#include "settings/settings.h"
 #include "util/logcategories.h"
 
 #include <QCryptographicHash>
@@ -37,6 +40,17 @@ UpstreamContext::UpstreamContext(Settings *settings, SessionManager *session, Re
             trimMemory();
     });
     m_sinceTrim.start();
+
+    m_warmer = new UpstreamWarmer(m_client, nullptr, this);
+    if (m_settings)
+        m_warmer->setFallbackOrigin(m_settings->apiFallbackUrl());
+    if (m_session) {
+        connect(m_session, &SessionManager::signedIn, m_warmer, &UpstreamWarmer::signedIn);
+        connect(m_session, &SessionManager::credentialsReplaced, m_warmer, [this] {
+            if (m_session->state() == SessionState::SignedIn)
+                m_warmer->signedIn();
+        });
+    }
 }
 
 UpstreamContext::~UpstreamContext()

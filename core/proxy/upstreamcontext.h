@@ -16,6 +16,7 @@ class HttpResponse;
 class RequestLogger;
 class SessionManager;
 class Settings;
+class UpstreamWarmer;
 class UsageStore;
 
 // What every request on its way upstream shares: the connection pool to the API base, the
@@ -65,6 +66,9 @@ public:
     void jobStarted();
     void jobFinished(bool ok);
 
+    // Keeps the upstream connection warm while someone uses it (issue 18).
+    UpstreamWarmer *warmer() const { return m_warmer; }
+
     // How often freed heap memory was handed back to the system (see jobFinished()).
     int memoryTrims() const { return m_memoryTrims; }
 
@@ -84,6 +88,7 @@ private:
     UsageStore *m_usage = nullptr;
     AccountPool *m_accounts = nullptr;
     HttpClient *m_client;
+    UpstreamWarmer *m_warmer = nullptr;
     QString m_sessionId;
     int m_idleTimeoutMs = 300000;
     int m_retryDelayMs = 500;
