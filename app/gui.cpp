@@ -13,8 +13,24 @@
 
 #include <QApplication>
 #include <QMessageBox>
+#include <QTimer>
 
 #include <memory>
+
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
+namespace {
+constexpr int kTrimDelayMs = 3000;
+
+void trimHeap()
+{
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+}
+} // namespace
 
 QString demoApiKey()
 {
@@ -87,5 +103,14 @@ int runGui(int &argc, char **argv, const GuiOptions &options)
         return 0;
     }
     tray.start(options.windowed);
+    // Start-up and every window leave freed heap behind that glibc keeps for reuse; an idle
+    // tray hands it back (issue 18, bench/run's tray RSS). Once when start-up has settled,
+    // and each time the last window has been closed for a moment.
+    QTimer trim;
+    trim.setSingleShot(true);
+    trim.setInterval(kTrimDelayMs);
+    QObject::connect(&trim, &QTimer::timeout, &app, [] { trimHeap(); });
+    QObject::connect(&app, &QGuiApplication::lastWindowClosed, &trim, qOverload<>(&QTimer::start));
+    trim.start();
     return app.exec();
 }
