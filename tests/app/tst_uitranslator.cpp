@@ -75,7 +75,9 @@ private Q_SLOTS:
             } else if (xml.name() == QLatin1String("translation")) {
                 ++messages;
                 const QString type = xml.attributes().value(QLatin1String("type")).toString();
-                const QString translation = xml.readElementText();
+                // Plural messages hold their text in <numerusform> children.
+                const QString translation =
+                    xml.readElementText(QXmlStreamReader::IncludeChildElements);
                 if (type == QLatin1String("unfinished") || translation.isEmpty())
                     problems << QStringLiteral("untranslated: %1 / %2").arg(context, source);
                 else if (placeholders(translation) != placeholders(source))
