@@ -91,6 +91,7 @@ private Q_SLOTS:
 
     void sixtyFourStreamsFlowAtOnce();
     void sixtyFourPlainRequestsInFlightAtOnce();
+    void qwenModeIsLookedUpAgainWithinASecond();
 };
 
 void TestUpstreamContext::initTestCase()
@@ -232,6 +233,20 @@ void TestUpstreamContext::sixtyFourPlainRequestsInFlightAtOnce()
     QTRY_COMPARE_WITH_TIMEOUT(upstream()->activeCount(), 0, WaitMs);
     // Once quiet, the proxy hands the memory those requests used back to the system.
     QTRY_COMPARE_WITH_TIMEOUT(upstream()->memoryTrims(), trims + 1, WaitMs);
+}
+
+void TestUpstreamContext::qwenModeIsLookedUpAgainWithinASecond()
+{
+    // Read once for a burst of requests, not once each; a change still shows within a
+    // second (the environment variable stands for any of its three sources here).
+    UpstreamContext *upstream = m_bridge->proxy()->upstream();
+    qputenv("QWEN_MODE", "0");
+    QTRY_VERIFY_WITH_TIMEOUT(!upstream->qwenModeEnabled(), WaitMs);
+    qputenv("QWEN_MODE", "1");
+    QTRY_VERIFY_WITH_TIMEOUT(upstream->qwenModeEnabled(), WaitMs);
+    qputenv("QWEN_MODE", "0");
+    QTRY_VERIFY_WITH_TIMEOUT(!upstream->qwenModeEnabled(), WaitMs);
+    qunsetenv("QWEN_MODE");
 }
 
 QTEST_GUILESS_MAIN(TestUpstreamContext)

@@ -7,7 +7,6 @@
 #include "proxy/forwardlog.h"
 #include "proxy/modellist.h"
 #include "proxy/proxyerror.h"
-#include "proxy/qwenmode.h"
 #include "proxy/requestrewriter.h"
 #include "proxy/upstreamcontext.h"
 #include "proxy/upstreamrequest.h"
@@ -99,7 +98,7 @@ bool ForwardJob::prepareChatBody(const UpstreamAuth &auth)
     RequestRewriter::Options options;
     options.authMethod = auth.method == AuthMethod::ApiKey ? RequestRewriter::AuthMethod::ApiKey
                                                            : RequestRewriter::AuthMethod::OAuth;
-    options.qwenMode = QwenMode::resolveFromSystem(*settings).enabled;
+    options.qwenMode = m_upstream->qwenModeEnabled();
     if (auth.method == AuthMethod::ApiKey) {
         // The plan's alias targets (the Coding Plan has no qwen3-vl-plus); settings may
         // still name others.

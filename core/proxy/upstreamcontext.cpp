@@ -2,6 +2,7 @@
 
 #include "http/httpclient.h"
 #include "proxy/forwardjob.h"
+#include "proxy/qwenmode.h"
 #include "proxy/upstreamwarmer.h"
 #include "session/sessionmanager.h"
 #include "settings/settings.h"
@@ -115,4 +116,15 @@ void UpstreamContext::noteBearerWorked(const QString &bearer)
 bool UpstreamContext::bearerHasWorked(const QString &bearer) const
 {
     return m_workedBearers.contains(bearerHash(bearer));
+}
+
+bool UpstreamContext::qwenModeEnabled()
+{
+    constexpr qint64 kRecheckMs = 1000;
+    if (!m_qwenModeAge.isValid() || m_qwenModeAge.elapsed() >= kRecheckMs) {
+        m_qwenMode = m_settings ? QwenMode::resolveFromSystem(*m_settings).enabled
+                                : QwenMode::resolveFromSystem().enabled;
+        m_qwenModeAge.start();
+    }
+    return m_qwenMode;
 }

@@ -50,6 +50,10 @@ public:
     Settings *settings() const { return m_settings; }
     RequestLogger *logger() const { return m_logger; }
     QString sessionId() const { return m_sessionId; }
+    // Whether Qwen mode is on (QwenMode::resolveFromSystem): an environment variable, a
+    // setting and a file looked at no more than once a second, not on every request (a
+    // tenth of a request's CPU before).
+    bool qwenModeEnabled();
 
     // Whether a request with this bearer had a success answer before: a later 401 then
     // means the plan may have expired rather than a wrong key. Kept as hashes only.
@@ -90,6 +94,8 @@ private:
     HttpClient *m_client;
     UpstreamWarmer *m_warmer = nullptr;
     QString m_sessionId;
+    bool m_qwenMode = false;
+    QElapsedTimer m_qwenModeAge; // invalid: not resolved yet
     int m_idleTimeoutMs = 300000;
     int m_retryDelayMs = 500;
     int m_memoryTrims = 0;
