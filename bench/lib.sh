@@ -253,43 +253,45 @@ EOF
 
 # --- idle cost, memory and start-up (issue 18) ------------------------------------------
 
-# proc_sample PID: "CPU_NS WAKEUPS" summed over the process's threads now: CPU time on the
-# CPU from schedstat (ns), and voluntary context switches (every time a thread went to
-# sleep; an idle thread that wakes for a timer and sleeps again adds one).
+# proc_sample PID: one line per thread now, "TID CPU_NS WAKEUPS": CPU time on the CPU from
+# schedstat (ns), and voluntary context switches (every time a thread went to sleep; an idle
+# thread that wakes for a timer and sleeps again adds one).
 proc_sample() {
-    local pid="$1" cpu=0 sw=0 t a v
+    local pid="$1" t a v
     for t in /proc/"$pid"/task/*; do
         read -r a _ <"$t/schedstat" 2>/dev/null || continue
         v="$(awk '/^voluntary_ctxt_switches/ {print $2}' "$t/status" 2>/dev/null)"
-        cpu=$((cpu + a))
-        sw=$((sw + ${v:-0}))
+        echo "${t##*/} $a ${v:-0}"
     done
-    echo "$cpu $sw"
 }
 
 # rss_kb PID: resident set size in kB.
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
-# idle_measure SECONDS NAME=PID...: samples every process at the start and the end of the
-# same window; prints one line each and appends NAME.idle_wakeups_per_min and
-# NAME.idle_cpu_ms_per_min to $RESULTS.
+# idle_measure SECONDS NAME=PID...: samples every process's threads at the start and the
+# end of the same window; prints one line each and appends NAME.idle_wakeups_per_min and
+# NAME.idle_cpu_ms_per_min to $RESULTS. Per thread: a thread that ends inside the window
+# (a pool thread that expires) would otherwise take its earlier counts out of the sums;
+# one that starts inside it counts from zero. Threads that ended are reported.
 idle_measure() {
     local seconds="$1" kv name pid
     shift
-    declare -A c0 w0
     for kv in "$@"; do
-        read -r c0["${kv%%=*}"] w0["${kv%%=*}"] < <(proc_sample "${kv#*=}")
+        proc_sample "${kv#*=}" >"$SCRATCH/idle.${kv%%=*}.0"
     done
     sleep "$seconds"
     for kv in "$@"; do
         name="${kv%%=*}" pid="${kv#*=}"
-        local c1 w1
-        read -r c1 w1 < <(proc_sample "$pid")
-        local wpm cpm
-        wpm="$(awk -v w=$((w1 - w0[$name])) -v s="$seconds" 'BEGIN {printf "%.1f", w * 60 / s}')"
-        cpm="$(awk -v c=$((c1 - c0[$name])) -v s="$seconds" 'BEGIN {printf "%.3f", c / 1e6 * 60 / s}')"
-        printf '  %-6s %5s wake-ups/min, %7s ms CPU/min (threads %s, over %s s)\n' "$name" "$wpm" \
-            "$cpm" "$(ls /proc/"$pid"/task | wc -l)" "$seconds"
+        proc_sample "$pid" >"$SCRATCH/idle.$name.1"
+        local line wpm cpm threads gone
+        line="$(awk -v s="$seconds" 'NR == FNR {c[$1] = $2; w[$1] = $3; next}
+            {dc += $2 - ($1 in c ? c[$1] : 0); dw += $3 - ($1 in w ? w[$1] : 0); seen[$1] = 1; n++}
+            END {gone = 0; for (t in c) if (!(t in seen)) gone++
+                 printf "%.1f %.3f %d %d", dw * 60 / s, dc / 1e6 * 60 / s, n, gone}' \
+            "$SCRATCH/idle.$name.0" "$SCRATCH/idle.$name.1")"
+        read -r wpm cpm threads gone <<<"$line"
+        printf '  %-6s %5s wake-ups/min, %7s ms CPU/min (threads %s, %s ended meanwhile, over %s s)\n' \
+            "$name" "$wpm" "$cpm" "$threads" "$gone" "$seconds"
         echo "$name.idle_wakeups_per_min $wpm" >>"$RESULTS"
         echo "$name.idle_cpu_ms_per_min $cpm" >>"$RESULTS"
     done
