@@ -268,13 +268,18 @@ void TrayController::applyView()
 {
     const TrayView &view = m_model->view();
     m_stateLine->setText(view.stateText);
-    // The state line is disabled like every status line, but keeps its colours: it is the
-    // same picture as the tray icon.
-    QIcon stateIcon;
-    const QPixmap statePixmap = AppIcons::tray(view.status).pixmap(32, 32);
-    stateIcon.addPixmap(statePixmap, QIcon::Normal);
-    stateIcon.addPixmap(statePixmap, QIcon::Disabled);
-    m_stateLine->setIcon(stateIcon);
+    // The icons and the tooltip are set only when they change: setting them again repaints
+    // the tray icon, a round trip to the display server on every refresh of an idle app.
+    const bool newIcon = !m_shownStatus || *m_shownStatus != view.status;
+    if (newIcon) {
+        // The state line is disabled like every status line, but keeps its colours: it is
+        // the same picture as the tray icon.
+        QIcon stateIcon;
+        const QPixmap statePixmap = AppIcons::tray(view.status).pixmap(32, 32);
+        stateIcon.addPixmap(statePixmap, QIcon::Normal);
+        stateIcon.addPixmap(statePixmap, QIcon::Disabled);
+        m_stateLine->setIcon(stateIcon);
+    }
 
     const auto showLine = [](QAction *line, const QString &text) {
         line->setVisible(!text.isEmpty());
@@ -308,8 +313,12 @@ void TrayController::applyView()
         action->setToolTip(view.waitingForKeyText);
     }
 
-    m_tray->setIcon(AppIcons::tray(view.status));
-    m_tray->setToolTip(m_model->toolTip());
+    if (newIcon) {
+        m_tray->setIcon(AppIcons::tray(view.status));
+        m_shownStatus = view.status;
+    }
+    if (const QString tip = m_model->toolTip(); tip != m_tray->toolTip())
+        m_tray->setToolTip(tip);
     if (m_window)
         m_window->setStatus(view.status, view.stateText, view.lines());
 }

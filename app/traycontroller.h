@@ -9,6 +9,8 @@
 #include <QSystemTrayIcon>
 #include <QTimer>
 
+#include <optional>
+
 class AboutDialog;
 class AccountsMenu;
 class BridgeService;
@@ -110,6 +112,7 @@ private:
     BridgeService *m_service;
     bool m_demo;
     TrayStatusModel *m_model;
+    std::optional<TrayStatus> m_shownStatus; // what the tray icon shows now
     SessionState m_lastState = SessionState::Starting;
     bool m_importChecked = false;
     QPointer<QAction> m_noticeAction; // what a click on the last notification does
