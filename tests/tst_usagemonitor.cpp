@@ -2,6 +2,7 @@
 #include "testhome.h"
 #include "usage/usagemonitor.h"
 #include "usage/usagestore.h"
+#include "util/minuteticker.h"
 
 #include <QSignalSpy>
 #include <QTest>
@@ -31,6 +32,34 @@ class TestUsageMonitor : public QObject
     }
 
 private Q_SLOTS:
+    // Idle costs nothing: a minute tick reads the store only when the numbers can have
+    // changed by themselves or the plan's settings changed.
+    void anIdleMinuteReadsNothing()
+    {
+        TestHome home;
+        Settings settings;
+        settings.setValue(QStringLiteral("usage/codingPlanTier"), QStringLiteral("lite"));
+        UsageStore store(home.path() + QStringLiteral("/usage.sqlite"));
+        QVERIFY(store.open());
+        recordRequests(store, 3);
+        UsageMonitor monitor(&store, &settings);
+        QSignalSpy changed(&monitor, &UsageMonitor::changed);
+
+        Q_EMIT MinuteTicker::instance()->tick(); // nothing read yet: reads
+        QCOMPARE(changed.size(), 1);
+        QVERIFY(monitor.statusLine().contains(QStringLiteral("3 / 1,200")));
+
+        // The 5-hour window resets in about 5 hours, midnight is at least a minute away.
+        Q_EMIT MinuteTicker::instance()->tick();
+        Q_EMIT MinuteTicker::instance()->tick();
+        QCOMPARE(changed.size(), 1);
+
+        settings.setValue(QStringLiteral("usage/codingPlanTier"), QStringLiteral("pro"));
+        Q_EMIT MinuteTicker::instance()->tick();
+        QCOMPARE(changed.size(), 2);
+        QVERIFY(monitor.statusLine().contains(QStringLiteral("3 / 6,000")));
+    }
+
     void nothingCountedNoLine()
     {
         TestHome home;

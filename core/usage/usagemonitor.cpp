@@ -16,7 +16,22 @@ UsageMonitor::UsageMonitor(const UsageStore *store, Settings *settings, QObject 
     connect(&m_settle, &QTimer::timeout, this, &UsageMonitor::refreshNow);
     // Once a minute on the process's minute tick: a minute late on a reset time is no
     // harm, and the app wakes once for everything that looks at the time.
-    connect(MinuteTicker::instance(), &MinuteTicker::tick, this, &UsageMonitor::refreshNow);
+    connect(MinuteTicker::instance(), &MinuteTicker::tick, this, &UsageMonitor::onTick);
+}
+
+void UsageMonitor::onTick()
+{
+    if (m_hasReport && m_nextChange.isValid() && QDateTime::currentDateTimeUtc() < m_nextChange &&
+        planKey() == m_planKey)
+        return;
+    refreshNow();
+}
+
+QString UsageMonitor::planKey() const
+{
+    return m_settings->codingPlanTier() + QLatin1Char('/') +
+           QString::number(m_settings->subscriptionDay()) + QLatin1Char('/') +
+           QString::number(m_settings->tokenPlanMonthlyTokens());
 }
 
 void UsageMonitor::requestRefresh()
@@ -32,6 +47,16 @@ void UsageMonitor::refreshNow()
     const UsagePlan plan = UsagePlan::fromCatalog(m_store->latestPlanId(), *m_settings);
     m_report = UsageReport::build(*m_store, plan, 1);
     m_hasReport = true;
+    m_planKey = planKey();
+    // "Today" and the day names of reset times change at midnight; each window when it
+    // resets (a 5-hour window with nothing counted "resets" now: it changes only with a
+    // request, which refreshes anyway).
+    const QDateTime now = m_report.generatedAt;
+    m_nextChange = now.toLocalTime().date().addDays(1).startOfDay().toUTC();
+    for (const PlanWindows::WindowState &w : std::as_const(m_report.windows)) {
+        if (w.resetsAt.isValid() && w.resetsAt > now && w.resetsAt < m_nextChange)
+            m_nextChange = w.resetsAt;
+    }
     checkThresholds();
     Q_EMIT changed();
 }

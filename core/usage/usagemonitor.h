@@ -3,6 +3,7 @@
 #include "usage/planwindows.h"
 #include "usage/usagereport.h"
 
+#include <QDateTime>
 #include <QHash>
 #include <QObject>
 #include <QTimer>
@@ -12,8 +13,10 @@ class UsageStore;
 
 // Keeps the usage numbers the tray shows current, and says once per window when it passes
 // 80% and 100% of its limit. Reads the store a moment after requests finish (the writer
-// commits within a second) and once a minute while nothing happens, so that a window's
-// reset shows without a request; never on every request. No widgets: the tray displays
+// commits within a second) and, while nothing happens, on the minute tick that follows a
+// moment the numbers change by themselves (a window's reset, the oldest request leaving
+// the 5-hour window, the end of an exhaustion mark, midnight) or a change of the plan's
+// settings; never on every request, and not at all on an idle minute. No widgets: the tray displays
 // what it says.
 class UsageMonitor : public QObject
 {
@@ -41,6 +44,8 @@ Q_SIGNALS:
     void thresholdCrossed(const QString &title, const QString &message);
 
 private:
+    void onTick();
+    QString planKey() const;
     void checkThresholds();
     PlanWindows::ThresholdMemory memoryFor(const QString &key) const;
     void saveMemory(const QString &key, const PlanWindows::ThresholdMemory &memory);
@@ -50,4 +55,8 @@ private:
     UsageReport m_report;
     bool m_hasReport = false;
     QTimer m_settle;
+    // When the numbers can next change without a request, and the plan settings they were
+    // computed with: an idle minute tick reads nothing before then.
+    QDateTime m_nextChange;
+    QString m_planKey;
 };
