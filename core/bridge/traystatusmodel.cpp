@@ -60,6 +60,8 @@ TrayStatusModel::TrayStatusModel(BridgeService *service, bool demo, QObject *par
                 &UsageMonitor::requestRefresh);
     }
     connect(m_usageMonitor, &UsageMonitor::changed, this, &TrayStatusModel::refresh);
+    // The first numbers a moment after start, off the start-up path (not a minute later).
+    m_usageMonitor->requestRefresh();
 
     // "Expires in" is shown in minutes: the process's minute tick keeps it current.
     connect(MinuteTicker::instance(), &MinuteTicker::tick, this, &TrayStatusModel::refresh);
