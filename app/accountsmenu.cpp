@@ -25,10 +25,13 @@ AccountsMenu::AccountsMenu(BridgeService *service, bool demo, QWidget *parent)
     connect(this, &AccountsMenu::edited, this, [this](const QString &problem) {
         if (problem.isEmpty())
             return;
-        auto *box = new QMessageBox(QMessageBox::Warning, tr("Accounts"), problem, QMessageBox::Ok);
-        box->setObjectName(QStringLiteral("accountsProblem"));
-        box->setAttribute(Qt::WA_DeleteOnClose);
-        box->open();
+        // One at a time, and gone with the menu if still open then.
+        delete m_problemBox;
+        m_problemBox =
+            new QMessageBox(QMessageBox::Warning, tr("Accounts"), problem, QMessageBox::Ok);
+        m_problemBox->setObjectName(QStringLiteral("accountsProblem"));
+        m_problemBox->setAttribute(Qt::WA_DeleteOnClose);
+        m_problemBox->open();
     });
     rebuild();
 }
@@ -36,6 +39,7 @@ AccountsMenu::AccountsMenu(BridgeService *service, bool demo, QWidget *parent)
 AccountsMenu::~AccountsMenu()
 {
     delete m_addDialog;
+    delete m_problemBox;
 }
 
 void AccountsMenu::rebuild()

@@ -7,6 +7,7 @@
 #include <functional>
 
 class AccountStore;
+class QMessageBox;
 class BridgeService;
 class SignInDialog;
 
@@ -47,4 +48,5 @@ private:
     BridgeService *m_service;
     bool m_demo;
     QPointer<SignInDialog> m_addDialog;
+    QPointer<QMessageBox> m_problemBox; // a refused edit's sentence, while shown
 };

@@ -6,6 +6,7 @@
 #include "bridge/quotastate.h"
 #include "configureopencodedialog.h"
 #include "credentials/credentialstore.h"
+#include "credentials/keychainstore.h"
 #include "credentials/legacyimport.h"
 #include "fakeqwenservice.h"
 #include "gui.h"
@@ -284,6 +285,8 @@ private Q_SLOTS:
             bool done = false;
             m_service->signOut([&done](const ServiceError &) { done = true; });
             QTRY_VERIFY_WITH_TIMEOUT(done, 30000);
+            // A sign-out makes the credentials be read again: nothing left in flight.
+            QTRY_COMPARE_WITH_TIMEOUT(KeychainStore::jobsInFlight(), 0, 30000);
         }
         delete m_service;
         m_service = nullptr;
