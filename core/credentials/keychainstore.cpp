@@ -147,9 +147,13 @@ void KeychainStore::run(Op op, const QString &key, const QByteArray &data, Callb
         (*callback)(r);
     });
     ++s_inFlight;
-    connect(job, &QKeychain::Job::finished, job, [] { --s_inFlight; });
-    connect(job, &QKeychain::Job::finished, this, [self, job, op, answered, callback, key] {
+    // Counted and deleted on the job's own connection: it may finish after this store is
+    // gone (a write must not be cut off), and must not be left behind then.
+    connect(job, &QKeychain::Job::finished, job, [job] {
+        --s_inFlight;
         job->deleteLater();
+    });
+    connect(job, &QKeychain::Job::finished, this, [self, job, op, answered, callback, key] {
         if (*answered || !self)
             return;
         *answered = true;

@@ -259,6 +259,9 @@ private Q_SLOTS:
     {
         for (const char *scheme : {"http", "https", "file"})
             QDesktopServices::unsetUrlHandler(QLatin1String(scheme));
+        // Keychain jobs outlive their store to finish; none may be cut off by the exit.
+        QTRY_COMPARE_WITH_TIMEOUT(KeychainStore::jobsInFlight(), 0, 30000);
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
     }
 
     void init()
