@@ -5,11 +5,9 @@
 #include "aboutdialog.h"
 #include "autostart.h"
 #include "bridge/bridgeservice.h"
-#include "bridge/proxysettings.h"
 #include "bridge/traystatusmodel.h"
 #include "configureopencodedialog.h"
 #include "credentials/apikeycheck.h"
-#include "credentials/credentialstore.h"
 #include "credentials/legacyimport.h"
 #include "gui.h"
 #include "importofferdialog.h"
@@ -333,13 +331,11 @@ void TrayController::showSettings()
     connect(m_settingsDialog, &SettingsDialog::loggingChanged, this, [] { setUpLogging(false); });
     connect(m_settingsDialog, &SettingsDialog::networkProxyChanged, this,
             [this](NetworkProxy::Mode mode, const QString &url, const QString &password) {
-                ProxySettings::save(*m_service->settings(),
-                                    m_service->credentialStore()->keychain(), mode, url, password,
-                                    [this](const QString &problem) {
-                                        if (!problem.isEmpty())
-                                            notify(tr("The HTTP proxy setting was not saved"),
-                                                   problem, QSystemTrayIcon::Warning);
-                                    });
+                m_service->saveNetworkProxy(mode, url, password, [this](const ServiceError &e) {
+                    if (!e.ok())
+                        notify(tr("The HTTP proxy setting was not saved"), e.message,
+                               QSystemTrayIcon::Warning);
+                });
             });
     showDialog(m_settingsDialog);
 }

@@ -163,6 +163,26 @@ void BridgeService::restartProxy()
         startProxy();
 }
 
+void BridgeService::saveNetworkProxy(NetworkProxy::Mode mode, const QString &url,
+                                     const QString &password, Done done)
+{
+    // save() refuses only an address parseManual() does not take; once that passed, what can
+    // still go wrong is the keychain's part (the password stored or read back).
+    const bool refused =
+        mode == NetworkProxy::Mode::Manual && !NetworkProxy::parseManual(url, nullptr);
+    ProxySettings::save(
+        *m_settings, m_store->keychain(), mode, url, password,
+        [refused, done](const QString &problem) {
+            if (!done)
+                return;
+            if (problem.isEmpty())
+                done({});
+            else
+                done({refused ? ServiceError::Kind::Refused : ServiceError::Kind::KeychainFailed,
+                      problem});
+        });
+}
+
 void BridgeService::reloadAccounts()
 {
     m_session->load();

@@ -2,6 +2,7 @@
 
 #include "bridge/serviceerror.h"
 #include "credentials/credentials.h"
+#include "http/networkproxy.h"
 #include "oauth/oauthtypes.h"
 #include "session/sessionmanager.h"
 
@@ -44,7 +45,6 @@ public:
     SessionManager *session() const { return m_session; }
     ProxyServer *proxy() const { return m_proxy; }
     LocalKey *localKey() const { return m_localKey; }
-    CredentialStore *credentialStore() const { return m_store; }
     // Every credential in its order, with failover between them; the default one is
     // session(). The store makes the edits (add, remove, reorder, rename); reloadAccounts()
     // then takes them up.
@@ -77,6 +77,11 @@ public:
     using AccountEdit =
         std::function<void(AccountStore *, std::function<void(const ServiceError &)>)>;
     void editAccounts(const AccountEdit &edit, Done done = {});
+    // Stores the HTTP proxy choice (a manual proxy's password in the keychain), then applies
+    // it to every new connection (ProxySettings::save). Refused: a manual address that is
+    // not a usable proxy; a keychain kind: the password could not be stored or read.
+    void saveNetworkProxy(NetworkProxy::Mode mode, const QString &url, const QString &password,
+                          Done done);
 
 Q_SIGNALS:
     void proxyStarted(const QUrl &url);

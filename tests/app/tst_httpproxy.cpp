@@ -5,7 +5,7 @@
 // fails here. Covered: the device sign-in and the API-key check of the CLI, streaming chat
 // through `serve`, no_proxy, the manual proxy of the settings with its password in the
 // keychain, and the messages when the proxy is down or asks for authentication.
-#include "bridge/proxysettings.h"
+#include "bridge/bridgeservice.h"
 #include "credentials/credentialstore.h"
 #include "credentials/keychainstore.h"
 #include "fakeqwenservice.h"
@@ -30,6 +30,7 @@
 #include <QTemporaryDir>
 #include <QTemporaryFile>
 #include <QTest>
+#include <optional>
 
 namespace {
 
@@ -431,19 +432,28 @@ private Q_SLOTS:
         Tinyproxy proxy;
         QVERIFY(proxy.start(true));
         m_fake->setOnlyFrom(kProxyOutgoing);
-        // Chosen in the settings, as the Settings dialog does it.
+        // Chosen in the settings, as the tray does it when the Settings dialog is accepted.
         {
-            Settings settings;
-            CredentialStore store(settings);
-            QString problem = QStringLiteral("not done");
-            ProxySettings::save(settings, store.keychain(), NetworkProxy::Mode::Manual,
-                                QStringLiteral("http://%1@127.0.0.1:%2")
-                                    .arg(QLatin1String(kProxyUser))
-                                    .arg(proxy.port()),
-                                QLatin1String(kProxyPassword),
-                                [&](const QString &p) { problem = p; });
-            QVERIFY(waitFor([&] { return problem != QLatin1String("not done"); }, WaitMs));
-            QVERIFY2(problem.isEmpty(), qPrintable(problem));
+            BridgeService service;
+            std::optional<ServiceError> result;
+            // An address that is no proxy is refused, and nothing is stored.
+            service.saveNetworkProxy(NetworkProxy::Mode::Manual, QStringLiteral("ftp://nowhere"),
+                                     QLatin1String(kProxyPassword),
+                                     [&](const ServiceError &e) { result = e; });
+            QVERIFY(waitFor([&] { return result.has_value(); }, WaitMs));
+            QCOMPARE(result->kind, ServiceError::Kind::Refused);
+            QVERIFY(!result->message.isEmpty());
+            QCOMPARE(Settings().proxyMode(), QStringLiteral("system"));
+
+            result.reset();
+            service.saveNetworkProxy(NetworkProxy::Mode::Manual,
+                                     QStringLiteral("http://%1@127.0.0.1:%2")
+                                         .arg(QLatin1String(kProxyUser))
+                                         .arg(proxy.port()),
+                                     QLatin1String(kProxyPassword),
+                                     [&](const ServiceError &e) { result = e; });
+            QVERIFY(waitFor([&] { return result.has_value(); }, WaitMs));
+            QVERIFY2(result->ok(), qPrintable(result->message));
         }
         QVERIFY(m_home->filesContaining(kProxyPassword).isEmpty());
 
