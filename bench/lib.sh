@@ -17,30 +17,19 @@ as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
-package_installed() {
-    dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"
-}
-
 # Installs what the benchmarks need and is missing: the build and bench packages (the lists
-# scripts/lib/common.sh keeps) and nginx (nginx-light where the release still has it).
+# scripts/lib/common.sh keeps, installed by its install_packages) and nginx (nginx-light
+# where the release still has it).
 bench_install() {
     # shellcheck source=../scripts/lib/common.sh
     source "$ROOT/scripts/lib/common.sh"
-    local missing=() p
-    for p in "${BUILD_PACKAGES[@]}" "${BENCH_PACKAGES[@]}"; do
-        package_installed "$p" || missing+=("$p")
-    done
+    local extra=()
     if [ "${1:-}" = nginx ] && ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
         as_root apt-get update -qq
-        if apt-cache show nginx-light >/dev/null 2>&1; then missing+=(nginx-light); else missing+=(nginx); fi
+        if apt-cache show nginx-light >/dev/null 2>&1; then extra+=(nginx-light); else extra+=(nginx); fi
     fi
-    if [ ${#missing[@]} -gt 0 ]; then
-        say "Installing: ${missing[*]}"
-        as_root apt-get update -qq
-        # A distribution nginx may start its own service on port 80; ours never uses it.
-        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-            "${missing[@]}" >/dev/null
-    fi
+    # A distribution nginx may start its own service on port 80; ours never uses it.
+    install_packages "${BUILD_PACKAGES[@]}" "${BENCH_PACKAGES[@]}" "${extra[@]}" >&2
 }
 
 bench_build() {
