@@ -191,9 +191,9 @@ int runApiKeyLogin(const QCommandLineParser &parser, const QString &name)
             finish(exitCodeFor(r.keychain.error));
             return;
         }
-        ProxySettings::apply(settings, store.keychain(), [&](const QString &problem) {
-            if (!problem.isEmpty())
-                err() << problem << "\n";
+        ProxySettings::apply(settings, store.keychain(), [&](const ServiceError &problem) {
+            if (!problem.ok())
+                err() << problem.message << "\n";
             const QString hint = PlanCatalog::keyPrefixHint(plan, key);
             if (!hint.isEmpty()) {
                 err() << hint << "\n";
@@ -375,9 +375,9 @@ int runLogin(const QStringList &args)
             out() << Cli::tr("No keychain service: credentials will be kept in %1.")
                          .arg(Settings::fileStoragePath())
                   << "\n";
-        ProxySettings::apply(settings, store.keychain(), [&](const QString &problem) {
-            if (!problem.isEmpty())
-                err() << problem << "\n";
+        ProxySettings::apply(settings, store.keychain(), [&](const ServiceError &problem) {
+            if (!problem.ok())
+                err() << problem.message << "\n";
             out() << Cli::tr("Contacting %1…").arg(settings.oauthBaseUrl().toString()) << "\n";
             out().flush();
             auth.start();

@@ -85,9 +85,9 @@ void BridgeService::start()
         qCWarning(lcBridge) << "the usage meter cannot write" << m_usage->path();
     m_proxy->upstream()->setUsageStore(m_usage);
     // The proxy choice first: loading the session may refresh the token over the network.
-    ProxySettings::apply(*m_settings, m_store->keychain(), [this](const QString &problem) {
-        if (!problem.isEmpty())
-            qCWarning(lcBridge) << problem;
+    ProxySettings::apply(*m_settings, m_store->keychain(), [this](const ServiceError &problem) {
+        if (!problem.ok())
+            qCWarning(lcBridge) << problem.message;
         m_session->load();
         m_accounts->load();
         m_localKey->load([this](const KeychainResult &r) {
@@ -166,21 +166,11 @@ void BridgeService::restartProxy()
 void BridgeService::saveNetworkProxy(NetworkProxy::Mode mode, const QString &url,
                                      const QString &password, Done done)
 {
-    // save() refuses only an address parseManual() does not take; once that passed, what can
-    // still go wrong is the keychain's part (the password stored or read back).
-    const bool refused =
-        mode == NetworkProxy::Mode::Manual && !NetworkProxy::parseManual(url, nullptr);
-    ProxySettings::save(
-        *m_settings, m_store->keychain(), mode, url, password,
-        [refused, done](const QString &problem) {
-            if (!done)
-                return;
-            if (problem.isEmpty())
-                done({});
-            else
-                done({refused ? ServiceError::Kind::Refused : ServiceError::Kind::KeychainFailed,
-                      problem});
-        });
+    ProxySettings::save(*m_settings, m_store->keychain(), mode, url, password,
+                        [done](const ServiceError &e) {
+                            if (done)
+                                done(e);
+                        });
 }
 
 void BridgeService::reloadAccounts()

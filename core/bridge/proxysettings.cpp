@@ -26,9 +26,10 @@ void ProxySettings::apply(const Settings &settings, KeychainStore *keychain, Don
         NetworkProxy::parseManual(settings.proxyUrl(), &error);
     if (!manual) {
         NetworkProxy::install(NetworkProxy::Mode::System);
-        done(tr("The proxy in the settings cannot be used (%1); the system's proxy settings "
-                "apply instead.")
-                 .arg(error));
+        done({ServiceError::Kind::Refused,
+              tr("The proxy in the settings cannot be used (%1); the system's proxy settings "
+                 "apply instead.")
+                  .arg(error)});
         return;
     }
     NetworkProxy::install(NetworkProxy::Mode::Manual, *manual);
@@ -46,7 +47,9 @@ void ProxySettings::apply(const Settings &settings, KeychainStore *keychain, Don
             done({});
         } else {
             qCWarning(lcProxySettings) << "proxy password not read:" << int(r.error);
-            done(tr("The proxy's password could not be read from the keychain: %1").arg(r.message));
+            done({ServiceError::fromKeychain(r).kind,
+                  tr("The proxy's password could not be read from the keychain: %1")
+                      .arg(r.message)});
         }
     });
 }
@@ -59,7 +62,7 @@ void ProxySettings::save(Settings &settings, KeychainStore *keychain, NetworkPro
     if (mode == NetworkProxy::Mode::Manual) {
         manual = NetworkProxy::parseManual(url, &error);
         if (!manual) {
-            done(error);
+            done({ServiceError::Kind::Refused, error});
             return;
         }
     }
@@ -69,7 +72,9 @@ void ProxySettings::save(Settings &settings, KeychainStore *keychain, NetworkPro
     const bool withUser = manual && !manual->user().isEmpty();
     auto stored = [&settings, keychain, done](const KeychainResult &r) {
         if (!r.ok() && r.error != KeychainError::NotFound) {
-            done(tr("The proxy's password could not be stored in the keychain: %1").arg(r.message));
+            done({ServiceError::fromKeychain(r).kind,
+                  tr("The proxy's password could not be stored in the keychain: %1")
+                      .arg(r.message)});
             return;
         }
         apply(settings, keychain, done);

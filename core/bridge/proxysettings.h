@@ -1,5 +1,6 @@
 #pragma once
 
+#include "bridge/serviceerror.h"
 #include "http/networkproxy.h"
 
 #include <QCoreApplication>
@@ -18,7 +19,9 @@ class ProxySettings
 public:
     static constexpr const char *kPasswordKey = "proxy-password";
 
-    using Done = std::function<void(const QString &problem)>; // empty: all went well
+    // ok(): all went well. Refused: a proxy address that is not usable; a keychain kind:
+    // the password could not be stored or read. The sentence says which.
+    using Done = std::function<void(const ServiceError &problem)>;
 
     // Installs the settings' choice. A manual proxy with a user name gets its password from
     // the keychain first; done() is called once installed. A problem (an unreadable proxy
