@@ -411,6 +411,7 @@ bool SettingsDialog::apply()
         Q_EMIT signInSettingsChanged();
     if (networkProxyMoved)
         Q_EMIT networkProxyChanged(proxyMode, proxyUrl, proxyPassword);
+    Q_EMIT usageSettingsSaved();
     return true;
 }
 

@@ -42,6 +42,7 @@ Q_SIGNALS:
     void loggingChanged();          // debug or request logging switched
     void openCodeSettingsChanged(); // port or provider id: OpenCode's file is stale
     void signInSettingsChanged();   // OAuth base URL or client id
+    void usageSettingsSaved();      // the plan's tier, subscription day or token limit
     // The HTTP proxy choice changed, or a new password was typed (empty: keep the stored
     // one). The receiver saves it with ProxySettings::save(): the password goes to the
     // keychain, never to the settings file.

@@ -16,6 +16,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QCursor>
+#include <QEvent>
 #include <QMenu>
 
 namespace {
@@ -92,8 +93,9 @@ TrayController::TrayController(BridgeService *service, bool demo, QObject *paren
     connect(m_menu, &QMenu::aboutToShow, this, [this] {
         // The desktop's own settings may have switched the autostart entry off meanwhile.
         m_startAtLogin->setChecked(Autostart::isEnabled());
-        refresh();
+        m_model->setWatched(true); // current now, and its countdown runs while open
     });
+    connect(m_menu, &QMenu::aboutToHide, this, [this] { m_model->setWatched(false); });
 
     // The model hears the service first: the menu is current when a notice goes out.
     connect(m_model, &TrayStatusModel::changed, this, &TrayController::applyView);
@@ -222,12 +224,21 @@ void TrayController::showStatusWindow()
                               m_copyProxy, m_openLogs, m_settings},
                              {m_startAtLogin, m_about, m_quit});
         m_window->setTrayAvailable(isTrayShown());
+        m_window->installEventFilter(this);
         m_startAtLogin->setChecked(Autostart::isEnabled());
         refresh();
     }
     m_window->showNormal();
     m_window->raise();
     m_window->activateWindow();
+}
+
+bool TrayController::eventFilter(QObject *watched, QEvent *event)
+{
+    // The status window counts as looking while it is on screen, as the open menu does.
+    if (watched == m_window && (event->type() == QEvent::Show || event->type() == QEvent::Hide))
+        m_model->setWatched(event->type() == QEvent::Show);
+    return QObject::eventFilter(watched, event);
 }
 
 void TrayController::onActivated(QSystemTrayIcon::ActivationReason reason)

@@ -32,6 +32,7 @@ class TrayController : public QObject
 {
     Q_OBJECT
 public:
+    bool eventFilter(QObject *watched, QEvent *event) override;
     TrayController(BridgeService *service, bool demo, QObject *parent = nullptr);
     ~TrayController() override;
 

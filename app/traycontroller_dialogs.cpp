@@ -20,6 +20,7 @@
 #include "settingsdialog.h"
 #include "signindialog.h"
 #include "statuswindow.h"
+#include "usage/usagemonitor.h"
 #include "usagewindow.h"
 #include "util/logcategories.h"
 
@@ -329,6 +330,9 @@ void TrayController::showSettings()
                tr("Use Configure OpenCode… so that OpenCode follows."));
     });
     connect(m_settingsDialog, &SettingsDialog::loggingChanged, this, [] { setUpLogging(false); });
+    // The usage line follows a new plan at once (it reads again only if the plan changed).
+    connect(m_settingsDialog, &SettingsDialog::usageSettingsSaved, m_model->usageMonitor(),
+            &UsageMonitor::checkNow);
     connect(m_settingsDialog, &SettingsDialog::networkProxyChanged, this,
             [this](NetworkProxy::Mode mode, const QString &url, const QString &password) {
                 m_service->saveNetworkProxy(mode, url, password, [this](const ServiceError &e) {

@@ -7,6 +7,7 @@
 #include "settings/settings.h"
 #include "testhome.h"
 #include "testtokens.h"
+#include "util/wallclockwatch.h"
 
 #include <QNetworkAccessManager>
 #include <QSignalSpy>
@@ -175,6 +176,23 @@ private Q_SLOTS:
         const UpstreamAuth a = waitAuth(*session, this);
         QVERIFY(a.ok());
         QCOMPARE(m_fake->classifyToken(a.bearer.toLatin1()), FakeTokenKind::OAuthLive);
+        QCOMPARE(m_fake->counters().deadRefreshTokenUses, 0);
+    }
+
+    // A resume from sleep: the process's watch says the wall clock jumped, and the session
+    // looks at the expiry at once (its timer counts monotonic time, which stood still).
+    void aClockJumpRenewsATokenDueMeanwhile()
+    {
+        auto session = makeSession();
+        storeExpiredTokensAndLoad(*session);
+        QVERIFY(waitAuth(*session, this).ok());
+        const int refreshes = session->refreshCount();
+        // A jump that leaves the renewal ahead renews nothing.
+        Q_EMIT WallClockWatch::instance()->jumped();
+        QCOMPARE(session->refreshCount(), refreshes);
+        m_clock.ms = session->nextRefreshAt().toMSecsSinceEpoch() + 1;
+        Q_EMIT WallClockWatch::instance()->jumped();
+        QTRY_COMPARE(session->refreshCount(), refreshes + 1);
         QCOMPARE(m_fake->counters().deadRefreshTokenUses, 0);
     }
 

@@ -183,6 +183,45 @@ private Q_SLOTS:
                  QStringLiteral("Token expired; renewing"));
     }
 
+    // The menu counts down and knows when its next minute comes; the tooltip, which the
+    // app cannot tell is being read, names the time instead.
+    void expiryAsCountdownAndAsTime()
+    {
+        TrayStatusModel::Input in = input(SessionState::SignedIn, AuthMethod::OAuth);
+        TrayView view = TrayStatusModel::viewFor(in);
+        QCOMPARE(view.expiryTipLine,
+                 QStringLiteral("Token valid until %1 (renewed automatically)")
+                     .arg(TrayStatusModel::formatClockTime(in.report.expiresAt, kNow)));
+        QVERIFY(view.toolTipLines().contains(view.expiryTipLine));
+        QVERIFY(!view.toolTipLines().contains(view.expiryLine));
+        QVERIFY(view.lines().contains(view.expiryLine));
+        // 3 h 12 min exactly: a second later it shows 3 h 11 min.
+        QCOMPARE(view.expiryChangesInMs, 1000);
+        in.report.expiresAt = in.report.expiresAt.addSecs(-1);
+        QCOMPARE(TrayStatusModel::viewFor(in).expiryChangesInMs, 60000);
+        in.report.expiresAt = kNow.addSecs(-5);
+        QCOMPARE(TrayStatusModel::viewFor(in).expiryChangesInMs, 0);
+        QCOMPARE(TrayStatusModel::viewFor(in).expiryTipLine,
+                 QStringLiteral("Token expired; renewing"));
+        QCOMPARE(TrayStatusModel::viewFor(input(SessionState::SignedIn, AuthMethod::ApiKey))
+                     .expiryChangesInMs,
+                 0);
+    }
+
+    void formatsClockTimes()
+    {
+        const QDateTime noon(QDate(2026, 5, 1), QTime(12, 0), Qt::LocalTime);
+        const QDateTime now = noon.toUTC();
+        const QLocale locale;
+        QCOMPARE(TrayStatusModel::formatClockTime(noon.addSecs(2 * 3600 + 20 * 60).toUTC(), now),
+                 locale.toString(QTime(14, 20), QLocale::ShortFormat));
+        QCOMPARE(TrayStatusModel::formatClockTime(noon.addSecs(21 * 3600).toUTC(), now),
+                 locale.toString(QTime(9, 0), QLocale::ShortFormat) + QStringLiteral(" tomorrow"));
+        QCOMPARE(TrayStatusModel::formatClockTime(noon.addDays(3).toUTC(), now),
+                 locale.toString(QDate(2026, 5, 4), QLocale::ShortFormat) + QStringLiteral(", ") +
+                     locale.toString(QTime(12, 0), QLocale::ShortFormat));
+    }
+
     void proxyAndLocalKey()
     {
         TrayStatusModel::Input in = input(SessionState::SignedIn, AuthMethod::ApiKey);
@@ -311,6 +350,17 @@ private Q_SLOTS:
         QCOMPARE(changed.count(), 5);
         QVERIFY(model.isQuotaExhausted());
         QCOMPARE(model.view().quotaLine, QString());
+
+        // Looking (the menu, the status window) is counted; nothing counts down without a
+        // token that expires.
+        model.setWatched(true); // current at once
+        QVERIFY(changed.count() > 5);
+        model.setWatched(true);
+        model.setWatched(false);
+        QVERIFY(model.isWatched());
+        model.setWatched(false);
+        QVERIFY(!model.isWatched());
+        QCOMPARE(model.countdownRemainingMs(), -1);
 
         TrayStatusModel demo(&service, true);
         QCOMPARE(demo.toolTip().section(QLatin1Char('\n'), 0, 0),

@@ -1,11 +1,9 @@
-// UpstreamWarmer: after a sign-in, a wake from sleep (the wall clock jumped past the
-// monotonic one) or a network change, the pool's warm connection is opened or renewed,
-// and only while someone has used the upstream lately. The clock is a fake; nothing is
-// timed.
+// UpstreamWarmer: after a sign-in, a wake from sleep (the process's WallClockWatch says
+// the wall clock jumped) or a network change, the pool's warm connection is opened or
+// renewed, and only while someone has used the upstream lately. Nothing is timed.
 #include "http/httpclient.h"
 #include "proxy/upstreamwarmer.h"
-#include "session/clock.h"
-#include "util/minuteticker.h"
+#include "util/wallclockwatch.h"
 
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -15,13 +13,6 @@
 namespace {
 
 constexpr int WaitMs = 30000;
-
-class FakeClock : public Clock
-{
-public:
-    QDateTime now = QDateTime(QDate(2026, 3, 1), QTime(9, 0), Qt::UTC);
-    QDateTime nowUtc() const override { return now; }
-};
 
 // Accepts connections and answers every request with a tiny 200.
 class Server : public QObject
@@ -72,17 +63,14 @@ private Q_SLOTS:
     void signInWarmsTheFallbackOrigin();
     void signInWarmsTheOriginLastUsed();
     void clockJumpRenewsTheConnection();
-    void noJumpNoRenewal();
     void nothingToRenewWhenUnused();
     void networkChangeRenews();
-    void minuteTickChecksTheClock();
 };
 
 void TestUpstreamWarmer::keepsWarmForHalfAnHour()
 {
     HttpClient client;
-    FakeClock clock;
-    UpstreamWarmer warmer(&client, &clock);
+    UpstreamWarmer warmer(&client);
     QCOMPARE(client.keepWarmMs(), 30 * 60 * 1000);
 }
 
@@ -90,8 +78,7 @@ void TestUpstreamWarmer::signInWarmsTheFallbackOrigin()
 {
     Server server;
     HttpClient client;
-    FakeClock clock;
-    UpstreamWarmer warmer(&client, &clock);
+    UpstreamWarmer warmer(&client);
     QSignalSpy ready(&client, &HttpClient::warmConnectionReady);
     warmer.signedIn(); // no origin known: nothing
     warmer.setFallbackOrigin(server.url());
@@ -106,8 +93,7 @@ void TestUpstreamWarmer::signInWarmsTheOriginLastUsed()
 {
     Server used, fallback;
     HttpClient client;
-    FakeClock clock;
-    UpstreamWarmer warmer(&client, &clock);
+    UpstreamWarmer warmer(&client);
     warmer.setFallbackOrigin(fallback.url());
     request(client, used.url());
     client.closeIdleConnections();
@@ -122,13 +108,12 @@ void TestUpstreamWarmer::clockJumpRenewsTheConnection()
 {
     Server server;
     HttpClient client;
-    FakeClock clock;
-    UpstreamWarmer warmer(&client, &clock);
+    UpstreamWarmer warmer(&client);
     request(client, server.url());
     QCOMPARE(server.connections(), 1);
-    clock.now = clock.now.addSecs(8 * 3600); // a night asleep: monotonic time stood still
     QSignalSpy ready(&client, &HttpClient::warmConnectionReady);
-    warmer.checkClock();
+    // A night asleep: the process's watch says so.
+    Q_EMIT WallClockWatch::instance()->jumped();
     QCOMPARE(warmer.renewals(), 1);
     QTRY_COMPARE_WITH_TIMEOUT(ready.size(), 1, WaitMs);
     QCOMPARE(server.connections(), 2);
@@ -137,26 +122,12 @@ void TestUpstreamWarmer::clockJumpRenewsTheConnection()
     QCOMPARE(client.idleConnectionCount(), 1);
 }
 
-void TestUpstreamWarmer::noJumpNoRenewal()
-{
-    Server server;
-    HttpClient client;
-    FakeClock clock;
-    UpstreamWarmer warmer(&client, &clock);
-    request(client, server.url());
-    warmer.checkClock();
-    QCOMPARE(warmer.renewals(), 0);
-    QCOMPARE(server.connections(), 1);
-}
-
 void TestUpstreamWarmer::nothingToRenewWhenUnused()
 {
     Server server;
     HttpClient client;
-    FakeClock clock;
-    UpstreamWarmer warmer(&client, &clock);
-    clock.now = clock.now.addSecs(3600);
-    warmer.checkClock();
+    UpstreamWarmer warmer(&client);
+    Q_EMIT WallClockWatch::instance()->jumped();
     warmer.networkChanged();
     QCOMPARE(warmer.renewals(), 0);
     QCOMPARE(server.connections(), 0);
@@ -166,27 +137,13 @@ void TestUpstreamWarmer::networkChangeRenews()
 {
     Server server;
     HttpClient client;
-    FakeClock clock;
-    UpstreamWarmer warmer(&client, &clock);
+    UpstreamWarmer warmer(&client);
     request(client, server.url());
     QSignalSpy ready(&client, &HttpClient::warmConnectionReady);
     warmer.networkChanged();
     QCOMPARE(warmer.renewals(), 1);
     QTRY_COMPARE_WITH_TIMEOUT(ready.size(), 1, WaitMs);
     QCOMPARE(server.connections(), 2);
-}
-
-void TestUpstreamWarmer::minuteTickChecksTheClock()
-{
-    Server server;
-    HttpClient client;
-    FakeClock clock;
-    UpstreamWarmer warmer(&client, &clock);
-    request(client, server.url());
-    clock.now = clock.now.addSecs(3600);
-    MinuteTicker::instance()->setIntervalMs(10);
-    QTRY_COMPARE_WITH_TIMEOUT(warmer.renewals(), 1, WaitMs);
-    MinuteTicker::instance()->setIntervalMs(60 * 1000);
 }
 
 QTEST_GUILESS_MAIN(TestUpstreamWarmer)

@@ -2,7 +2,7 @@
 #include "testhome.h"
 #include "usage/usagemonitor.h"
 #include "usage/usagestore.h"
-#include "util/minuteticker.h"
+#include "util/wallclockwatch.h"
 
 #include <QSignalSpy>
 #include <QTest>
@@ -32,9 +32,10 @@ class TestUsageMonitor : public QObject
     }
 
 private Q_SLOTS:
-    // Idle costs nothing: a minute tick reads the store only when the numbers can have
-    // changed by themselves or the plan's settings changed.
-    void anIdleMinuteReadsNothing()
+    // Idle costs nothing: a look reads the store only when the numbers can have changed by
+    // themselves or the plan's settings changed, and the one timer waits for the next
+    // such moment.
+    void anIdleLookReadsNothing()
     {
         TestHome home;
         Settings settings;
@@ -44,20 +45,33 @@ private Q_SLOTS:
         recordRequests(store, 3);
         UsageMonitor monitor(&store, &settings);
         QSignalSpy changed(&monitor, &UsageMonitor::changed);
+        QVERIFY(!monitor.nextChange().isValid());
 
-        Q_EMIT MinuteTicker::instance()->tick(); // nothing read yet: reads
+        monitor.checkNow(); // nothing read yet: reads
         QCOMPARE(changed.size(), 1);
         QVERIFY(monitor.statusLine().contains(QStringLiteral("3 / 1,200")));
+        // The next wake-up: the 5-hour window's reset or midnight, whichever comes first.
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        QVERIFY(monitor.nextChange() > now);
+        QVERIFY(monitor.nextChange() <= now.addSecs(5 * 3600 + 60));
+        QVERIFY(monitor.nextChange() <= now.toLocalTime().date().addDays(1).startOfDay().toUTC());
 
         // The 5-hour window resets in about 5 hours, midnight is at least a minute away.
-        Q_EMIT MinuteTicker::instance()->tick();
-        Q_EMIT MinuteTicker::instance()->tick();
+        monitor.checkNow();
+        monitor.checkNow();
         QCOMPARE(changed.size(), 1);
 
         settings.setValue(QStringLiteral("usage/codingPlanTier"), QStringLiteral("pro"));
-        Q_EMIT MinuteTicker::instance()->tick();
+        monitor.checkNow();
         QCOMPARE(changed.size(), 2);
         QVERIFY(monitor.statusLine().contains(QStringLiteral("3 / 6,000")));
+
+        // A resume or a clock change looks again (and reads only if something changed).
+        Q_EMIT WallClockWatch::instance()->jumped();
+        QCOMPARE(changed.size(), 2);
+        settings.setValue(QStringLiteral("usage/codingPlanTier"), QStringLiteral("lite"));
+        Q_EMIT WallClockWatch::instance()->jumped();
+        QCOMPARE(changed.size(), 3);
     }
 
     void nothingCountedNoLine()

@@ -2379,6 +2379,18 @@ API 密钥：%2
         <source>Use an API key…</source>
         <translation>使用 API 密钥…</translation>
     </message>
+    <message>
+        <source>Token valid until %1 (renewed automatically)</source>
+        <translation>令牌有效期至 %1（会自动续期）</translation>
+    </message>
+    <message>
+        <source>%1 tomorrow</source>
+        <translation>明天 %1</translation>
+    </message>
+    <message>
+        <source>%1, %2</source>
+        <translation>%1 %2</translation>
+    </message>
 </context>
 <context>
     <name>UpstreamError</name>

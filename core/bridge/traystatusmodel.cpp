@@ -7,12 +7,25 @@
 #include "proxy/upstreamcontext.h"
 #include "usage/usagemonitor.h"
 #include "util/logcategories.h"
-#include "util/minuteticker.h"
+#include "util/wallclockwatch.h"
+
+#include <QLocale>
 
 QStringList TrayView::lines() const
 {
     QStringList out;
     for (const QString *line : {&reasonLine, &methodLine, &quotaLine, &expiryLine, &proxyLine,
+                                &localKeyLine, &requestsLine, &usageLine}) {
+        if (!line->isEmpty())
+            out << *line;
+    }
+    return out;
+}
+
+QStringList TrayView::toolTipLines() const
+{
+    QStringList out;
+    for (const QString *line : {&reasonLine, &methodLine, &quotaLine, &expiryTipLine, &proxyLine,
                                 &localKeyLine, &requestsLine, &usageLine}) {
         if (!line->isEmpty())
             out << *line;
@@ -63,8 +76,11 @@ TrayStatusModel::TrayStatusModel(BridgeService *service, bool demo, QObject *par
     // The first numbers a moment after start, off the start-up path (not a minute later).
     m_usageMonitor->requestRefresh();
 
-    // "Expires in" is shown in minutes: the process's minute tick keeps it current.
-    connect(MinuteTicker::instance(), &MinuteTicker::tick, this, &TrayStatusModel::refresh);
+    // "Expires in" counts down only while someone looks (setWatched); a resume or a clock
+    // change makes every line current at once.
+    m_countdown.setSingleShot(true);
+    connect(&m_countdown, &QTimer::timeout, this, &TrayStatusModel::refresh);
+    connect(WallClockWatch::instance(), &WallClockWatch::jumped, this, &TrayStatusModel::refresh);
 
     m_view = viewFor(input());
 }
@@ -166,6 +182,12 @@ TrayView TrayStatusModel::viewFor(const Input &input)
         v.expiryLine =
             left > 0 ? tr("Token expires in %1 (renewed automatically)").arg(formatDuration(left))
                      : tr("Token expired; renewing");
+        // The tooltip can be read at any moment without the app knowing: it names the time,
+        // which stays true without a timer.
+        v.expiryTipLine = left > 0 ? tr("Token valid until %1 (renewed automatically)")
+                                         .arg(formatClockTime(report.expiresAt, input.nowUtc))
+                                   : v.expiryLine;
+        v.expiryChangesInMs = left > 0 ? (left % 60 + 1) * 1000 : 0;
     }
 
     if (report.proxyRunning)
@@ -223,12 +245,25 @@ TrayStatusModel::Input TrayStatusModel::input() const
     return in;
 }
 
+QString TrayStatusModel::formatClockTime(const QDateTime &atUtc, const QDateTime &nowUtc)
+{
+    const QDateTime at = atUtc.toLocalTime();
+    const QLocale locale;
+    const QString time = locale.toString(at.time(), QLocale::ShortFormat);
+    const qint64 days = nowUtc.toLocalTime().date().daysTo(at.date());
+    if (days == 0)
+        return time;
+    if (days == 1)
+        return tr("%1 tomorrow").arg(time);
+    return tr("%1, %2").arg(locale.toString(at.date(), QLocale::ShortFormat), time);
+}
+
 QString TrayStatusModel::toolTip() const
 {
     QStringList lines;
     lines << (m_demo ? tr("Qwen Bridge DEMO") : tr("Qwen Bridge"));
     lines << m_view.stateText;
-    lines << m_view.lines();
+    lines << m_view.toolTipLines();
     return lines.join(QLatin1Char('\n'));
 }
 
@@ -250,7 +285,24 @@ QString TrayStatusModel::proxyBaseUrl() const
 void TrayStatusModel::refresh()
 {
     m_view = viewFor(input());
+    // Only while someone looks: the next moment the countdown shows another minute.
+    if (m_watchers > 0 && m_view.expiryChangesInMs > 0)
+        m_countdown.start(m_view.expiryChangesInMs);
+    else
+        m_countdown.stop();
     Q_EMIT changed();
+}
+
+void TrayStatusModel::setWatched(bool watched)
+{
+    m_watchers = qMax(0, m_watchers + (watched ? 1 : -1));
+    if (watched) {
+        // What may have changed unseen: the plan's settings, a reset passed.
+        m_usageMonitor->checkNow();
+        refresh();
+    } else if (m_watchers == 0) {
+        m_countdown.stop();
+    }
 }
 
 void TrayStatusModel::clearProxyError()

@@ -28,7 +28,10 @@ struct TrayView
     QString reasonLine; // why the session needs attention, when it says
     QString methodLine; // "Key for Coding Plan (global)"
     QString quotaLine;
-    QString expiryLine;
+    QString expiryLine;    // "Token expires in 3 h 12 min (renewed automatically)"
+    QString expiryTipLine; // the same as a time: "Token valid until 14:20 (…)"
+    // When expiryLine next shows another minute; 0: it does not count down.
+    qint64 expiryChangesInMs = 0;
     QString proxyLine; // always shown
     QString localKeyLine;
     QString requestsLine;
@@ -46,8 +49,10 @@ struct TrayView
     bool localKeyReady = false;
     QString waitingForKeyText;
 
-    // The lines under the headline, in the order the tooltip and the window show them.
+    // The lines under the headline, in the order the menu and the window show them.
     QStringList lines() const;
+    // The same for the tooltip, which names times instead of counting down.
+    QStringList toolTipLines() const;
 };
 
 // Turns what BridgeService, its session, quota and usage say into what the tray shows.
@@ -74,6 +79,8 @@ public:
     static TrayStatus statusFor(SessionState state, bool proxyFailed);
     // "3 h 12 min", "45 min", "less than a minute", "2 d 4 h"
     static QString formatDuration(qint64 seconds);
+    // "14:20", "09:05 tomorrow", "12/24/26, 14:20" in the user's locale and time zone
+    static QString formatClockTime(const QDateTime &atUtc, const QDateTime &nowUtc);
     static TrayView viewFor(const Input &input);
 
     const TrayView &view() const { return m_view; }
@@ -90,6 +97,13 @@ public:
     // Where OpenCode sends its requests; empty while the proxy does not listen.
     QString proxyBaseUrl() const;
     UsageMonitor *usageMonitor() const { return m_usageMonitor; }
+
+    // Someone looks at the menu or the status window (counted; false when they stop). The
+    // countdown is kept current only meanwhile: an idle app has no timer for it.
+    void setWatched(bool watched);
+    bool isWatched() const { return m_watchers > 0; }
+    // When the countdown next refreshes the view; -1 when it does not run.
+    int countdownRemainingMs() const { return m_countdown.remainingTime(); }
 
 public Q_SLOTS:
     // Recomputes the view from the service and says so.
@@ -108,4 +122,6 @@ private:
     UsageMonitor *m_usageMonitor;
     TrayView m_view;
     QTimer m_statsRefresh;
+    QTimer m_countdown;
+    int m_watchers = 0;
 };

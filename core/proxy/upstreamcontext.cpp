@@ -42,7 +42,7 @@ UpstreamContext::UpstreamContext(Settings *settings, SessionManager *session, Re
     });
     m_sinceTrim.start();
 
-    m_warmer = new UpstreamWarmer(m_client, nullptr, this);
+    m_warmer = new UpstreamWarmer(m_client, this);
     if (m_settings)
         m_warmer->setFallbackOrigin(m_settings->apiFallbackUrl());
     if (m_session) {

@@ -1,22 +1,19 @@
 #include "proxy/upstreamwarmer.h"
 
 #include "http/httpclient.h"
-#include "session/clock.h"
 #include "util/logcategories.h"
-#include "util/minuteticker.h"
+#include "util/wallclockwatch.h"
 
 #include <QLoggingCategory>
 #include <QNetworkInformation>
 
-UpstreamWarmer::UpstreamWarmer(HttpClient *client, Clock *clock, QObject *parent)
+UpstreamWarmer::UpstreamWarmer(HttpClient *client, QObject *parent)
     : QObject(parent)
     , m_client(client)
-    , m_clock(clock ? clock : Clock::system())
 {
     m_client->setKeepWarmMs(kKeepWarmMs);
-    m_lastWall = m_clock->nowUtc();
-    m_lastMono.start();
-    connect(MinuteTicker::instance(), &MinuteTicker::tick, this, &UpstreamWarmer::checkClock);
+    connect(WallClockWatch::instance(), &WallClockWatch::jumped, this,
+            &UpstreamWarmer::clockJumped);
     // The backend is loaded by whoever wants it first (the session does, for its retries);
     // no backend (Qt 6.4 on a system without NetworkManager): no network-change renewals.
     if (QNetworkInformation *info = QNetworkInformation::instance()) {
@@ -42,14 +39,9 @@ void UpstreamWarmer::networkChanged()
     renew("the network changed");
 }
 
-void UpstreamWarmer::checkClock()
+void UpstreamWarmer::clockJumped()
 {
-    const QDateTime wall = m_clock->nowUtc();
-    const qint64 wallDelta = m_lastWall.msecsTo(wall);
-    const qint64 monoDelta = m_lastMono.restart();
-    m_lastWall = wall;
-    if (qAbs(wallDelta - monoDelta) > kClockJumpMs)
-        renew("the clock jumped (the computer slept)");
+    renew("the clock jumped (the computer slept)");
 }
 
 void UpstreamWarmer::renew(const char *why)

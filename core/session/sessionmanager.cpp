@@ -5,7 +5,7 @@
 #include "session/clock.h"
 #include "settings/settings.h"
 #include "util/logcategories.h"
-#include "util/minuteticker.h"
+#include "util/wallclockwatch.h"
 
 #include <QLoggingCategory>
 #include <QNetworkInformation>
@@ -14,7 +14,6 @@
 namespace {
 // A token this close to expiry is not handed out: it could expire on its way upstream.
 constexpr qint64 kHandOutSlackMs = 5000;
-constexpr qint64 kClockJumpMs = 10000;
 
 QString signInHint()
 {
@@ -51,19 +50,11 @@ SessionManager::SessionManager(Settings *settings, CredentialStore *store,
             startRefresh();
     });
 
-    // QTimer counts monotonic time, which stands still while the machine sleeps: a
-    // wall-clock watchdog notices resume and clock changes and re-checks expiry.
-    // It runs on the process's minute tick, so that an idle app wakes once a minute.
-    m_lastWatchdogWall = m_clock->nowUtc();
-    m_lastWatchdogMono.start();
-    connect(MinuteTicker::instance(), &MinuteTicker::tick, this, [this] {
-        const QDateTime wall = m_clock->nowUtc();
-        const qint64 wallDelta = m_lastWatchdogWall.msecsTo(wall);
-        const qint64 monoDelta = m_lastWatchdogMono.restart();
-        m_lastWatchdogWall = wall;
-        if (qAbs(wallDelta - monoDelta) > kClockJumpMs)
-            qCInfo(lcSession) << "clock jumped by" << (wallDelta - monoDelta)
-                              << "ms (suspend or clock change); re-checking the token";
+    // QTimer counts monotonic time, which stands still while the machine sleeps: after a
+    // resume or a clock change the expiry is looked at again. The kernel says when (no
+    // periodic wake-up for it).
+    connect(WallClockWatch::instance(), &WallClockWatch::jumped, this, [this] {
+        qCInfo(lcSession) << "the clock jumped (suspend or clock change); re-checking the token";
         checkNow();
     });
 

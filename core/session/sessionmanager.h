@@ -4,7 +4,6 @@
 #include "credentials/credentialstore.h"
 #include "oauth/tokenrefresher.h"
 
-#include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
 #include <QTimer>
@@ -148,11 +147,8 @@ private:
     QString m_reasonBeforeSigningIn;
     QList<Waiter> m_waiters;
     QTimer m_refreshTimer; // fires at m_refreshAt
-    QTimer m_watchdog;     // wall-clock check: timers do not count time spent suspended
     QTimer m_retryTimer;
     QDateTime m_refreshAt;
-    QDateTime m_lastWatchdogWall;
-    QElapsedTimer m_lastWatchdogMono;
     int m_backoffFirstMs = 1000;
     int m_backoffMaxMs = 60000;
     int m_backoffMs = 0;

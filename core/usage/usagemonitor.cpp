@@ -2,7 +2,7 @@
 
 #include "settings/settings.h"
 #include "usage/usagestore.h"
-#include "util/minuteticker.h"
+#include "util/wallclockwatch.h"
 
 #include <QLocale>
 
@@ -14,12 +14,15 @@ UsageMonitor::UsageMonitor(const UsageStore *store, Settings *settings, QObject 
     m_settle.setSingleShot(true);
     m_settle.setInterval(kSettleMs);
     connect(&m_settle, &QTimer::timeout, this, &UsageMonitor::refreshNow);
-    // Once a minute on the process's minute tick: a minute late on a reset time is no
-    // harm, and the app wakes once for everything that looks at the time.
-    connect(MinuteTicker::instance(), &MinuteTicker::tick, this, &UsageMonitor::onTick);
+    // One wake-up at the next moment the numbers change by themselves, none in between; a
+    // resume or a clock change looks again (the timer counts monotonic time).
+    m_nextChangeTimer.setSingleShot(true);
+    m_nextChangeTimer.setTimerType(Qt::VeryCoarseTimer);
+    connect(&m_nextChangeTimer, &QTimer::timeout, this, &UsageMonitor::checkNow);
+    connect(WallClockWatch::instance(), &WallClockWatch::jumped, this, &UsageMonitor::checkNow);
 }
 
-void UsageMonitor::onTick()
+void UsageMonitor::checkNow()
 {
     if (m_hasReport && m_nextChange.isValid() && QDateTime::currentDateTimeUtc() < m_nextChange &&
         planKey() == m_planKey)
@@ -57,6 +60,9 @@ void UsageMonitor::refreshNow()
         if (w.resetsAt.isValid() && w.resetsAt > now && w.resetsAt < m_nextChange)
             m_nextChange = w.resetsAt;
     }
+    // A second late, so that the reset has surely happened when the store is read.
+    m_nextChangeTimer.start(int(qBound<qint64>(0, now.msecsTo(m_nextChange), 24LL * 3600 * 1000)) +
+                            1000);
     checkThresholds();
     Q_EMIT changed();
 }

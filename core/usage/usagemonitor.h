@@ -13,11 +13,11 @@ class UsageStore;
 
 // Keeps the usage numbers the tray shows current, and says once per window when it passes
 // 80% and 100% of its limit. Reads the store a moment after requests finish (the writer
-// commits within a second) and, while nothing happens, on the minute tick that follows a
-// moment the numbers change by themselves (a window's reset, the oldest request leaving
-// the 5-hour window, the end of an exhaustion mark, midnight) or a change of the plan's
-// settings; never on every request, and not at all on an idle minute. No widgets: the tray displays
-// what it says.
+// commits within a second); while nothing happens, only at the moment the numbers change by
+// themselves (a window's reset, the oldest request leaving the 5-hour window, the end of an
+// exhaustion mark, midnight), after a resume or clock change, and when checkNow() finds the
+// plan's settings changed. Never on every request, and no wake-up in between. No widgets:
+// the tray displays what it says.
 class UsageMonitor : public QObject
 {
     Q_OBJECT
@@ -27,8 +27,14 @@ public:
     // A request finished: read the store again shortly (many finishing at once read it once).
     void requestRefresh();
     void refreshNow();
+    // Reads the store again only if the numbers can have changed since the last read (a
+    // reset or midnight passed, the plan's settings changed); else does nothing.
+    void checkNow();
 
     const UsageReport &report() const { return m_report; }
+    // When the numbers next change by themselves (the one timer's moment); invalid before
+    // the first read.
+    QDateTime nextChange() const { return m_nextChange; }
     bool hasReport() const { return m_hasReport; }
     // "Coding Plan: 312 / 1,200 in 5 h · resets 14:20", "today: 1.2 M tokens, ≈ $0.84";
     // empty before anything was counted.
@@ -44,7 +50,6 @@ Q_SIGNALS:
     void thresholdCrossed(const QString &title, const QString &message);
 
 private:
-    void onTick();
     QString planKey() const;
     void checkThresholds();
     PlanWindows::ThresholdMemory memoryFor(const QString &key) const;
@@ -56,7 +61,8 @@ private:
     bool m_hasReport = false;
     QTimer m_settle;
     // When the numbers can next change without a request, and the plan settings they were
-    // computed with: an idle minute tick reads nothing before then.
+    // computed with: checkNow() reads nothing before then.
     QDateTime m_nextChange;
+    QTimer m_nextChangeTimer;
     QString m_planKey;
 };

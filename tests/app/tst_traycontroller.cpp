@@ -386,6 +386,23 @@ private Q_SLOTS:
                  qPrintable(action("expiryLine")->text()));
         QVERIFY(!action("signInAction")->isVisible());
         QVERIFY(m_tray->toolTip().contains(QStringLiteral("Signed in")));
+        // The tooltip can be read at any time: it names the time, not a countdown.
+        QVERIFY2(m_tray->toolTip().contains(QStringLiteral("Token valid until ")),
+                 qPrintable(m_tray->toolTip()));
+        QVERIFY(!m_tray->toolTip().contains(QStringLiteral("expires in")));
+
+        // The countdown runs only while the menu is open, to the next minute it shows.
+        TrayStatusModel *model = m_tray->model();
+        QCOMPARE(model->countdownRemainingMs(), -1);
+        auto *menu = qobject_cast<QMenu *>(action("stateLine")->parent());
+        QVERIFY(menu);
+        Q_EMIT menu->aboutToShow();
+        QVERIFY(model->isWatched());
+        QVERIFY2(model->countdownRemainingMs() > 0 && model->countdownRemainingMs() <= 61000,
+                 qPrintable(QString::number(model->countdownRemainingMs())));
+        Q_EMIT menu->aboutToHide();
+        QVERIFY(!model->isWatched());
+        QCOMPARE(model->countdownRemainingMs(), -1);
 
         // A request through the proxy shows up in the menu without anyone asking.
         QNetworkAccessManager nam;

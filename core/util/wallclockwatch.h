@@ -1,0 +1,61 @@
+#pragma once
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QObject>
+#include <QTimer>
+
+class QSocketNotifier;
+
+// Says when the wall clock moved against the monotonic one: the machine woke from sleep,
+// or the clock was set. Timers count monotonic time, which stands still while the machine
+// sleeps, so whatever is due at a wall-clock moment (a token's renewal, a usage window's
+// reset, the warm upstream connection) re-checks on jumped() instead of looking at the
+// clock now and then: an idle app has no periodic wake-up at all (issue 18).
+//
+// On Linux the kernel tells: a timerfd on CLOCK_REALTIME armed with TFD_TIMER_CANCEL_ON_SET
+// is cancelled on every clock set and on resume from suspend, and its descriptor becomes
+// readable. Qt has no such notice, hence the few lines by hand. Elsewhere, or if the kernel
+// refuses, the two clocks are compared once a minute.
+class WallClockWatch : public QObject
+{
+    Q_OBJECT
+public:
+    enum class Source {
+        Kernel,  // the timerfd, falling back to Polling if it cannot be made
+        Polling, // compare the clocks once a minute
+    };
+    // A jump smaller than this is drift or a small correction, not worth a re-check
+    // (Polling only: the kernel's notice is exact).
+    static constexpr qint64 kJumpMs = 10 * 1000;
+    static constexpr int kPollMs = 60 * 1000;
+
+    // The process's watch, a child of the application object (created on first use; the
+    // application must exist).
+    static WallClockWatch *instance();
+
+    explicit WallClockWatch(Source source, QObject *parent = nullptr);
+    ~WallClockWatch() override;
+
+    // True when the kernel reports jumps: no periodic wake-up.
+    bool isKernelDriven() const { return m_fd >= 0; }
+    int pollIntervalMs() const { return m_poll.isActive() ? m_poll.interval() : 0; }
+
+    // Polling: compares wallNow with the monotonic time since the last look; emits
+    // jumped() when they differ by more than kJumpMs. Public for tests.
+    void compare(const QDateTime &wallNow);
+
+Q_SIGNALS:
+    // The wall clock jumped (resume from sleep, clock set): look at it again.
+    void jumped();
+
+private:
+    bool arm();
+    void onReadable();
+
+    int m_fd = -1;
+    QSocketNotifier *m_notifier = nullptr;
+    QTimer m_poll;
+    QDateTime m_lastWall;
+    QElapsedTimer m_lastMono;
+};
