@@ -217,6 +217,7 @@ private Q_SLOTS:
     void manyAtOnceToOneHost();
     void keepWarmKeepsOnePastTheIdleTimeout();
     void keepWarmReopensWhenTheServerCloses();
+    void keepWarmWakesOnlyRightAfterTheRequests();
     void keepWarmEndsAfterItsTime();
     void warmUpOpensAConnection();
     void rewarmReplacesTheConnection();
@@ -720,6 +721,33 @@ void TestHttpClient::keepWarmReopensWhenTheServerCloses()
     reply = fetch(client, get(server.url()));
     QVERIFY(reply->usedPooledConnection());
     QCOMPARE(server.connections(), 2);
+}
+
+// The kept connection is chosen in the quiet moment right after the requests, not at its
+// idle timeout half a minute later: keeping an upstream warm adds no wake-up to idle time.
+void TestHttpClient::keepWarmWakesOnlyRightAfterTheRequests()
+{
+    ScriptedServer server([](const SeenRequest &, QTcpSocket *) { return ok("x"); });
+    HttpClient client; // the default idle timeout, 30 s
+    client.setKeepWarmMs(10 * 60 * 1000);
+    client.setWarmReopenDelayMs(0);
+    QCOMPARE(client.nextSweepInMs(), -1);
+    for (int i = 0; i < 3; ++i) {
+        auto reply = fetch(client, get(server.url()));
+        QCOMPARE(reply->error(), HttpClientReply::Error::None);
+        QVERIFY2(client.nextSweepInMs() >= 0 && client.nextSweepInMs() <= 2000,
+                 qPrintable(QString::number(client.nextSweepInMs())));
+    }
+    QCOMPARE(server.connections(), 1);
+    // Kept: the next wake-up is the end of keeping warm, minutes away.
+    QTRY_VERIFY_WITH_TIMEOUT(client.nextSweepInMs() > 5 * 60 * 1000, WaitMs);
+    QCOMPARE(client.idleConnectionCount(), 1);
+    // And watched: the server closing it is noticed at once and a new one opened.
+    QSignalSpy ready(&client, &HttpClient::warmConnectionReady);
+    server.sockets().first()->disconnectFromHost();
+    QTRY_COMPARE_WITH_TIMEOUT(ready.size(), 1, WaitMs);
+    QCOMPARE(server.connections(), 2);
+    QVERIFY(client.nextSweepInMs() > 5 * 60 * 1000);
 }
 
 void TestHttpClient::keepWarmEndsAfterItsTime()

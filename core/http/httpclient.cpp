@@ -19,6 +19,10 @@ constexpr qsizetype kMaxIdlePerHost = 512;
 // The sweep runs at the earliest deadline, but no sooner than this after the last one:
 // a burst of connections going idle a few ms apart is closed in one pass.
 constexpr int kMinSweepMs = 20;
+// While keeping an origin warm, its newest idle connection becomes the kept one this long
+// after it went idle, so that the wake-up for it falls in the quiet moment right after the
+// requests (with the proxy's own memory trim) and not in the idle time later.
+constexpr int kKeepQuietMs = 2000;
 
 bool isHttps(const QUrl &url)
 {
@@ -85,6 +89,7 @@ void HttpClient::closeIdleConnections()
     m_idle.clear();
     m_kept.clear();
     m_sweepTimer.stop();
+    m_sweepDueMs = -1;
 }
 
 QTcpSocket *HttpClient::takeIdle(const QString &key)
@@ -131,8 +136,11 @@ void HttpClient::putIdle(const QString &key, QTcpSocket *socket)
     // sweep() closes the ones the server closed or wrote to meanwhile. The one connection
     // kept warm is the exception (keep()).
     socket->setParent(this);
-    list.append({socket, m_clock.elapsed()});
-    if (!m_sweepTimer.isActive())
+    const qint64 now = m_clock.elapsed();
+    list.append({socket, now});
+    const bool toKeep = socket != m_kept && key == m_warmKey && isKeepingWarm();
+    const qint64 due = now + (toKeep ? kKeepQuietMs : m_idleTimeoutMs);
+    if (m_sweepDueMs < 0 || due < m_sweepDueMs)
         scheduleSweep();
 }
 
@@ -322,9 +330,15 @@ void HttpClient::scheduleSweep()
 {
     qint64 due = -1;
     const auto earlier = [&due](qint64 t) { due = due < 0 ? t : qMin(due, t); };
+    const bool warm = isKeepingWarm();
     for (auto it = m_idle.cbegin(); it != m_idle.cend(); ++it) {
-        for (const Idle &e : it.value()) {
-            if (e.socket == m_kept)
+        const QList<Idle> &list = it.value();
+        // The newest connection to the warm origin is to be kept (sweep() does that).
+        const bool warmList = warm && it.key() == m_warmKey;
+        if (warmList && !list.isEmpty() && list.constLast().socket != m_kept)
+            earlier(list.constLast().since + kKeepQuietMs);
+        for (const Idle &e : list) {
+            if (e.socket == m_kept || (warmList && &e == &list.constLast()))
                 continue;
             earlier(e.since + m_idleTimeoutMs);
             break; // each list is in the order connections went idle: the first is due first
@@ -334,8 +348,11 @@ void HttpClient::scheduleSweep()
         earlier(m_lastSendMs + m_keepWarmMs);
     if (due < 0) {
         m_sweepTimer.stop();
+        m_sweepDueMs = -1;
         return;
     }
-    const qint64 wait = qMax<qint64>(kMinSweepMs, due - m_clock.elapsed());
+    const qint64 now = m_clock.elapsed();
+    const qint64 wait = qMax<qint64>(kMinSweepMs, due - now);
+    m_sweepDueMs = now + wait;
     m_sweepTimer.start(int(qMin<qint64>(wait, std::numeric_limits<int>::max())));
 }

@@ -158,6 +158,11 @@ public:
     int idleTimeoutMs() const { return m_idleTimeoutMs; }
 
     int idleConnectionCount() const; // idle connections still open
+    // When the pool's one timer next fires, in ms from now; -1 when it sleeps.
+    qint64 nextSweepInMs() const
+    {
+        return m_sweepDueMs < 0 ? -1 : qMax<qint64>(0, m_sweepDueMs - m_clock.elapsed());
+    }
     quint64 connectionsOpened() const { return m_opened; }
     void closeIdleConnections();
 
@@ -204,7 +209,8 @@ private:
     void onKeptClosed();
 
     QHash<QString, QList<Idle>> m_idle;
-    QTimer m_sweepTimer; // single shot, at the next idle connection's deadline
+    QTimer m_sweepTimer;      // single shot, at the next idle connection's deadline
+    qint64 m_sweepDueMs = -1; // when it fires (m_clock), -1 when stopped
     QElapsedTimer m_clock;
     int m_connectTimeoutMs = 15000;
     int m_idleTimeoutMs = 30000;
