@@ -218,6 +218,8 @@ private Q_SLOTS:
     void keepWarmKeepsOnePastTheIdleTimeout();
     void keepWarmReopensWhenTheServerCloses();
     void keepWarmWakesOnlyRightAfterTheRequests();
+    void keepWarmOpensNoSecondWhileOneIsInUse();
+    void keepWarmReplacesOneClosedAfterItsRequest();
     void keepWarmEndsAfterItsTime();
     void warmUpOpensAConnection();
     void rewarmReplacesTheConnection();
@@ -748,6 +750,58 @@ void TestHttpClient::keepWarmWakesOnlyRightAfterTheRequests()
     QTRY_COMPARE_WITH_TIMEOUT(ready.size(), 1, WaitMs);
     QCOMPARE(server.connections(), 2);
     QVERIFY(client.nextSweepInMs() > 5 * 60 * 1000);
+}
+
+// The pool looks at the warm origin while a request holds its only connection: that one
+// comes back, so no second is opened (it would only time out later, a wake-up when idle).
+void TestHttpClient::keepWarmOpensNoSecondWhileOneIsInUse()
+{
+    QTcpSocket *pending = nullptr;
+    int seen = 0;
+    ScriptedServer server([&](const SeenRequest &, QTcpSocket *s) {
+        if (++seen == 1)
+            return ok("x");
+        pending = s; // the second request is answered later
+        return ScriptedServer::Answer{};
+    });
+    HttpClient client;
+    client.setKeepWarmMs(10 * 60 * 1000);
+    client.setWarmReopenDelayMs(0);
+    auto first = fetch(client, get(server.url()));
+    QCOMPARE(first->error(), HttpClientReply::Error::None);
+    std::unique_ptr<HttpClientReply> second(client.send(get(server.url())));
+    QSignalSpy finished(second.get(), &HttpClientReply::finished);
+    QTRY_VERIFY_WITH_TIMEOUT(pending, WaitMs);
+    // The pool's look at its warm origin, due 2 s after the first went idle, passes.
+    QTRY_VERIFY_WITH_TIMEOUT(client.nextSweepInMs() == -1 || client.nextSweepInMs() > 60000,
+                             WaitMs);
+    QCOMPARE(client.idleConnectionCount(), 0);
+    pending->write(ok("late").bytes);
+    QVERIFY(finished.wait(WaitMs));
+    QCOMPARE(second->error(), HttpClientReply::Error::None);
+    QCOMPARE(server.connections(), 1);
+    QCOMPARE(client.idleConnectionCount(), 1);
+}
+
+// A request's connection that the server closes after the answer is not given back; the
+// pool opens the warm connection then, not half an hour later.
+void TestHttpClient::keepWarmReplacesOneClosedAfterItsRequest()
+{
+    ScriptedServer server([](const SeenRequest &, QTcpSocket *) {
+        ScriptedServer::Answer a = ok("x");
+        a.bytes.replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n");
+        a.close = true;
+        return a;
+    });
+    HttpClient client;
+    client.setKeepWarmMs(10 * 60 * 1000);
+    client.setWarmReopenDelayMs(0);
+    QSignalSpy ready(&client, &HttpClient::warmConnectionReady);
+    auto reply = fetch(client, get(server.url()));
+    QCOMPARE(reply->error(), HttpClientReply::Error::None);
+    QTRY_COMPARE_WITH_TIMEOUT(ready.size(), 1, WaitMs);
+    QCOMPARE(server.connections(), 2);
+    QCOMPARE(client.idleConnectionCount(), 1);
 }
 
 void TestHttpClient::keepWarmEndsAfterItsTime()

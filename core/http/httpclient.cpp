@@ -159,6 +159,24 @@ void HttpClient::noteSend(const QString &key, const QUrl &url)
                              QUrl::RemoveUserInfo);
 }
 
+void HttpClient::noteReleased(const QString &key)
+{
+    const auto it = m_busy.find(key);
+    if (it == m_busy.end() || --it.value() > 0)
+        return;
+    m_busy.erase(it);
+    // The last connection to the warm origin closed instead of going idle: open the next
+    // one (from the event loop: this runs inside the reply that let it go).
+    if (key == m_warmKey && needsWarmConnection())
+        QMetaObject::invokeMethod(this, &HttpClient::openWarm, Qt::QueuedConnection);
+}
+
+bool HttpClient::needsWarmConnection() const
+{
+    return isKeepingWarm() && !m_warming && !m_idle.contains(m_warmKey) &&
+           !m_busy.contains(m_warmKey);
+}
+
 void HttpClient::setKeepWarmMs(int ms)
 {
     m_keepWarmMs = qMax(0, ms);
@@ -312,7 +330,8 @@ void HttpClient::sweep()
             keep(keepThis);
         it = list.isEmpty() ? m_idle.erase(it) : std::next(it);
     }
-    if (warm && !m_idle.contains(m_warmKey) && !m_warming)
+    // A connection in use comes back when its request ends: no second one meanwhile.
+    if (needsWarmConnection())
         openWarm();
     if (!warm && m_kept) {
         // Nobody has used it for keepWarmMs: from now on it times out like the others.

@@ -204,13 +204,19 @@ private:
     void sweep();
     void scheduleSweep();
     void noteSend(const QString &key, const QUrl &url);
+    // A reply holds a connection to key / gave it back (to the pool or closed).
+    void noteBusy(const QString &key) { ++m_busy[key]; }
+    void noteReleased(const QString &key);
+    // Keeping warm, and no connection to the warm origin: idle, in use or being opened.
+    bool needsWarmConnection() const;
     void keep(QTcpSocket *socket);
     void openWarm();
     void onKeptClosed();
 
     QHash<QString, QList<Idle>> m_idle;
-    QTimer m_sweepTimer;      // single shot, at the next idle connection's deadline
-    qint64 m_sweepDueMs = -1; // when it fires (m_clock), -1 when stopped
+    QTimer m_sweepTimer;        // single shot, at the next idle connection's deadline
+    qint64 m_sweepDueMs = -1;   // when it fires (m_clock), -1 when stopped
+    QHash<QString, int> m_busy; // connections in use by replies, per key
     QElapsedTimer m_clock;
     int m_connectTimeoutMs = 15000;
     int m_idleTimeoutMs = 30000;

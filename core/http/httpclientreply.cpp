@@ -44,6 +44,8 @@ HttpClientReply::~HttpClientReply()
     if (m_socket) {
         m_socket->disconnect(this);
         m_socket->abort(); // a child: deleted with us
+        if (m_client)
+            m_client->noteReleased(m_poolKey);
     }
 }
 
@@ -141,6 +143,8 @@ void HttpClientReply::start()
 void HttpClientReply::attach(QTcpSocket *socket, bool reused)
 {
     m_socket = socket;
+    if (m_client)
+        m_client->noteBusy(m_poolKey);
     m_reused = reused;
     m_gotBytes = false;
     m_eof = false;
@@ -511,8 +515,10 @@ void HttpClientReply::detachSocket(bool reusable)
     socket->disconnect(this);
     if (reusable && m_client) {
         m_client->putIdle(m_poolKey, socket);
-        return;
+    } else {
+        socket->abort();
+        socket->deleteLater();
     }
-    socket->abort();
-    socket->deleteLater();
+    if (m_client)
+        m_client->noteReleased(m_poolKey);
 }
