@@ -428,6 +428,7 @@ private Q_SLOTS:
     void wrongMethod_data();
     void wrongMethod();
     void healthWithoutKey();
+    void requestsTodayEndAtMidnight();
     void signedOut();
     void malformedBody_data();
     void malformedBody();
@@ -836,6 +837,17 @@ void TestProxyServer::wrongMethod()
     QCOMPARE(r.code(), QStringLiteral("method_not_allowed"));
     QVERIFY(r.message().contains(QString::fromLatin1(method)));
     QCOMPARE(fakeChats(), 0);
+}
+
+// "Requests today" read after midnight, before the day's first request: none yet.
+void TestProxyServer::requestsTodayEndAtMidnight()
+{
+    ProxyStats stats;
+    stats.day = QDate(2026, 5, 1);
+    stats.requestsToday = 12;
+    QCOMPARE(stats.requestsOn(QDate(2026, 5, 1)), quint64(12));
+    QCOMPARE(stats.requestsOn(QDate(2026, 5, 2)), quint64(0));
+    QCOMPARE(ProxyStats().requestsOn(QDate(2026, 5, 2)), quint64(0));
 }
 
 void TestProxyServer::healthWithoutKey()

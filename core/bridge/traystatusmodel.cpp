@@ -237,7 +237,7 @@ TrayStatusModel::Input TrayStatusModel::input() const
     in.localKeyError = m_localKeyError;
     if (const ProxyServer *proxy = m_service->proxy()) {
         in.hasProxy = true;
-        in.requestsToday = proxy->stats().requestsToday;
+        in.requestsToday = proxy->stats().requestsOn(QDate::currentDate());
     }
     in.localKeyLoaded = m_service->localKey() && m_service->localKey()->isLoaded();
     in.usageLine = m_usageMonitor->statusLine();

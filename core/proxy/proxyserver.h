@@ -19,7 +19,11 @@ struct ProxyStats
     quint64 requestsToday = 0; // chat and model requests forwarded upstream today
     quint64 errors = 0;
     int activeRequests = 0;
-    QDate day;
+    QDate day; // the day requestsToday counts
+
+    // The requests of the given day: none once the day has passed without one (the count
+    // starts afresh only with the next request).
+    quint64 requestsOn(const QDate &date) const { return date == day ? requestsToday : 0; }
 };
 
 // The OpenAI-compatible endpoint on 127.0.0.1 that OpenCode talks to: checks who is
