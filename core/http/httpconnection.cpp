@@ -2,6 +2,7 @@
 
 #include "http/directsend.h"
 #include "http/httpresponse_p.h"
+#include "util/deferreddelete.h"
 #include "util/logcategories.h"
 
 #include <QJsonDocument>
@@ -236,7 +237,7 @@ void HttpConnection::responseFinished(HttpResponse *response, bool closeAfter)
     if (response != m_response)
         return;
     m_response = nullptr;
-    response->deleteLater();
+    DeferredDelete::later(response);
     if (m_phase != Phase::Responding)
         return;
     if (closeAfter) {

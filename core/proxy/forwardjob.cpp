@@ -13,6 +13,7 @@
 #include "proxy/usagerecorder.h"
 #include "session/accountpool.h"
 #include "settings/settings.h"
+#include "util/deferreddelete.h"
 #include "util/logcategories.h"
 
 #include <QJsonDocument>
@@ -564,5 +565,5 @@ void ForwardJob::finish(bool ok)
     if (ok && m_kind == Kind::Chat && m_attempt > 0)
         Q_EMIT m_upstream->chatAnswered();
     m_upstream->jobFinished(ok);
-    deleteLater();
+    DeferredDelete::later(this);
 }
