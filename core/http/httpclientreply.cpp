@@ -99,7 +99,9 @@ void HttpClientReply::setReadBufferSize(qint64 bytes)
     m_readBufferSize = qMax<qint64>(0, bytes);
     if (m_socket)
         m_socket->setReadBufferSize(m_readBufferSize);
-    if (room() > 0)
+    // Bytes a smaller buffer held back are read now; for anything else the socket says
+    // when it comes (no posted event per request for nothing: each is a system call).
+    if (room() > 0 && m_socket && m_socket->bytesAvailable() > 0)
         schedulePump();
 }
 
