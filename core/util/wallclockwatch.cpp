@@ -27,6 +27,8 @@ WallClockWatch *WallClockWatch::instance()
 WallClockWatch::WallClockWatch(Source source, QObject *parent)
     : QObject(parent)
 {
+    m_lastWall = QDateTime::currentDateTimeUtc();
+    m_lastMono.start();
 #ifdef Q_OS_LINUX
     if (source == Source::Kernel) {
         m_fd = ::timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK | TFD_CLOEXEC);
@@ -44,8 +46,6 @@ WallClockWatch::WallClockWatch(Source source, QObject *parent)
 #else
     Q_UNUSED(source);
 #endif
-    m_lastWall = QDateTime::currentDateTimeUtc();
-    m_lastMono.start();
     // Whole seconds are precise enough, and let the system put the wake-up with others.
     m_poll.setTimerType(Qt::VeryCoarseTimer);
     m_poll.setInterval(kPollMs);
@@ -89,8 +89,8 @@ void WallClockWatch::onReadable()
         qCWarning(lcBridge) << "could not re-arm the clock-change notice:"
                             << qt_error_string(errno);
     if (cancelled) {
-        qCInfo(lcBridge) << "the wall clock jumped (resume or clock set)";
-        Q_EMIT jumped();
+        ++m_notices;
+        compare(QDateTime::currentDateTimeUtc());
     }
 #endif
 }
@@ -100,7 +100,7 @@ void WallClockWatch::compare(const QDateTime &wallNow)
     const qint64 wallDelta = m_lastWall.msecsTo(wallNow);
     const qint64 monoDelta = m_lastMono.restart();
     m_lastWall = wallNow;
-    if (qAbs(wallDelta - monoDelta) > kJumpMs) {
+    if (qAbs(wallDelta - monoDelta) >= m_minimumJumpMs) {
         qCInfo(lcBridge) << "the wall clock jumped by" << (wallDelta - monoDelta)
                          << "ms (suspend or clock set)";
         Q_EMIT jumped();

@@ -25,8 +25,9 @@ public:
         Kernel,  // the timerfd, falling back to Polling if it cannot be made
         Polling, // compare the clocks once a minute
     };
-    // A jump smaller than this is drift or a small correction, not worth a re-check
-    // (Polling only: the kernel's notice is exact).
+    // A jump smaller than this is drift or a time service's small correction (which can
+    // come many times a minute), not worth a re-check; a suspend shorter than this leaves
+    // timers late by less.
     static constexpr qint64 kJumpMs = 10 * 1000;
     static constexpr int kPollMs = 60 * 1000;
 
@@ -41,9 +42,15 @@ public:
     bool isKernelDriven() const { return m_fd >= 0; }
     int pollIntervalMs() const { return m_poll.isActive() ? m_poll.interval() : 0; }
 
-    // Polling: compares wallNow with the monotonic time since the last look; emits
-    // jumped() when they differ by more than kJumpMs. Public for tests.
+    // Compares wallNow with the monotonic time since the last look; emits jumped() when
+    // they differ by at least minimumJumpMs(). Runs on each kernel notice (or poll).
+    // Public for tests.
     void compare(const QDateTime &wallNow);
+    // kJumpMs unless a test sets it.
+    void setMinimumJumpMs(qint64 ms) { m_minimumJumpMs = qMax<qint64>(0, ms); }
+    qint64 minimumJumpMs() const { return m_minimumJumpMs; }
+    // Clock-change notices the kernel gave, jumps or not (tests).
+    int kernelNotices() const { return m_notices; }
 
 Q_SIGNALS:
     // The wall clock jumped (resume from sleep, clock set): look at it again.
@@ -58,4 +65,6 @@ private:
     QTimer m_poll;
     QDateTime m_lastWall;
     QElapsedTimer m_lastMono;
+    qint64 m_minimumJumpMs = kJumpMs;
+    int m_notices = 0;
 };
