@@ -217,6 +217,7 @@ private Q_SLOTS:
     void manyAtOnceToOneHost();
     void keepWarmKeepsOnePastTheIdleTimeout();
     void keepWarmReopensWhenTheServerCloses();
+    void keepWarmPausesForAServerThatClosesWithinAMinute();
     void keepWarmWakesOnlyRightAfterTheRequests();
     void keepWarmOpensNoSecondWhileOneIsInUse();
     void keepWarmReplacesOneClosedAfterItsRequest();
@@ -712,6 +713,7 @@ void TestHttpClient::keepWarmReopensWhenTheServerCloses()
     client.setIdleTimeoutMs(50);
     client.setKeepWarmMs(10 * 60 * 1000);
     client.setWarmReopenDelayMs(0);
+    client.setWarmMinIdleLifeMs(0); // a server that keeps idle connections long enough
     QSignalSpy ready(&client, &HttpClient::warmConnectionReady);
     auto reply = fetch(client, get(server.url()));
     // The server closes it, whether the pool keeps it yet or not: a new one comes.
@@ -725,6 +727,29 @@ void TestHttpClient::keepWarmReopensWhenTheServerCloses()
     QCOMPARE(server.connections(), 2);
 }
 
+// A server that closes idle connections within a minute (a load balancer's short idle
+// timeout) would have the pool reconnect over and over: it stops until the next request.
+void TestHttpClient::keepWarmPausesForAServerThatClosesWithinAMinute()
+{
+    ScriptedServer server([](const SeenRequest &, QTcpSocket *) { return ok("x"); });
+    HttpClient client;
+    client.setKeepWarmMs(10 * 60 * 1000);
+    client.setWarmReopenDelayMs(0);
+    auto reply = fetch(client, get(server.url()));
+    QTRY_COMPARE_WITH_TIMEOUT(server.sockets().size(), 1, WaitMs);
+    server.sockets().first()->disconnectFromHost(); // closed after a moment's idling
+    QTRY_VERIFY_WITH_TIMEOUT(client.isWarmPaused(), WaitMs);
+    QCOMPARE(client.idleConnectionCount(), 0);
+    // Nothing left to wake for until the end of keeping warm.
+    QVERIFY(client.nextSweepInMs() == -1 || client.nextSweepInMs() > 5 * 60 * 1000);
+    QCOMPARE(server.connections(), 1);
+    // A request uses the upstream again: warm from there, as before.
+    reply = fetch(client, get(server.url()));
+    QCOMPARE(reply->error(), HttpClientReply::Error::None);
+    QVERIFY(!client.isWarmPaused());
+    QCOMPARE(server.connections(), 2);
+}
+
 // The kept connection is chosen in the quiet moment right after the requests, not at its
 // idle timeout half a minute later: keeping an upstream warm adds no wake-up to idle time.
 void TestHttpClient::keepWarmWakesOnlyRightAfterTheRequests()
@@ -733,6 +758,7 @@ void TestHttpClient::keepWarmWakesOnlyRightAfterTheRequests()
     HttpClient client; // the default idle timeout, 30 s
     client.setKeepWarmMs(10 * 60 * 1000);
     client.setWarmReopenDelayMs(0);
+    client.setWarmMinIdleLifeMs(0); // replaced at once when closed, below
     QCOMPARE(client.nextSweepInMs(), -1);
     for (int i = 0; i < 3; ++i) {
         auto reply = fetch(client, get(server.url()));

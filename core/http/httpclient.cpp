@@ -147,6 +147,7 @@ void HttpClient::putIdle(const QString &key, QTcpSocket *socket)
 void HttpClient::noteSend(const QString &key, const QUrl &url)
 {
     m_lastSendMs = m_clock.elapsed();
+    m_warmPaused = false;
     if (m_keepWarmMs <= 0 || key == m_warmKey)
         return;
     // Another origin is in use now: the old one's kept connection times out as usual.
@@ -173,7 +174,7 @@ void HttpClient::noteReleased(const QString &key)
 
 bool HttpClient::needsWarmConnection() const
 {
-    return isKeepingWarm() && !m_warming && !m_idle.contains(m_warmKey) &&
+    return isKeepingWarm() && !m_warmPaused && !m_warming && !m_idle.contains(m_warmKey) &&
            !m_busy.contains(m_warmKey);
 }
 
@@ -203,7 +204,7 @@ void HttpClient::warmUp(const QUrl &url)
 
 void HttpClient::rewarm()
 {
-    if (!isKeepingWarm())
+    if (!isKeepingWarm() || m_warmPaused)
         return;
     qCDebug(lcHttp) << "renewing the warm connection to" << m_warmKey;
     const auto it = m_idle.find(m_warmKey);
@@ -314,11 +315,18 @@ void HttpClient::sweep()
                     keepThis = e->socket;
             }
         }
+        const bool warmList = warm && it.key() == m_warmKey;
         list.removeIf([&](const Idle &e) {
-            if (e.socket == keepThis || (now - e.since < m_idleTimeoutMs &&
-                                         e.socket->state() == QAbstractSocket::ConnectedState &&
-                                         e.socket->bytesAvailable() == 0))
+            const bool open = e.socket->state() == QAbstractSocket::ConnectedState &&
+                              e.socket->bytesAvailable() == 0;
+            if (e.socket == keepThis || (open && now - e.since < m_idleTimeoutMs))
                 return false;
+            if (warmList && !open && now - e.since < m_warmMinIdleLifeMs && !m_warmPaused) {
+                // Keeping one ready would mean a new connection more often than a minute.
+                qCDebug(lcHttp) << it.key() << "closes idle connections within"
+                                << m_warmMinIdleLifeMs / 1000 << "s; not keeping one warm";
+                m_warmPaused = true;
+            }
             if (e.socket == m_kept)
                 m_kept.clear();
             e.socket->disconnect(this);

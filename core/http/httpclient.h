@@ -170,10 +170,16 @@ public:
     // the pool keeps one connection to that request's scheme, host and port open and ready,
     // past the idle timeout, and opens a new one when the server closes it (no sooner than
     // warmReopenDelayMs() after the previous one was opened). Then it times out as usual.
+    // A server that closes an idle connection sooner than warmMinIdleLifeMs() (a minute)
+    // cannot be kept warm without waking more than once a minute: the pool stops trying
+    // until the next request (isWarmPaused()).
     void setKeepWarmMs(int ms);
     int keepWarmMs() const { return m_keepWarmMs; }
     void setWarmReopenDelayMs(int ms) { m_warmReopenDelayMs = qMax(0, ms); }
     int warmReopenDelayMs() const { return m_warmReopenDelayMs; }
+    void setWarmMinIdleLifeMs(int ms) { m_warmMinIdleLifeMs = qMax(0, ms); }
+    int warmMinIdleLifeMs() const { return m_warmMinIdleLifeMs; }
+    bool isWarmPaused() const { return m_warmPaused; }
     // Someone is using the upstream at url (a sign-in): keep it warm from now, and open a
     // connection to it unless one is idle already.
     void warmUp(const QUrl &url);
@@ -224,6 +230,8 @@ private:
     // The warm upstream.
     int m_keepWarmMs = 0;
     int m_warmReopenDelayMs = 10000;
+    int m_warmMinIdleLifeMs = 60000;
+    bool m_warmPaused = false; // the server closes idle connections too soon
     QString m_warmKey;
     QUrl m_warmUrl;
     qint64 m_lastSendMs = -1;
