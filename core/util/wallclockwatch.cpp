@@ -84,7 +84,8 @@ void WallClockWatch::onReadable()
     if (n < 0 && errno == EAGAIN)
         return;
     const bool cancelled = n < 0 && errno == ECANCELED;
-    // Armed again in any case: a cancelled timer stays cancelled until it is set anew.
+    // Set again after every notice: the manual does not say what a cancelled timer does
+    // next, and setting it costs one system call.
     if (!arm())
         qCWarning(lcBridge) << "could not re-arm the clock-change notice:"
                             << qt_error_string(errno);
