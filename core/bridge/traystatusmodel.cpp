@@ -11,21 +11,10 @@
 
 #include <QLocale>
 
-QStringList TrayView::lines() const
+QStringList TrayView::linesWith(const QString &expiry) const
 {
     QStringList out;
-    for (const QString *line : {&reasonLine, &methodLine, &quotaLine, &expiryLine, &proxyLine,
-                                &localKeyLine, &requestsLine, &usageLine}) {
-        if (!line->isEmpty())
-            out << *line;
-    }
-    return out;
-}
-
-QStringList TrayView::toolTipLines() const
-{
-    QStringList out;
-    for (const QString *line : {&reasonLine, &methodLine, &quotaLine, &expiryTipLine, &proxyLine,
+    for (const QString *line : {&reasonLine, &methodLine, &quotaLine, &expiry, &proxyLine,
                                 &localKeyLine, &requestsLine, &usageLine}) {
         if (!line->isEmpty())
             out << *line;

@@ -50,9 +50,12 @@ struct TrayView
     QString waitingForKeyText;
 
     // The lines under the headline, in the order the menu and the window show them.
-    QStringList lines() const;
+    QStringList lines() const { return linesWith(expiryLine); }
     // The same for the tooltip, which names times instead of counting down.
-    QStringList toolTipLines() const;
+    QStringList toolTipLines() const { return linesWith(expiryTipLine); }
+
+private:
+    QStringList linesWith(const QString &expiry) const;
 };
 
 // Turns what BridgeService, its session, quota and usage say into what the tray shows.
