@@ -6,7 +6,6 @@
 #include <QMap>
 #include <QPainter>
 #include <QPixmap>
-#include <QSvgRenderer>
 
 #include <functional>
 #include <iterator>
@@ -21,18 +20,19 @@ namespace {
 constexpr int kSizes[] = {16, 22, 24, 32, 48, 64, 128, 256};
 constexpr int kLargestKept = 64;
 
-// Draws each size when it is first asked for, and keeps it. An icon made with addFile() or
-// addPixmap() would decode or render every size up front, and addFile() probes each file
-// with every image format plugin Qt has (webp, tiff, jpeg, …: a dozen libraries mapped
-// into a tray that only shows PNGs and SVGs). Here the format is named, so Qt's built-in
-// PNG reader and the SVG renderer are all that run, and a tray that asks for 22 pixels
-// never pays for the 256-pixel picture.
+// Reads each size when it is first asked for, and keeps it. An icon made with addFile() or
+// addPixmap() would decode every size up front, and addFile() probes each file with every
+// image format plugin Qt has (webp, tiff, jpeg, …: a dozen libraries mapped into a tray
+// that only shows PNGs). Here the format is named, so Qt's built-in PNG reader is all that
+// runs, and a tray that asks for 22 pixels never pays for the 256-pixel picture.
 class LazyIconEngine : public QIconEngine
 {
 public:
     using Draw = std::function<QPixmap(int size)>;
-    explicit LazyIconEngine(Draw draw)
+    // Sizes from kSizes up to largest; a larger request is scaled from that one.
+    LazyIconEngine(Draw draw, int largest)
         : m_draw(std::move(draw))
+        , m_largest(largest)
     {}
 
     QPixmap pixmap(const QSize &size, QIcon::Mode, QIcon::State) override
@@ -40,9 +40,9 @@ public:
         const int wanted = qMax(1, qMax(size.width(), size.height()));
         // The smallest size drawn from the source that is at least as large, else the
         // largest; scaled down when it is not exact.
-        int source = kSizes[std::size(kSizes) - 1];
+        int source = m_largest;
         for (const int s : kSizes) {
-            if (s >= wanted) {
+            if (s >= wanted && s <= m_largest) {
                 source = s;
                 break;
             }
@@ -74,42 +74,39 @@ public:
     QList<QSize> availableSizes(QIcon::Mode, QIcon::State) override
     {
         QList<QSize> sizes;
-        for (const int s : kSizes)
-            sizes << QSize(s, s);
+        for (const int s : kSizes) {
+            if (s <= m_largest)
+                sizes << QSize(s, s);
+        }
         return sizes;
     }
 
-    QIconEngine *clone() const override { return new LazyIconEngine(m_draw); }
+    QIconEngine *clone() const override { return new LazyIconEngine(m_draw, m_largest); }
     QString key() const override { return QStringLiteral("QwenBridgeLazy"); }
 
 private:
     Draw m_draw;
+    int m_largest;
     QMap<int, QPixmap> m_cache;
 };
 
-// Rendered here rather than left to the SVG icon engine plugin: the icon then works even
-// where that plugin is missing, and every size is drawn from the vector, so tray hosts
-// that ask for 22 or 24 pixels get a sharp picture instead of a scaled one.
-QIcon renderIcon(const QString &resource)
+// The PNG of each size, read when that size is first asked for. The PNG is named and no
+// guessing: otherwise the reader asks every image format plugin whether it knows the file.
+QIcon pngIcon(const QString &pattern, int largest)
 {
     initResources();
-    if (!QSvgRenderer(resource).isValid())
-        return QIcon();
-    return QIcon(new LazyIconEngine([resource](int size) {
-        QSvgRenderer renderer(resource);
-        QPixmap pixmap(size, size);
-        pixmap.fill(Qt::transparent);
-        QPainter painter(&pixmap);
-        painter.setRenderHint(QPainter::Antialiasing);
-        renderer.render(&painter, QRectF(0, 0, size, size));
-        painter.end();
-        return pixmap;
-    }));
+    return QIcon(new LazyIconEngine(
+        [pattern](int size) {
+            QImageReader reader(pattern.arg(size), "png");
+            reader.setAutoDetectImageFormat(false);
+            return QPixmap::fromImage(reader.read());
+        },
+        largest));
 }
 
 // Made once each (the tray asks again on every status change), and dropped while the
 // application object still exists: pixmaps must not outlive it.
-QIcon cachedIcon(const QString &resource)
+QIcon cachedIcon(const QString &resource, int largest)
 {
     static QMap<QString, QIcon> cache;
     static bool cleanupRegistered = false;
@@ -122,7 +119,7 @@ QIcon cachedIcon(const QString &resource)
     }
     auto it = cache.find(resource);
     if (it == cache.end())
-        it = cache.insert(resource, renderIcon(resource));
+        it = cache.insert(resource, pngIcon(resource + QStringLiteral("/%1.png"), largest));
     return it.value();
 }
 } // namespace
@@ -130,28 +127,8 @@ QIcon cachedIcon(const QString &resource)
 QIcon AppIcons::application()
 {
     // The PNGs the package installs for menus (packaging/icons, rendered from its SVG with
-    // librsvg): the windows then show exactly the picture of the menu entry. Qt's own SVG
-    // renderer would lose the rounded clip of that SVG.
-    static QIcon icon;
-    static bool cleanupRegistered = false;
-    if (!cleanupRegistered) {
-        cleanupRegistered = true;
-        qAddPostRoutine([] {
-            icon = QIcon();
-            cleanupRegistered = false;
-        });
-    }
-    if (icon.isNull()) {
-        initResources();
-        icon = QIcon(new LazyIconEngine([](int size) {
-            // PNG named and no guessing: otherwise the reader asks every image format
-            // plugin whether it knows the file first.
-            QImageReader reader(QStringLiteral(":/icons/app/%1.png").arg(size), "png");
-            reader.setAutoDetectImageFormat(false);
-            return QPixmap::fromImage(reader.read());
-        }));
-    }
-    return icon;
+    // librsvg): the windows then show exactly the picture of the menu entry.
+    return cachedIcon(QStringLiteral(":/icons/app"), 256);
 }
 
 QString AppIcons::trayResource(TrayStatus status)
@@ -160,16 +137,17 @@ QString AppIcons::trayResource(TrayStatus status)
     case TrayStatus::SignedOut:
         break;
     case TrayStatus::SigningIn:
-        return QStringLiteral(":/icons/tray-signing-in.svg");
+        return QStringLiteral(":/icons/tray-signing-in");
     case TrayStatus::SignedIn:
-        return QStringLiteral(":/icons/tray-signed-in.svg");
+        return QStringLiteral(":/icons/tray-signed-in");
     case TrayStatus::Attention:
-        return QStringLiteral(":/icons/tray-attention.svg");
+        return QStringLiteral(":/icons/tray-attention");
     }
-    return QStringLiteral(":/icons/tray-signed-out.svg");
+    return QStringLiteral(":/icons/tray-signed-out");
 }
 
 QIcon AppIcons::tray(TrayStatus status)
 {
-    return cachedIcon(trayResource(status));
+    // No tray shows more than 64 pixels: larger sizes would only weigh on the binary.
+    return cachedIcon(trayResource(status), 64);
 }

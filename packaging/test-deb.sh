@@ -88,7 +88,7 @@ relation_names() {
 }
 depends=$(relation_names Depends)
 for needed in libsecret-1-0 libqt6keychain1 libqt6core6 libqt6gui6 libqt6widgets6 \
-    libqt6network6 libqt6svg6 libc6; do
+    libqt6network6 libqt6charts6 libc6; do
     # Names Debian appends "t64" to on newer releases count as the same library.
     grep -qxE "${needed}(t64)?" <<<"$depends" || fail "Depends lacks $needed"
 done
