@@ -2,12 +2,8 @@
 
 #include "settings/settings.h"
 #include "usage/usagestore.h"
+#include "usagecharts.h"
 
-#include <QBarCategoryAxis>
-#include <QBarSeries>
-#include <QBarSet>
-#include <QChart>
-#include <QChartView>
 #include <QComboBox>
 #include <QDir>
 #include <QFileDialog>
@@ -18,11 +14,9 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSaveFile>
-#include <QStackedBarSeries>
 #include <QStandardPaths>
 #include <QTableWidget>
 #include <QVBoxLayout>
-#include <QValueAxis>
 
 using namespace PlanWindows;
 
@@ -31,45 +25,15 @@ namespace {
 // then names the first and the last day instead.
 constexpr int kMaxLabelledDays = 14;
 
-QChart *newChart(const QString &title, const QList<DailyUsage> &days)
+// The chart's title; beyond kMaxLabelledDays it names the first and the last day.
+QString chartTitle(const QString &title, const QList<DailyUsage> &days)
 {
-    auto *chart = new QChart;
+    if (days.size() <= kMaxLabelledDays)
+        return title;
     const QLocale locale;
-    if (days.size() > kMaxLabelledDays)
-        chart->setTitle(UsageWindow::tr("%1, %2 – %3")
-                            .arg(title, locale.toString(days.first().day, QStringLiteral("d MMM")),
-                                 locale.toString(days.last().day, QStringLiteral("d MMM"))));
-    else
-        chart->setTitle(title);
-    chart->legend()->setAlignment(Qt::AlignBottom);
-    chart->setAnimationOptions(QChart::NoAnimation);
-    chart->setMargins(QMargins(4, 4, 4, 4));
-    return chart;
-}
-
-// The day axis below the bars, and a value axis from zero.
-void addAxes(QChart *chart, QAbstractBarSeries *series, const QList<DailyUsage> &days,
-             double maximum, const QString &format)
-{
-    auto *x = new QBarCategoryAxis;
-    QStringList categories;
-    for (const DailyUsage &d : days)
-        categories << QLocale().toString(d.day, QStringLiteral("d MMM"));
-    x->append(categories);
-    if (days.size() > kMaxLabelledDays) {
-        x->setLabelsVisible(false);
-        x->setGridLineVisible(false);
-    } else {
-        x->setLabelsAngle(-90);
-    }
-    chart->addAxis(x, Qt::AlignBottom);
-    series->attachAxis(x);
-    auto *y = new QValueAxis;
-    y->setRange(0, qMax(1.0, maximum) * 1.1);
-    y->setLabelFormat(format);
-    y->applyNiceNumbers();
-    chart->addAxis(y, Qt::AlignLeft);
-    series->attachAxis(y);
+    return UsageWindow::tr("%1, %2 – %3")
+        .arg(title, locale.toString(days.first().day, QStringLiteral("d MMM")),
+             locale.toString(days.last().day, QStringLiteral("d MMM")));
 }
 } // namespace
 
@@ -103,15 +67,23 @@ UsageWindow::UsageWindow(const UsageStore &store, QWidget *parent)
     counted->setWordWrap(true);
 
     m_gauges = new QVBoxLayout;
-    m_requestsChart = new QChartView;
-    m_requestsChart->setObjectName(QStringLiteral("requestsChart"));
-    m_requestsChart->setRenderHint(QPainter::Antialiasing);
-    m_tokensChart = new QChartView;
-    m_tokensChart->setObjectName(QStringLiteral("tokensChart"));
-    m_tokensChart->setRenderHint(QPainter::Antialiasing);
     auto *charts = new QHBoxLayout;
-    charts->addWidget(m_requestsChart);
-    charts->addWidget(m_tokensChart);
+    // QtCharts is loaded now, when the window is made, not with the tray.
+    if (UsageChartFactory *factory = UsageCharts::factory()) {
+        m_requestsChart = factory->createView(this);
+        m_requestsChart->setObjectName(QStringLiteral("requestsChart"));
+        m_tokensChart = factory->createView(this);
+        m_tokensChart->setObjectName(QStringLiteral("tokensChart"));
+        charts->addWidget(m_requestsChart);
+        charts->addWidget(m_tokensChart);
+    } else {
+        auto *missing =
+            new QLabel(tr("The charts cannot be shown: %1").arg(UsageCharts::errorString()));
+        missing->setObjectName(QStringLiteral("chartsUnavailable"));
+        missing->setWordWrap(true);
+        missing->setAlignment(Qt::AlignCenter);
+        charts->addWidget(missing);
+    }
 
     m_models = new QTableWidget(0, 4);
     m_models->setObjectName(QStringLiteral("modelTable"));
@@ -207,11 +179,10 @@ void UsageWindow::rebuildGauges()
 
 void UsageWindow::rebuildCharts()
 {
+    UsageChartFactory *factory = UsageCharts::factory();
+    if (!factory || !m_requestsChart || !m_tokensChart)
+        return;
     const QList<DailyUsage> &days = m_report.days;
-    auto *requests = new QBarSet(tr("Requests"));
-    auto *uncached = new QBarSet(tr("Prompt"));
-    auto *cached = new QBarSet(tr("Prompt, cached"));
-    auto *completion = new QBarSet(tr("Completion"));
     qint64 maxRequests = 0;
     qint64 maxTokens = 0;
     for (const DailyUsage &d : days) {
@@ -221,36 +192,36 @@ void UsageWindow::rebuildCharts()
     // Tokens in thousands or millions: axis labels of seven digits are hard to read.
     const bool millions = maxTokens >= 1'000'000;
     const double unit = millions ? 1e6 : 1e3;
+    UsageBarChart requests;
+    requests.title = chartTitle(tr("Requests per day"), days);
+    requests.legend = false;
+    requests.maximum = double(maxRequests);
+    UsageBarChart tokens;
+    tokens.title = chartTitle(
+        millions ? tr("Tokens per day (millions)") : tr("Tokens per day (thousands)"), days);
+    tokens.stacked = true;
+    tokens.maximum = double(maxTokens) / unit;
+    tokens.valueFormat = millions ? QStringLiteral("%.1f") : QStringLiteral("%.0f");
+    UsageBarChart::Set count{tr("Requests"), {}};
+    UsageBarChart::Set uncached{tr("Prompt"), {}};
+    UsageBarChart::Set cached{tr("Prompt, cached"), {}};
+    UsageBarChart::Set completion{tr("Completion"), {}};
+    const QLocale locale;
     for (const DailyUsage &d : days) {
         const UsageTotals &t = d.totals;
-        *requests << double(t.requests);
-        *uncached << double(t.promptTokens - t.cachedTokens) / unit;
-        *cached << double(t.cachedTokens) / unit;
-        *completion << double(t.completionTokens) / unit;
+        const QString label = locale.toString(d.day, QStringLiteral("d MMM"));
+        requests.categories << label;
+        tokens.categories << label;
+        count.values << double(t.requests);
+        uncached.values << double(t.promptTokens - t.cachedTokens) / unit;
+        cached.values << double(t.cachedTokens) / unit;
+        completion.values << double(t.completionTokens) / unit;
     }
-
-    QChart *requestChart = newChart(tr("Requests per day"), days);
-    auto *requestSeries = new QBarSeries;
-    requestSeries->append(requests);
-    requestChart->addSeries(requestSeries);
-    addAxes(requestChart, requestSeries, days, double(maxRequests), QStringLiteral("%.0f"));
-    requestChart->legend()->hide();
-
-    QChart *tokenChart = newChart(
-        millions ? tr("Tokens per day (millions)") : tr("Tokens per day (thousands)"), days);
-    auto *tokenSeries = new QStackedBarSeries;
-    tokenSeries->append({uncached, cached, completion});
-    tokenChart->addSeries(tokenSeries);
-    addAxes(tokenChart, tokenSeries, days, double(maxTokens) / unit,
-            millions ? QStringLiteral("%.1f") : QStringLiteral("%.0f"));
-
-    // A view owns its chart but lets go of the old one on setChart().
-    for (const auto &[view, chart] :
-         {std::pair{m_requestsChart, requestChart}, std::pair{m_tokensChart, tokenChart}}) {
-        QChart *old = view->chart();
-        view->setChart(chart);
-        delete old;
-    }
+    requests.labelCategories = tokens.labelCategories = days.size() <= kMaxLabelledDays;
+    requests.sets = {count};
+    tokens.sets = {uncached, cached, completion};
+    factory->setChart(m_requestsChart, requests);
+    factory->setChart(m_tokensChart, tokens);
 }
 
 void UsageWindow::rebuildModels()

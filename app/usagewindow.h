@@ -4,7 +4,6 @@
 
 #include <QWidget>
 
-class QChartView;
 class QComboBox;
 class QLabel;
 class QTableWidget;
@@ -43,8 +42,9 @@ private:
     UsageReport m_report;
     QComboBox *m_range = nullptr;
     QLabel *m_status = nullptr;
-    QChartView *m_requestsChart = nullptr;
-    QChartView *m_tokensChart = nullptr;
+    // Views from the charts plugin; null when it could not be loaded.
+    QWidget *m_requestsChart = nullptr;
+    QWidget *m_tokensChart = nullptr;
     QTableWidget *m_models = nullptr;
     QVBoxLayout *m_gauges = nullptr;
 };

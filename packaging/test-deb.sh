@@ -143,6 +143,20 @@ if [ -x "$bin" ]; then
 else
     fail "no executable /usr/bin/qwen-bridge in the package"
 fi
+# The Usage window's charts plugin: in the package, in the folder the executable looks in
+# (its path relative to /usr/bin is compiled in), against the system's Qt.
+plugin=$(grep -E '/qwen-bridge/qwenbridge_usagecharts\.so$' "$scratch/contents" | head -n1)
+if [ -n "$plugin" ] && [ -f "$root/$plugin" ]; then
+    before=$failures
+    plugin_rel=$(realpath -m --relative-to="$root/usr/bin" "$(dirname "$root/$plugin")")
+    grep -qaF "$plugin_rel" "$bin" ||
+        fail "the executable does not look for its charts plugin in $plugin_rel"
+    readelf -d "$root/$plugin" | grep -E 'R(UN)?PATH' && fail "the charts plugin has an RPATH/RUNPATH"
+    ldd "$root/$plugin" | grep 'not found' && fail "the charts plugin misses libraries"
+    pass_since "$before" "charts plugin ${plugin#.}, found from /usr/bin as $plugin_rel"
+else
+    fail "no charts plugin (qwen-bridge/qwenbridge_usagecharts.so) in the package"
+fi
 
 # --- desktop entries -----------------------------------------------------------------------
 # desktop-file-validate exits 0 on warnings; only its hints are let through here.

@@ -2543,6 +2543,17 @@ API 密钥：%2
     </message>
 </context>
 <context>
+    <name>UsageCharts</name>
+    <message>
+        <source>%1 is not the usage charts plugin</source>
+        <translation>%1 不是用量图表插件</translation>
+    </message>
+    <message>
+        <source>The charts plugin is not installed (looked for %1).</source>
+        <translation>未安装图表插件（已查找 %1）。</translation>
+    </message>
+</context>
+<context>
     <name>UsageMonitor</name>
     <message>
         <source>Your plan</source>
@@ -2877,6 +2888,10 @@ API 密钥：%2
     <message>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>The charts cannot be shown: %1</source>
+        <translation>无法显示图表：%1</translation>
     </message>
 </context>
 <context>

@@ -435,6 +435,14 @@ private Q_SLOTS:
                  qPrintable(action("usageLine")->text()));
         QVERIFY(m_tray->toolTip().contains(action("usageLine")->text()));
         QVERIFY(action("usageAction")->isVisible());
+        // The charts (QtCharts, 1.2 MB) are not loaded with the tray, but with the window.
+#ifdef Q_OS_LINUX
+        const auto chartsMapped = [] {
+            QFile maps(QStringLiteral("/proc/self/maps"));
+            return maps.open(QIODevice::ReadOnly) && maps.readAll().contains("libQt6Charts");
+        };
+        QVERIFY(!chartsMapped());
+#endif
         // "Usage…" opens the window with the same numbers.
         m_tray->showUsage();
         UsageWindow *window = nullptr;
@@ -444,6 +452,11 @@ private Q_SLOTS:
         }
         QVERIFY(window);
         QCOMPARE(window->report().today.requests, 1);
+        QVERIFY(window->findChild<QWidget *>(QStringLiteral("requestsChart")));
+        QVERIFY(!window->findChild<QWidget *>(QStringLiteral("chartsUnavailable")));
+#ifdef Q_OS_LINUX
+        QVERIFY(chartsMapped());
+#endif
         window->close();
     }
 
