@@ -257,6 +257,30 @@ proc_sample() {
 # rss_kb PID: resident set size in kB.
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
+# rss_beyond PID BASE_PID: where PID's resident memory goes beyond BASE_PID's, from both
+# processes' smaps, per mapped file and grouped by what brings it in. Prints one line.
+rss_beyond() {
+    awk '
+        FNR == 1 { file++ }
+        /^[0-9a-f]+-[0-9a-f]+ / { n = split($6, p, "/"); name = (NF >= 6 ? p[n] : "[anon]"); next }
+        /^Rss:/ { kb[file, name] += $2; names[name] = 1 }
+        function group(n) {
+            if (n ~ /^(libqt6keychain|libsecret|libgio|libgobject|libgmodule|libgcrypt|libgpg-error|libselinux|libblkid|libmount|libffi)/) return "keychain"
+            if (n ~ /^(libQt6Network|libkrb5|libgssapi|libk5crypto|libproxy|libqnetworkmanager|libresolv|libcom_err|libkeyutils|libbrotli)/) return "network"
+            if (n ~ /^(libsqlite3|libQt6Sql|libqsqlite)/) return "sqlite"
+            if (n ~ /^(libQt6Charts|libQt6OpenGL)/) return "charts"
+            if (n == "qwen-bridge") return "own"
+            if (n ~ /^\[(heap|anon|stack)\]$/) return "heap"
+            return "rest"
+        }
+        END {
+            for (n in names) g[group(n)] += kb[1, n] - kb[2, n]
+            printf "keychain (QtKeychain, libsecret and the GLib it loads) %.1f MB, network (QtNetwork, Kerberos, libproxy) %.1f MB, usage database (SQLite) %.1f MB, usage charts (QtCharts, OpenGL) %.1f MB, own code %.1f MB, heap %.1f MB, the rest %.1f MB\n",
+                g["keychain"] / 1024, g["network"] / 1024, g["sqlite"] / 1024, g["charts"] / 1024,
+                g["own"] / 1024, g["heap"] / 1024, g["rest"] / 1024
+        }' "/proc/$1/smaps" "/proc/$2/smaps" 2>/dev/null
+}
+
 # idle_measure SECONDS NAME=PID...: samples every process's threads at the start and the
 # end of the same window; prints one line each and appends NAME.idle_wakeups_per_min and
 # NAME.idle_cpu_ms_per_min to $RESULTS. Per thread: a thread that ends inside the window
