@@ -34,6 +34,9 @@ private Q_SLOTS:
         QTest::newRow("slash") << "a/b" << false;
         QTest::newRow("dash first") << "-x" << false;
         QTest::newRow("dot first") << ".hidden" << false;
+        QTest::newRow("underscore first") << "_x" << false;
+        QTest::newRow("a newline at the end") << "work\n" << false;
+        QTest::newRow("upper case and digits") << "Team7" << true;
         QTest::newRow("non-ASCII") << QStringLiteral("clé") << false;
         QTest::newRow("the index's own entry") << "accounts" << false;
     }
