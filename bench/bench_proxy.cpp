@@ -429,6 +429,10 @@ int main(int argc, char **argv)
          QStringLiteral("N"), QStringLiteral("3")},
         {QStringLiteral("modes"), QStringLiteral("json, stream or both."), QStringLiteral("LIST"),
          QStringLiteral("json,stream")},
+        {QStringLiteral("min-streams"),
+         QStringLiteral("Paced streams: widen a phase's window so that about N streams start "
+                        "in it (N x stream-ms / concurrency), for a steadier TTFB median."),
+         QStringLiteral("N"), QStringLiteral("0")},
         {QStringLiteral("settle-ms"),
          QStringLiteral("Pause before each phase, so that the upstream closes the idle "
                         "connections the previous target left (see fake-qwen "
@@ -458,6 +462,7 @@ int main(int argc, char **argv)
     const int streamMs = std::clamp(parser.value(QStringLiteral("stream-ms")).toInt(), 0, 60000);
     const int eventsPerStream =
         std::clamp(parser.value(QStringLiteral("events")).toInt(), 1, 100000);
+    const int minStreams = std::clamp(parser.value(QStringLiteral("min-streams")).toInt(), 0, 1000);
     const int settleMs = std::clamp(parser.value(QStringLiteral("settle-ms")).toInt(), 0, 60000);
     const int rounds = std::clamp(parser.value(QStringLiteral("rounds")).toInt(), 1, 20);
     const bool burst = parser.isSet(QStringLiteral("burst"));
@@ -569,7 +574,11 @@ int main(int argc, char **argv)
                     Phase::Config c = base;
                     c.concurrency = n;
                     c.stream = stream;
-                    c.windowMs = windowMs;
+                    // Paced streams: long enough for minStreams first bytes, however
+                    // few streams run at once (at 1, a 6 s window holds only ~6).
+                    c.windowMs = stream && !burst && minStreams > 0
+                                     ? std::max(windowMs, minStreams * streamMs / std::max(1, n))
+                                     : windowMs;
                     // Streams: arrivals spread over one stream length, so N are in flight
                     // in a steady state. Plain requests: a short settling time.
                     c.rampMs = stream && !burst ? streamMs : 0;
