@@ -551,6 +551,44 @@ private slots:
             QCOMPARE(detail.value("type").toString(), QStringLiteral("invalid_request_error"));
             QCOMPARE(detail.value("param"), param);
             QVERIFY(detail.contains("code"));
+
+            // In two steps the same: parse() fails where the body is no object, rewrite()
+            // where the object lacks what it needs.
+            QJsonObject parsed;
+            const auto first = RequestRewriter::parse(body, &parsed);
+            const auto second =
+                first.ok() ? RequestRewriter::rewrite(std::move(parsed), options(method, true))
+                           : first;
+            QCOMPARE(int(second.error), error);
+            QCOMPARE(second.errorMessage, result.errorMessage);
+            QCOMPARE(second.errorBody(), result.errorBody());
+        }
+    }
+
+    void twoStepsGiveTheSameBody()
+    {
+        // What a choice between credentials does: parse, read the model, then rewrite.
+        const QByteArray body = toBytes(
+            QJsonObject{{"model", "qwen3-coder-plus"},
+                        {"stream", true},
+                        {"instructions", "dropped"},
+                        {"messages", QJsonArray{message("system", "sys"), message("user", "hi")}}});
+        for (AuthMethod method : {AuthMethod::OAuth, AuthMethod::ApiKey}) {
+            for (bool qwenMode : {true, false}) {
+                Options o = options(method, qwenMode);
+                o.sessionId = QStringLiteral("session");
+                o.promptId = QStringLiteral("prompt");
+                const auto once = RequestRewriter::rewrite(body, o);
+                QJsonObject parsed;
+                QVERIFY(RequestRewriter::parse(body, &parsed).ok());
+                QCOMPARE(parsed.value("model").toString(), QStringLiteral("qwen3-coder-plus"));
+                const auto twice = RequestRewriter::rewrite(std::move(parsed), o);
+                QVERIFY(once.ok() && twice.ok());
+                QCOMPARE(twice.body, once.body);
+                QCOMPARE(twice.upstreamModel, once.upstreamModel);
+                QCOMPARE(twice.stream, once.stream);
+                QCOMPARE(twice.usageAdded, once.usageAdded);
+            }
         }
     }
 

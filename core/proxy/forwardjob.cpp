@@ -21,6 +21,8 @@
 #include <QLoggingCategory>
 #include <QTimer>
 
+#include <utility>
+
 namespace {
 constexpr int kMaxServerErrorRetries = 2;
 constexpr qint64 kReadBufferBytes = 256 * 1024;
@@ -111,7 +113,11 @@ bool ForwardJob::prepareChatBody(const UpstreamAuth &auth)
     }
     options.sessionId = m_upstream->sessionId();
     options.promptId = RequestRewriter::newPromptId();
-    const RequestRewriter::Result r = RequestRewriter::rewrite(m_request.body, options);
+    // A later attempt (another credential) parses the body again.
+    const RequestRewriter::Result r =
+        m_parsedRequest
+            ? RequestRewriter::rewrite(*std::exchange(m_parsedRequest, std::nullopt), options)
+            : RequestRewriter::rewrite(m_request.body, options);
     if (!r.ok()) {
         forwardLog().write(QStringLiteral("rejected"),
                            {{QStringLiteral("reason"), r.errorMessage}});

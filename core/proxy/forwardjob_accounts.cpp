@@ -2,13 +2,13 @@
 
 #include "proxy/failover.h"
 #include "proxy/forwardlog.h"
+#include "proxy/requestrewriter.h"
 #include "proxy/upstreamcontext.h"
 #include "proxy/usagerecorder.h"
 #include "session/accountpool.h"
 #include "settings/settings.h"
 #include "util/logcategories.h"
 
-#include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
 #include <QTimer>
@@ -114,12 +114,15 @@ void ForwardJob::start()
     m_upstream->jobStarted();
     forwardLog().clientRequest(m_request);
     AccountPool *pool = m_upstream->accounts();
-    // Only a choice between credentials needs the model before the body is rewritten.
-    if (pool && pool->size() > 1 && m_kind == Kind::Chat)
-        m_requestedModel = QJsonDocument::fromJson(m_request.body)
-                               .object()
-                               .value(QLatin1String("model"))
-                               .toString();
+    // Only a choice between credentials needs the model before the body is rewritten. The
+    // body is parsed once: the first rewrite takes the parsed request.
+    if (pool && pool->size() > 1 && m_kind == Kind::Chat) {
+        QJsonObject request;
+        if (RequestRewriter::parse(m_request.body, &request).ok()) {
+            m_requestedModel = request.value(QLatin1String("model")).toString();
+            m_parsedRequest = std::move(request);
+        }
+    }
     pickAccount();
 }
 

@@ -118,24 +118,32 @@ RequestRewriter::Result failure(RequestRewriter::Error error, const QString &mes
 
 RequestRewriter::Result RequestRewriter::rewrite(const QByteArray &body, const Options &options)
 {
-    // The document goes out of scope at once so that the object owns its data alone and the
-    // edits below do not copy a body that can be tens of megabytes.
     QJsonObject request;
-    {
-        QJsonParseError parseError;
-        const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
-        if (parseError.error != QJsonParseError::NoError) {
-            return failure(Error::InvalidJson,
-                           tr("The request body is not valid JSON: %1 at byte %2.")
-                               .arg(parseError.errorString())
-                               .arg(parseError.offset));
-        }
-        if (!document.isObject()) {
-            return failure(Error::NotAnObject, tr("The request body must be a JSON object."));
-        }
-        request = document.object();
-    }
+    const Result parsed = parse(body, &request);
+    if (!parsed.ok())
+        return parsed;
+    return rewrite(std::move(request), options);
+}
 
+RequestRewriter::Result RequestRewriter::parse(const QByteArray &body, QJsonObject *request)
+{
+    // The document goes out of scope at once so that the object owns its data alone and the
+    // edits of rewrite() do not copy a body that can be tens of megabytes.
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
+    if (parseError.error != QJsonParseError::NoError) {
+        return failure(Error::InvalidJson, tr("The request body is not valid JSON: %1 at byte %2.")
+                                               .arg(parseError.errorString())
+                                               .arg(parseError.offset));
+    }
+    if (!document.isObject())
+        return failure(Error::NotAnObject, tr("The request body must be a JSON object."));
+    *request = document.object();
+    return {};
+}
+
+RequestRewriter::Result RequestRewriter::rewrite(QJsonObject request, const Options &options)
+{
     // The values are looked at in a scope of their own: a QJsonValue keeps its container
     // referenced, and the edits below would then copy it.
     QString clientModel;
