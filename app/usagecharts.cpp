@@ -1,12 +1,12 @@
 #include "usagecharts.h"
 
+#include "util/logcategories.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QLoggingCategory>
 #include <QPluginLoader>
-
-Q_LOGGING_CATEGORY(lcCharts, "qwenbridge.charts")
 
 namespace {
 struct Loaded
@@ -69,18 +69,18 @@ UsageChartFactory *UsageCharts::load(const QStringList &dirs, QString *error)
                                                "UsageCharts", "%1 is not the usage charts plugin")
                                                .arg(QDir::toNativeSeparators(path))
                                          : loader.errorString();
-            qCWarning(lcCharts) << "cannot load the charts:" << why;
+            qCWarning(lcUi) << "cannot load the charts:" << why;
             if (error)
                 *error = why;
             return nullptr;
         }
-        qCDebug(lcCharts) << "charts loaded from" << path;
+        qCDebug(lcUi) << "charts loaded from" << path;
         return factory;
     }
     const QString why = QCoreApplication::translate(
                             "UsageCharts", "The charts plugin is not installed (looked for %1).")
                             .arg(tried.join(QStringLiteral(", ")));
-    qCWarning(lcCharts) << "cannot load the charts:" << why;
+    qCWarning(lcUi) << "cannot load the charts:" << why;
     if (error)
         *error = why;
     return nullptr;
