@@ -557,8 +557,7 @@ private slots:
             QJsonObject parsed;
             const auto first = RequestRewriter::parse(body, &parsed);
             const auto second =
-                first.ok() ? RequestRewriter::rewrite(std::move(parsed), options(method, true))
-                           : first;
+                first.ok() ? RequestRewriter::rewrite(body, parsed, options(method, true)) : first;
             QCOMPARE(int(second.error), error);
             QCOMPARE(second.errorMessage, result.errorMessage);
             QCOMPARE(second.errorBody(), result.errorBody());
@@ -582,7 +581,7 @@ private slots:
                 QJsonObject parsed;
                 QVERIFY(RequestRewriter::parse(body, &parsed).ok());
                 QCOMPARE(parsed.value("model").toString(), QStringLiteral("qwen3-coder-plus"));
-                const auto twice = RequestRewriter::rewrite(std::move(parsed), o);
+                const auto twice = RequestRewriter::rewrite(body, parsed, o);
                 QVERIFY(once.ok() && twice.ok());
                 QCOMPARE(twice.body, once.body);
                 QCOMPARE(twice.upstreamModel, once.upstreamModel);
@@ -602,7 +601,7 @@ private slots:
 
     void largeBodyKeepsContent()
     {
-        // A big attachment survives the single parse and serialization untouched.
+        // A big attachment passes untouched.
         const QString big(8 * 1024 * 1024, QLatin1Char('x'));
         const QJsonObject image{
             {"type", "image_url"},
@@ -615,6 +614,87 @@ private slots:
         const QJsonArray out = parseObject(result.body).value("messages").toArray();
         QCOMPARE(out.size(), 2);
         QCOMPARE(out.at(1).toObject(), message("user", QJsonArray{image}));
+    }
+
+    void untouchedMembersKeepTheirBytes()
+    {
+        // What the rules do not change goes up as the client wrote it: numbers Qt would
+        // write otherwise, spacing, escapes, the order of keys, and the client's messages.
+        const QByteArray tools = "[ {\"type\" : \"function\", \"n\": 1.50e+2} ]";
+        const QByteArray user = "{\"role\":\"user\",\"content\":\"caf\\u00e9 \\/ \\ud83d\\ude00\"}";
+        const QByteArray body = "{\"zeta\": 12345678901234567890123, \"tools\": " + tools +
+                                ",\n \"model\": \"qwen3-coder-plus\", \"messages\": [" + user +
+                                "], \"alpha\": -0.0}";
+        for (AuthMethod method : {AuthMethod::OAuth, AuthMethod::ApiKey}) {
+            for (bool qwenMode : {true, false}) {
+                const auto result = RequestRewriter::rewrite(body, options(method, qwenMode));
+                QVERIFY(result.ok());
+                QVERIFY(result.body.contains("\"zeta\": 12345678901234567890123"));
+                QVERIFY(result.body.contains("\"tools\": " + tools));
+                QVERIFY(result.body.contains(user));
+                QVERIFY(result.body.contains("\"alpha\": -0.0"));
+                QVERIFY(result.body.indexOf("\"zeta\"") < result.body.indexOf("\"tools\""));
+                QVERIFY(result.body.indexOf("\"tools\"") < result.body.indexOf("\"alpha\""));
+                const QJsonObject out = parseObject(result.body);
+                QCOMPARE(out.value("model").toString(), result.upstreamModel);
+                QCOMPARE(out.value("messages").toArray().last().toObject(),
+                         message("user", QStringLiteral("caf\u00e9 / \U0001F600")));
+            }
+        }
+    }
+
+    void aKeyWrittenTwiceGoesUpOnce()
+    {
+        // Qt keeps the last of a key written twice, escaped or not; upstream must see the
+        // same request the rules were applied to, so each key goes up once.
+        const QByteArray body = "{\"stream\":true,\"model\":\"qwen-max\",\"t\":1,"
+                                "\"messages\":[{\"role\":\"user\",\"content\":\"old\"}],"
+                                "\"str\\u0065am\":false,\"mod\\u0065l\":\"qwen3-vl-plus\",\"t\":2,"
+                                "\"messages\":[{\"role\":\"user\",\"content\":\"new\"}],"
+                                "\"instructions\":\"a\",\"instructions\":\"b\"}";
+        Options o = options(AuthMethod::ApiKey, false);
+        const auto result = RequestRewriter::rewrite(body, o);
+        QVERIFY(result.ok());
+        QCOMPARE(result.upstreamModel, QStringLiteral("qwen3-vl-plus"));
+        QVERIFY(!result.stream);
+        QCOMPARE(result.body.count("\"model\""), 1);
+        QCOMPARE(result.body.count("\"messages\""), 1);
+        QCOMPARE(result.body.count("\"t\""), 1);
+        // The stream flag Qt read is the last one, kept as the client wrote it.
+        QCOMPARE(result.body.count("stream"), 0);
+        QCOMPARE(result.body.count("\"str\\u0065am\":false"), 1);
+        const QJsonObject out = parseObject(result.body);
+        QCOMPARE(out.value("t").toInt(), 2);
+        QCOMPARE(out.value("messages").toArray(),
+                 QJsonArray{message("user", QStringLiteral("new"))});
+        QVERIFY(!out.contains("instructions"));
+    }
+
+    void clientMetadataAndStreamOptionsStay()
+    {
+        const QByteArray body = "{\"model\":\"coder-model\",\"stream\":true,"
+                                "\"stream_options\":{\"include_usage\":false,\"x\":[1]},"
+                                "\"metadata\":{\"sessionId\":\"theirs\",\"user\":\"u1\"},"
+                                "\"messages\":[]}";
+        Options o = options(AuthMethod::ApiKey, false);
+        o.sessionId = QStringLiteral("ours \"quoted\"");
+        o.promptId = QStringLiteral("p1");
+        const auto result = RequestRewriter::rewrite(body, o);
+        QVERIFY(result.ok());
+        QVERIFY(result.usageAdded);
+        const QJsonObject out = parseObject(result.body);
+        QCOMPARE(out.value("stream_options").toObject(),
+                 (QJsonObject{{"include_usage", true}, {"x", QJsonArray{1}}}));
+        QCOMPARE(out.value("metadata").toObject(),
+                 (QJsonObject{{"sessionId", o.sessionId}, {"promptId", "p1"}, {"user", "u1"}}));
+
+        // Not objects: replaced by objects with only ours.
+        const QByteArray odd = "{\"model\":\"coder-model\",\"stream\":true,"
+                               "\"stream_options\":\"yes\",\"metadata\":[1],\"messages\":[]}";
+        const QJsonObject out2 = parseObject(RequestRewriter::rewrite(odd, o).body);
+        QCOMPARE(out2.value("stream_options").toObject(), (QJsonObject{{"include_usage", true}}));
+        QCOMPARE(out2.value("metadata").toObject(),
+                 (QJsonObject{{"sessionId", o.sessionId}, {"promptId", "p1"}}));
     }
 };
 

@@ -113,11 +113,9 @@ bool ForwardJob::prepareChatBody(const UpstreamAuth &auth)
     }
     options.sessionId = m_upstream->sessionId();
     options.promptId = RequestRewriter::newPromptId();
-    // A later attempt (another credential) parses the body again.
     const RequestRewriter::Result r =
-        m_parsedRequest
-            ? RequestRewriter::rewrite(*std::exchange(m_parsedRequest, std::nullopt), options)
-            : RequestRewriter::rewrite(m_request.body, options);
+        m_parsedRequest ? RequestRewriter::rewrite(m_request.body, *m_parsedRequest, options)
+                        : RequestRewriter::rewrite(m_request.body, options);
     if (!r.ok()) {
         forwardLog().write(QStringLiteral("rejected"),
                            {{QStringLiteral("reason"), r.errorMessage}});

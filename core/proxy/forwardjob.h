@@ -98,7 +98,7 @@ private:
     QPointer<SessionManager> m_session;           // and its session
     QSet<QString> m_tried;                        // credentials this request has been sent with
     QString m_requestedModel;                     // what the client asked for, for the choice
-    std::optional<QJsonObject> m_parsedRequest;   // parsed for the choice, for the first rewrite
+    std::optional<QJsonObject> m_parsedRequest;   // parsed for the choice, for every rewrite
     int m_accountAttempts = 0;                    // sends with the current credential
     std::optional<UpstreamVerdict> m_lastFailure; // of the credential left last
     QByteArray m_upstreamBody;

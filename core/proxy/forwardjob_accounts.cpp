@@ -115,7 +115,7 @@ void ForwardJob::start()
     forwardLog().clientRequest(m_request);
     AccountPool *pool = m_upstream->accounts();
     // Only a choice between credentials needs the model before the body is rewritten. The
-    // body is parsed once: the first rewrite takes the parsed request.
+    // body is parsed once: every rewrite (one per credential tried) takes the parsed request.
     if (pool && pool->size() > 1 && m_kind == Kind::Chat) {
         QJsonObject request;
         if (RequestRewriter::parse(m_request.body, &request).ok()) {

@@ -1,7 +1,9 @@
 #include "proxy/requestrewriter.h"
 
+#include "proxy/jsonspans.h"
 #include "util/logcategories.h"
 
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -9,6 +11,9 @@
 #include <QLoggingCategory>
 #include <QRandomGenerator>
 #include <QUuid>
+#include <QVarLengthArray>
+
+#include <algorithm>
 
 namespace {
 const QString kCoderModel = QStringLiteral("coder-model");
@@ -76,17 +81,11 @@ bool isSystemMessage(const QJsonValue &message)
     return message.toObject().value(QLatin1String("role")).toString() == QLatin1String("system");
 }
 
-QJsonObject systemMessage(const QString &text)
+// QWEN_MODE on: the text of the one system message, the bridge's text and then every
+// client system text.
+QString bridgedSystemText(const QJsonArray &messages, int *mergedCount)
 {
-    return QJsonObject{{QLatin1String("role"), QLatin1String("system")},
-                       {QLatin1String("content"), text}};
-}
-
-// QWEN_MODE on: one system message (bridge text, then every client system text) followed by
-// the other messages in their order.
-QJsonArray bridgedMessages(const QJsonArray &messages, int *mergedCount)
-{
-    QString system = RequestRewriter::bridgePrompt();
+    QString system;
     int merged = 0;
     for (const QJsonValue &message : messages) {
         if (!isSystemMessage(message))
@@ -97,14 +96,23 @@ QJsonArray bridgedMessages(const QJsonArray &messages, int *mergedCount)
             system += QLatin1String("\n\n") + text;
     }
     *mergedCount = merged;
+    return system;
+}
 
-    QJsonArray result;
-    result.append(systemMessage(system));
-    for (const QJsonValue &message : messages) {
-        if (!isSystemMessage(message))
-            result.append(message);
-    }
-    return result;
+QByteArray systemMessageJson(const QByteArray &quotedContent)
+{
+    return R"({"role":"system","content":)" + quotedContent + '}';
+}
+
+// The bridge's text opens every request in QWEN_MODE: escaped once, not for each request.
+QByteArray bridgedSystemMessageJson(const QString &clientText)
+{
+    static const QByteArray prompt = JsonSpans::quoted(RequestRewriter::bridgePrompt());
+    static const QByteArray alone = systemMessageJson(prompt);
+    if (clientText.isEmpty())
+        return alone;
+    // Escaping works character by character, so the two escaped parts join.
+    return systemMessageJson(prompt.chopped(1) + JsonSpans::quoted(clientText).sliced(1));
 }
 
 RequestRewriter::Result failure(RequestRewriter::Error error, const QString &message)
@@ -122,13 +130,11 @@ RequestRewriter::Result RequestRewriter::rewrite(const QByteArray &body, const O
     const Result parsed = parse(body, &request);
     if (!parsed.ok())
         return parsed;
-    return rewrite(std::move(request), options);
+    return rewrite(body, request, options);
 }
 
 RequestRewriter::Result RequestRewriter::parse(const QByteArray &body, QJsonObject *request)
 {
-    // The document goes out of scope at once so that the object owns its data alone and the
-    // edits of rewrite() do not copy a body that can be tens of megabytes.
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
@@ -142,10 +148,9 @@ RequestRewriter::Result RequestRewriter::parse(const QByteArray &body, QJsonObje
     return {};
 }
 
-RequestRewriter::Result RequestRewriter::rewrite(QJsonObject request, const Options &options)
+RequestRewriter::Result RequestRewriter::rewrite(const QByteArray &body, const QJsonObject &request,
+                                                 const Options &options)
 {
-    // The values are looked at in a scope of their own: a QJsonValue keeps its container
-    // referenced, and the edits below would then copy it.
     QString clientModel;
     {
         const QJsonValue model = request.value(QLatin1String("model"));
@@ -164,55 +169,191 @@ RequestRewriter::Result RequestRewriter::rewrite(QJsonObject request, const Opti
             return failure(Error::InvalidMessages, tr("\"messages\" must be an array."));
     }
 
+    // The body is passed on as the client wrote it, but for the members changed here: those
+    // are written anew in the place of the member they replace, or at the end.
+    QList<JsonSpans::Member> members;
+    if (!JsonSpans::members(body, &members)) {
+        qCWarning(lcRewrite) << "the body that parsed as an object could not be split";
+        return failure(Error::InvalidJson, tr("The request body could not be read as JSON."));
+    }
+    // A key written twice counts once, with its last value, as in QJsonDocument. Looked up
+    // in a hash only for a body with many members: a handful are compared faster in a row.
+    QHash<QByteArrayView, qsizetype> lastByKey;
+    if (members.size() > 16) {
+        for (qsizetype i = 0; i < members.size(); ++i)
+            lastByKey.insert(members.at(i).key, i);
+    }
+    auto lastIndexOf = [&](QByteArrayView key) -> qsizetype {
+        if (members.size() > 16)
+            return lastByKey.value(key, -1);
+        for (qsizetype i = members.size() - 1; i >= 0; --i) {
+            if (members.at(i).key == key)
+                return i;
+        }
+        return -1;
+    };
+
+    struct Set
+    {
+        QByteArrayView key; // one of ours, a literal
+        QByteArray value;   // JSON; empty: the member is dropped
+    };
+    QVarLengthArray<Set, 8> sets;
+    auto findSet = [&](QByteArrayView key) -> const Set * {
+        for (const Set &set : sets) {
+            if (set.key == key)
+                return &set;
+        }
+        return nullptr;
+    };
+
     Result result;
     result.upstreamModel = options.authMethod == AuthMethod::OAuth
                                ? normalizeOAuthModel(clientModel)
                                : mapApiKeyModel(clientModel, options);
     result.stream = request.value(QLatin1String("stream")).toBool(false);
-    request.insert(QLatin1String("model"), result.upstreamModel);
+    sets.append({"model", JsonSpans::quoted(result.upstreamModel)});
+    // The client's members of one of its objects but for ours, then ours: metadata and
+    // stream_options are small, and written like this they cost no document of their own.
+    using Pair = std::pair<QByteArrayView, QByteArrayView>; // a key of ours, its JSON value
+    auto withOurs = [&](QByteArrayView key, std::initializer_list<Pair> ours) {
+        const qsizetype at = lastIndexOf(key);
+        QList<JsonSpans::Member> inner;
+        // Not an object: replaced by one with only ours, as the rules always did.
+        if (at < 0 || !JsonSpans::members(members.at(at).value.in(body), &inner))
+            inner.clear();
+        const QByteArrayView text = at < 0 ? QByteArrayView() : members.at(at).value.in(body);
+        QByteArray json("{");
+        for (qsizetype i = 0; i < inner.size(); ++i) {
+            const JsonSpans::Member &member = inner.at(i);
+            bool later = false;
+            for (qsizetype j = i + 1; j < inner.size() && !later; ++j)
+                later = inner.at(j).key == member.key;
+            const bool replaced = std::any_of(ours.begin(), ours.end(), [&](const Pair &pair) {
+                return pair.first == member.key;
+            });
+            if (later || replaced)
+                continue;
+            json += member.member.in(text);
+            json += ',';
+        }
+        for (const Pair &pair : ours) {
+            json += '"';
+            json += pair.first; // ours, with nothing to escape
+            json += "\":";
+            json += pair.second;
+            json += ',';
+        }
+        json.back() = '}';
+        return json;
+    };
+
     if (result.stream) {
         // Token counts come only in a stream's last chunk, and only when asked for.
-        QJsonObject streamOptions = request.value(QLatin1String("stream_options")).toObject();
-        if (!streamOptions.value(QLatin1String("include_usage")).toBool(false)) {
-            streamOptions.insert(QLatin1String("include_usage"), true);
-            request.insert(QLatin1String("stream_options"), streamOptions);
+        const QJsonValue streamOptions = request.value(QLatin1String("stream_options"));
+        if (!streamOptions.toObject().value(QLatin1String("include_usage")).toBool(false)) {
+            sets.append(
+                {"stream_options", withOurs("stream_options", {{"include_usage", "true"}})});
             result.usageAdded = true;
         }
     }
 
     for (const QLatin1String &field : kDroppedFields)
-        request.remove(field);
+        sets.append({QByteArrayView(field.data(), field.size()), {}});
     if (options.authMethod == AuthMethod::OAuth)
-        request.remove(kOAuthDroppedField);
+        sets.append({QByteArrayView(kOAuthDroppedField.data(), kOAuthDroppedField.size()), {}});
 
     if (!options.sessionId.isEmpty() || !options.promptId.isEmpty()) {
         // A client's own metadata keys stay; only ours are set.
-        QJsonObject metadata = request.take(QLatin1String("metadata")).toObject();
-        if (!options.sessionId.isEmpty())
-            metadata.insert(QLatin1String("sessionId"), options.sessionId);
-        if (!options.promptId.isEmpty())
-            metadata.insert(QLatin1String("promptId"), options.promptId);
-        request.insert(QLatin1String("metadata"), metadata);
+        const QByteArray sessionId = JsonSpans::quoted(options.sessionId);
+        const QByteArray promptId = JsonSpans::quoted(options.promptId);
+        QByteArray metadata;
+        if (options.sessionId.isEmpty())
+            metadata = withOurs("metadata", {{"promptId", promptId}});
+        else if (options.promptId.isEmpty())
+            metadata = withOurs("metadata", {{"sessionId", sessionId}});
+        else
+            metadata = withOurs("metadata", {{"sessionId", sessionId}, {"promptId", promptId}});
+        sets.append({"metadata", metadata});
     }
 
+    // The messages, when they change: a system message of ours, then views of the client's
+    // messages in the body (a long conversation is copied once, into the result).
     int mergedSystemMessages = 0;
     bool prependedMinimal = false;
-    if (options.qwenMode) {
-        const QJsonArray messages = request.take(QLatin1String("messages")).toArray();
-        request.insert(QLatin1String("messages"), bridgedMessages(messages, &mergedSystemMessages));
-    } else if (options.authMethod == AuthMethod::OAuth) {
-        // The portal answers 400 when the first message is not a system message
-        // (PROTOCOL.md §4), so even with the bridge off an OAuth conversation gets a minimal
-        // one. API-key endpoints have no such rule and see the messages untouched.
-        QJsonArray messages = request.take(QLatin1String("messages")).toArray();
-        if (messages.isEmpty() || !isSystemMessage(messages.first())) {
-            messages.prepend(systemMessage(minimalSystemPrompt()));
-            prependedMinimal = true;
+    bool messagesChange = false;
+    QByteArray systemJson;
+    QList<QByteArrayView> keptMessages;
+    if (options.qwenMode || options.authMethod == AuthMethod::OAuth) {
+        const QJsonArray messages = request.value(QLatin1String("messages")).toArray();
+        QList<JsonSpans::Span> elements;
+        const qsizetype at = lastIndexOf("messages");
+        if (at < 0 || !JsonSpans::elements(body, members.at(at).value, &elements) ||
+            elements.size() != messages.size()) {
+            qCWarning(lcRewrite) << "the messages that parsed as an array could not be split";
+            return failure(Error::InvalidJson, tr("The request body could not be read as JSON."));
         }
-        request.insert(QLatin1String("messages"), messages);
+        if (options.qwenMode) {
+            systemJson =
+                bridgedSystemMessageJson(bridgedSystemText(messages, &mergedSystemMessages));
+            for (qsizetype i = 0; i < messages.size(); ++i) {
+                if (!isSystemMessage(messages.at(i)))
+                    keptMessages.append(elements.at(i).in(body));
+            }
+            messagesChange = true;
+        } else if (messages.isEmpty() || !isSystemMessage(messages.first())) {
+            // The portal answers 400 when the first message is not a system message
+            // (PROTOCOL.md §4), so even with the bridge off an OAuth conversation gets a
+            // minimal one. API-key endpoints have no such rule and see the messages untouched.
+            systemJson = systemMessageJson(JsonSpans::quoted(minimalSystemPrompt()));
+            for (const JsonSpans::Span &element : std::as_const(elements))
+                keptMessages.append(element.in(body));
+            prependedMinimal = messagesChange = true;
+        }
     }
 
-    result.body = QJsonDocument(request).toJson(QJsonDocument::Compact);
+    QByteArray &json = result.body;
+    json.reserve(body.size() + systemJson.size() + 256);
+    json += '{';
+    auto beginMember = [&json] {
+        if (json.size() > 1)
+            json += ',';
+    };
+    auto writeSet = [&](const Set &set) {
+        if (set.value.isEmpty())
+            return;
+        beginMember();
+        json += '"';
+        json += set.key; // ours, with nothing to escape
+        json += "\":";
+        json += set.value;
+    };
+    for (qsizetype i = 0; i < members.size(); ++i) {
+        const JsonSpans::Member &member = members.at(i);
+        if (lastIndexOf(member.key) != i)
+            continue;
+        if (messagesChange && member.key == "messages") {
+            beginMember();
+            json += "\"messages\":[";
+            json += systemJson;
+            for (QByteArrayView message : std::as_const(keptMessages)) {
+                json += ',';
+                json += message;
+            }
+            json += ']';
+        } else if (const Set *set = findSet(member.key)) {
+            writeSet(*set);
+        } else {
+            beginMember();
+            json += member.member.in(body);
+        }
+    }
+    for (const Set &set : std::as_const(sets)) {
+        if (lastIndexOf(set.key) < 0)
+            writeSet(set);
+    }
+    json += '}';
+
     qCDebug(lcRewrite) << "model" << clientModel << "->" << result.upstreamModel << "stream"
                        << result.stream << "qwenMode" << options.qwenMode
                        << "system messages merged" << mergedSystemMessages

@@ -48,13 +48,16 @@ public:
         QByteArray errorBody() const;
     };
 
+    // The body that goes upstream is the client's body with only the members the rules
+    // change written anew: every other byte passes unchanged, so a long conversation costs
+    // little more than its parsing.
     static Result rewrite(const QByteArray &body, const Options &options);
-    // The same in two steps, for a caller that reads the request before it is rewritten:
-    // parse() fails with InvalidJson or NotAnObject, or fills *request; rewrite() takes
-    // that object. Pass it moved in: a copy still held elsewhere would make every edit copy
-    // the whole body (parsing a long conversation's body costs about 3 ms per MB).
+    // The same in two steps, for a caller that reads the request before it is rewritten
+    // (and may rewrite it for several credentials): parse() fails with InvalidJson or
+    // NotAnObject, or fills *request; rewrite() takes the body and that object.
     static Result parse(const QByteArray &body, QJsonObject *request);
-    static Result rewrite(QJsonObject request, const Options &options);
+    static Result rewrite(const QByteArray &body, const QJsonObject &request,
+                          const Options &options);
     // A random UUID (version 4) for Options::promptId.
     static QString newPromptId();
 

@@ -4,14 +4,19 @@
 // The input is a request body. It is rewritten for one of the sign-in methods with
 // QWEN_MODE on or off, as a hash of the input picks. Whenever the rewrite succeeds the result must
 // be a JSON object with the mapped model, none of the dropped fields, and the system messages the
-// mode asks for; when it fails, the error body must be a valid OpenAI-style error.
+// mode asks for, and every key once; when it fails, the error body must be a valid OpenAI-style
+// error. The input, read as text, is also escaped as a JSON string as Qt escapes it.
 #include "fuzzcheck.h"
+#include "proxy/jsonspans.h"
 #include "proxy/requestrewriter.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonParseError>
+#include <QSet>
+
+#include <cstring>
 
 namespace {
 
@@ -124,11 +129,25 @@ void checkRewrite(const Input &input, const Options &options)
         FUZZ_CHECK(out.value(key) == it.value());
     }
     if (!options.sessionId.isEmpty()) {
-        FUZZ_CHECK(out.value(QLatin1String("metadata"))
-                       .toObject()
-                       .value(QLatin1String("sessionId"))
-                       .toString() == options.sessionId);
+        const QJsonObject metadata = out.value(QLatin1String("metadata")).toObject();
+        FUZZ_CHECK(metadata.value(QLatin1String("sessionId")).toString() == options.sessionId);
+        // The client's own metadata keys stay.
+        const QJsonObject inMetadata = in.value(QLatin1String("metadata")).toObject();
+        for (auto it = inMetadata.begin(); it != inMetadata.end(); ++it) {
+            if (it.key() != QLatin1String("sessionId") && it.key() != QLatin1String("promptId"))
+                FUZZ_CHECK(metadata.value(it.key()) == it.value());
+        }
     }
+
+    // Every key once: a key the client wrote twice goes up once, with the value Qt read.
+    QList<JsonSpans::Member> outMembers;
+    FUZZ_CHECK(JsonSpans::members(result.body, &outMembers));
+    QSet<QByteArray> keys;
+    for (const JsonSpans::Member &member : std::as_const(outMembers)) {
+        FUZZ_CHECK(!keys.contains(member.key));
+        keys.insert(member.key);
+    }
+    FUZZ_CHECK(keys.size() == out.size());
 
     const QJsonValue messagesValue = out.value(QLatin1String("messages"));
     FUZZ_CHECK(messagesValue.isArray());
@@ -187,5 +206,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         options.promptId = QStringLiteral("prompt-1");
     }
     checkRewrite(input, options);
+
+    // The rewriter's own string escaping writes what Qt's writer does, for any text: the
+    // input read as UTF-8, and its bytes taken as UTF-16 units (lone surrogates included).
+    QString units(qsizetype(size / 2), Qt::Uninitialized);
+    std::memcpy(units.data(), data, size / 2 * 2);
+    const QString texts[] = {QString::fromUtf8(input.body), units};
+    for (const QString &text : texts) {
+        const QByteArray qt = QJsonDocument(QJsonArray{text}).toJson(QJsonDocument::Compact);
+        FUZZ_CHECK(JsonSpans::quoted(text) == qt.sliced(1, qt.size() - 2));
+    }
     return 0;
 }
