@@ -48,6 +48,47 @@ private Q_SLOTS:
         QCOMPARE(u.completionTokens, completion);
         QCOMPARE(u.cachedTokens, cached);
         QCOMPARE(u.reasoningTokens, reasoning);
+
+        // The same from the text, where only the usage member is parsed.
+        bool readable = false;
+        const TokenUsage b = TokenUsage::fromAnswerBody(json, &readable);
+        QVERIFY(readable);
+        QCOMPARE(b.reported, reported);
+        QCOMPARE(b.promptTokens, prompt);
+        QCOMPARE(b.completionTokens, completion);
+        QCOMPARE(b.cachedTokens, cached);
+        QCOMPARE(b.reasoningTokens, reasoning);
+    }
+
+    void fromAnswerBody()
+    {
+        bool readable = true;
+        // Cut short, anywhere: no usage, and not readable.
+        const QByteArray whole = R"({"id":"a","usage":{"prompt_tokens":3},"x":[1,{"y":"z"}]})";
+        for (qsizetype n = 0; n < whole.size(); ++n) {
+            const TokenUsage u = TokenUsage::fromAnswerBody(whole.first(n), &readable);
+            QVERIFY2(!readable, whole.first(n).constData());
+            QVERIFY(!u.reported);
+        }
+        QCOMPARE(TokenUsage::fromAnswerBody(whole, &readable).promptTokens, qint64(3));
+        QVERIFY(readable);
+
+        // A key written twice counts with its last value; a usage member deeper down is
+        // not the answer's.
+        TokenUsage u = TokenUsage::fromAnswerBody(
+            R"({"usage":{"prompt_tokens":1},"usage":{"prompt_tokens":2}})", &readable);
+        QCOMPARE(u.promptTokens, qint64(2));
+        u = TokenUsage::fromAnswerBody(R"({"a":{"usage":{"prompt_tokens":1}}})", &readable);
+        QVERIFY(readable);
+        QVERIFY(!u.reported);
+
+        // JSON that is not an object is readable and has no usage; text that is not JSON
+        // is not readable.
+        u = TokenUsage::fromAnswerBody("[1, 2]", &readable);
+        QVERIFY(readable);
+        QVERIFY(!u.reported);
+        TokenUsage::fromAnswerBody("not json", &readable);
+        QVERIFY(!readable);
     }
 };
 

@@ -413,13 +413,13 @@ void ForwardJob::concludeCollected(bool timedOut)
         if (contentType.isEmpty())
             contentType = QByteArrayLiteral("application/json");
         if (contentType.toLower().contains("json")) {
-            const QJsonDocument doc = QJsonDocument::fromJson(m_body);
-            if (doc.isNull()) {
+            bool readable = false;
+            m_plainUsage = TokenUsage::fromAnswerBody(m_body, &readable);
+            if (!readable) {
                 // A chunked body cut short by a reset can look like a success.
                 fail(UpstreamError::forUnreadableBody(m_body.size()));
                 return;
             }
-            m_plainUsage = TokenUsage::fromAnswer(doc.object());
         }
         m_firstByteMs = m_clock.elapsed();
         if (m_kind == Kind::Models && m_auth.method == AuthMethod::ApiKey) {

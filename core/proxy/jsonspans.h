@@ -11,8 +11,9 @@
 // few top-level members and passes every other byte of the client's body on unchanged,
 // which needs these positions. Written by hand because no JSON library here reports them.
 //
-// Only for text that QJsonDocument::fromJson has already accepted: values are skipped, not
-// checked. Malformed text still never reads out of bounds; it makes the calls return false.
+// Values are skipped, not checked: text QJsonDocument::fromJson has accepted is split as
+// it read it; other text fails when its brackets, quotes or separators do not add up (a
+// body cut short), and is never read out of bounds.
 class JsonSpans
 {
 public:

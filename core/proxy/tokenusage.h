@@ -17,4 +17,8 @@ struct TokenUsage
     static TokenUsage fromUsageObject(const QJsonObject &usage);
     // From a whole answer or chunk: its "usage" member, when that is an object.
     static TokenUsage fromAnswer(const QJsonObject &answer);
+    // The same from the text of a non-streaming answer. Only the usage member is parsed:
+    // the rest is only looked through for its end. *readable says whether the text is a
+    // whole JSON value (a body cut short is not).
+    static TokenUsage fromAnswerBody(const QByteArray &body, bool *readable);
 };
