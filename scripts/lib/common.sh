@@ -10,10 +10,11 @@ BUILD_PACKAGES=(
     qt6-base-dev qt6-svg-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
     qt6-qpa-plugins libqt6svg6 qt6-image-formats-plugins libgl-dev
     qtkeychain-qt6-dev libqrencode-dev
-    # The usage meter: Qt SQL's SQLite driver (Qt SQL itself comes with qt6-base-dev)
-    # and the Usage window's charts; Debian 12's qt6-charts-dev lacks its dependency on
-    # the Qt OpenGL CMake package that find_package(Qt6 COMPONENTS Charts) loads.
-    libqt6sql6-sqlite qt6-charts-dev libqt6opengl6-dev
+    # The usage meter: Qt SQL's SQLite driver (Qt SQL itself comes with qt6-base-dev),
+    # SQLite's own headers for the store's inserts, and the Usage window's charts; Debian
+    # 12's qt6-charts-dev lacks its dependency on the Qt OpenGL CMake package that
+    # find_package(Qt6 COMPONENTS Charts) loads.
+    libqt6sql6-sqlite libsqlite3-dev qt6-charts-dev libqt6opengl6-dev
     # QtKeychain loads libsecret at run time; without it there is no keychain.
     libsecret-1-0 gnome-keyring dbus dbus-x11 xdg-utils
     # Qt's own translated button texts, and a font for the Chinese translation
