@@ -1394,6 +1394,10 @@ Exit codes: 0 done, 1 other failure, 2 sign-in refused, 3 sign-in code expired,
         <translation>请求正文必须是 JSON 对象。</translation>
     </message>
     <message>
+        <source>The request body could not be read as JSON.</source>
+        <translation>无法将请求正文作为 JSON 读取。</translation>
+    </message>
+    <message>
         <source>The request has no &quot;model&quot;.</source>
         <translation>请求中没有 &quot;model&quot;。</translation>
     </message>
