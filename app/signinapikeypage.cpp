@@ -227,8 +227,9 @@ void SignInApiKeyPage::updateKeyNotes()
 {
     const Plan plan = PlanCatalog::instance().plan(presetId());
     const QUrl link = plan.keyPage.isEmpty() ? QUrl(QLatin1String(kGetKeyUrl)) : plan.keyPage;
-    m_keyHint->setText((plan.whereToGetKey() + QLatin1Char(' ') +
-                        tr("Qwen Bridge keeps it in the system keychain and never shows it again."))
+    m_keyHint->setText(QString(plan.whereToGetKey() + QLatin1Char(' ') +
+                               tr("Qwen Bridge keeps it in the system keychain and never shows "
+                                  "it again."))
                            .toHtmlEscaped() +
                        QStringLiteral("<br><a href=\"%1\">%2</a>")
                            .arg(link.toString(QUrl::FullyEncoded).toHtmlEscaped(),

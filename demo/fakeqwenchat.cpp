@@ -328,7 +328,7 @@ void FakeQwenService::startStream(const FakeChatRequest &record, HttpResponse *r
                                     {QStringLiteral("delta"), delta},
                                     {QStringLiteral("finish_reason"), finishReason}}}}};
     };
-    auto event = [](const QJsonObject &object) {
+    auto event = [](const QJsonObject &object) -> QByteArray {
         return QByteArrayLiteral("data: ") + compact(object) + QByteArrayLiteral("\n\n");
     };
 

@@ -171,7 +171,7 @@ void tst_ChunkedDecoder::stopsAtEndOfMessage()
     ChunkedDecoder decoder;
     QByteArray body;
     qsizetype used = 0;
-    QCOMPARE(decoder.feed(message + next, &body, &used), Result::Done);
+    QCOMPARE(decoder.feed(QByteArray(message + next), &body, &used), Result::Done);
     QCOMPARE(used, message.size());
     QCOMPARE(body, QByteArray("hello"));
     QVERIFY(decoder.isDone());

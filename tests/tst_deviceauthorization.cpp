@@ -368,13 +368,14 @@ private Q_SLOTS:
         stub.handler = [&stub](const HttpRequest &request, HttpResponse *response) {
             if (request.path == "/api/v1/oauth2/device/code") {
                 const QString base = stub.baseUrl().toString();
-                sendJson(response, 200,
-                         {{QStringLiteral("device_code"), QStringLiteral("dc-stub-1")},
-                          {QStringLiteral("user_code"), QStringLiteral("ABCD-1234")},
-                          {QStringLiteral("verification_uri"), base + QStringLiteral("/a")},
-                          {QStringLiteral("verification_uri_complete"),
-                           base + QStringLiteral("/a?user_code=ABCD-1234")},
-                          {QStringLiteral("expires_in"), 60}});
+                sendJson(
+                    response, 200,
+                    {{QStringLiteral("device_code"), QStringLiteral("dc-stub-1")},
+                     {QStringLiteral("user_code"), QStringLiteral("ABCD-1234")},
+                     {QStringLiteral("verification_uri"), QString(base + QStringLiteral("/a"))},
+                     {QStringLiteral("verification_uri_complete"),
+                      QString(base + QStringLiteral("/a?user_code=ABCD-1234"))},
+                     {QStringLiteral("expires_in"), 60}});
             } else {
                 sendJson(response, 200,
                          {{QStringLiteral("access_token"), QStringLiteral("at")},
@@ -506,7 +507,7 @@ private Q_SLOTS:
                          {{QStringLiteral("device_code"), QStringLiteral("dc-stub-2")},
                           {QStringLiteral("user_code"), QStringLiteral("WXYZ-9876")},
                           {QStringLiteral("verification_uri"),
-                           stub.baseUrl().toString() + QStringLiteral("/device")},
+                           QString(stub.baseUrl().toString() + QStringLiteral("/device"))},
                           {QStringLiteral("expires_in"), 60}});
             else
                 sendJson(response, 400,

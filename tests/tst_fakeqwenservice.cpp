@@ -252,7 +252,8 @@ QNetworkReply *TestFakeQwenService::postForm(const QString &path,
 QNetworkReply *TestFakeQwenService::postChat(const QByteArray &bearer, const QJsonObject &body,
                                              const QList<QPair<QByteArray, QByteArray>> &headers)
 {
-    QNetworkRequest request(m_fake->apiBaseUrl().toString() + QStringLiteral("/chat/completions"));
+    QNetworkRequest request(
+        QUrl(m_fake->apiBaseUrl().toString() + QStringLiteral("/chat/completions")));
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     if (!bearer.isEmpty())
         request.setRawHeader("Authorization", "Bearer " + bearer);
@@ -988,7 +989,8 @@ void TestFakeQwenService::chatOAuthRules()
     a = wait(postChat(token, noSystem));
     QCOMPARE(a.status, 400);
 
-    QNetworkRequest request(m_fake->apiBaseUrl().toString() + QStringLiteral("/chat/completions"));
+    QNetworkRequest request(
+        QUrl(m_fake->apiBaseUrl().toString() + QStringLiteral("/chat/completions")));
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     request.setRawHeader("Authorization", "Bearer " + token);
     a = wait(m_nam->post(request, QByteArrayLiteral("not json")));
@@ -1171,7 +1173,8 @@ void TestFakeQwenService::stallBeforeHeaders()
 {
     const QByteArray token = signIn().value(QLatin1String("access_token")).toString().toLatin1();
     m_fake->failNextChats(FakeChatFault::StallBeforeHeaders);
-    QNetworkRequest request(m_fake->apiBaseUrl().toString() + QStringLiteral("/chat/completions"));
+    QNetworkRequest request(
+        QUrl(m_fake->apiBaseUrl().toString() + QStringLiteral("/chat/completions")));
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     request.setRawHeader("Authorization", "Bearer " + token);
     request.setTransferTimeout(300);

@@ -226,7 +226,7 @@ void tst_HttpResponseParser::maxBodyHoldsBackTheRest()
     const QByteArray head = "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n";
     HttpResponseParser parser;
     QByteArray body;
-    QCOMPARE(parser.feed(head + "0123456789", &body, 4), head.size() + 4);
+    QCOMPARE(parser.feed(QByteArray(head + "0123456789"), &body, 4), head.size() + 4);
     QCOMPARE(body, QByteArray("0123"));
     QCOMPARE(parser.state(), State::Body);
     QCOMPARE(parser.feed("456789", &body, 0), 0);
@@ -237,7 +237,8 @@ void tst_HttpResponseParser::maxBodyHoldsBackTheRest()
     HttpResponseParser chunked;
     body.clear();
     const QByteArray chunkedHead = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
-    const qsizetype used = chunked.feed(chunkedHead + "a\r\n0123456789\r\n0\r\n\r\n", &body, 3);
+    const qsizetype used =
+        chunked.feed(QByteArray(chunkedHead + "a\r\n0123456789\r\n0\r\n\r\n"), &body, 3);
     // The size line costs budget but gives no payload; the payload stops at the budget.
     QCOMPARE(used, chunkedHead.size() + 6);
     QCOMPARE(body, QByteArray("012"));

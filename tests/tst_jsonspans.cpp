@@ -31,7 +31,7 @@ private slots:
         for (int i = 0; i < 5; ++i) {
             QCOMPARE(members.at(i).key, keys[i]);
             QCOMPARE(members.at(i).value.in(text).toByteArray(), values[i]);
-            QVERIFY(members.at(i).member.in(text).startsWith('"' + keys[i] + '"'));
+            QVERIFY(members.at(i).member.in(text).startsWith(QByteArray('"' + keys[i] + '"')));
             QVERIFY(members.at(i).member.in(text).endsWith(values[i]));
         }
     }

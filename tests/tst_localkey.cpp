@@ -198,9 +198,9 @@ private Q_SLOTS:
         // Wrong length either way, including every prefix of the key.
         for (qsizetype n = 0; n < key.size(); ++n)
             QVERIFY2(!local.matches(key.left(n)), key.left(n).constData());
-        QVERIFY(!local.matches(key + 'x'));
-        QVERIFY(!local.matches(key + '\0'));
-        QVERIFY(!local.matches(key + key));
+        QVERIFY(!local.matches(QByteArray(key + 'x')));
+        QVERIFY(!local.matches(QByteArray(key + '\0')));
+        QVERIFY(!local.matches(QByteArray(key + key)));
         // Same length, one byte off anywhere.
         for (qsizetype i = 0; i < key.size(); ++i) {
             QByteArray wrong = key;

@@ -120,8 +120,8 @@ private slots:
 
         // Keys in reading order, not QJsonObject's alphabetical one.
         auto before = [&text](const char *a, const char *b) {
-            return text.indexOf(QByteArray("\"") + a + "\"") <
-                   text.indexOf(QByteArray("\"") + b + "\"");
+            return text.indexOf(QByteArray(QByteArray("\"") + a + "\"")) <
+                   text.indexOf(QByteArray(QByteArray("\"") + b + "\""));
         };
         QVERIFY(text.startsWith("{\n  \"$schema\""));
         QVERIFY(before("provider", "model"));

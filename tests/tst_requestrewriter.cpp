@@ -605,7 +605,7 @@ private slots:
         const QString big(8 * 1024 * 1024, QLatin1Char('x'));
         const QJsonObject image{
             {"type", "image_url"},
-            {"image_url", QJsonObject{{"url", "data:image/png;base64," + big}}}};
+            {"image_url", QJsonObject{{"url", QString("data:image/png;base64," + big)}}}};
         const QByteArray body = request(
             {message("system", "sys"), message("user", QJsonArray{image})}, "qwen3-vl-plus");
         const auto result = RequestRewriter::rewrite(body, Options());
@@ -630,7 +630,7 @@ private slots:
                 const auto result = RequestRewriter::rewrite(body, options(method, qwenMode));
                 QVERIFY(result.ok());
                 QVERIFY(result.body.contains("\"zeta\": 12345678901234567890123"));
-                QVERIFY(result.body.contains("\"tools\": " + tools));
+                QVERIFY(result.body.contains(QByteArray("\"tools\": " + tools)));
                 QVERIFY(result.body.contains(user));
                 QVERIFY(result.body.contains("\"alpha\": -0.0"));
                 QVERIFY(result.body.indexOf("\"zeta\"") < result.body.indexOf("\"tools\""));

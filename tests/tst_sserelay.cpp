@@ -55,7 +55,7 @@ private Q_SLOTS:
     {
         SseRelay relay;
         const QByteArray huge(SseParser::DefaultMaxBufferedBytes + 10, 'x');
-        QVERIFY(relay.feed("data: " + huge).isEmpty());
+        QVERIFY(relay.feed(QByteArray("data: " + huge)).isEmpty());
         QVERIFY(relay.hasError());
         QVERIFY(relay.feed("\n\ndata: [DONE]\n\n").isEmpty());
     }
@@ -81,8 +81,8 @@ private Q_SLOTS:
         SseRelay relay;
         relay.setStripUsageOnlyChunks(strip);
         QVERIFY(!relay.usage().reported);
-        QCOMPARE(relay.feed(content + usage + done),
-                 strip ? content + done : content + usage + done);
+        QCOMPARE(relay.feed(QByteArray(content + usage + done)),
+                 strip ? QByteArray(content + done) : QByteArray(content + usage + done));
         QVERIFY(relay.usage().reported);
         QCOMPARE(relay.usage().promptTokens, 120);
         QCOMPARE(relay.usage().completionTokens, 7);

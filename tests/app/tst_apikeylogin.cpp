@@ -201,7 +201,7 @@ private Q_SLOTS:
         TestProcess status(m_env);
         status.startBridge({QStringLiteral("status")});
         QCOMPARE(status.finish(30000), 0);
-        QVERIFY2(status.output().contains("Plan:     " + planName.toUtf8()),
+        QVERIFY2(status.output().contains(QByteArray("Plan:     " + planName.toUtf8())),
                  status.output().constData());
     }
 

@@ -46,7 +46,8 @@ private Q_SLOTS:
         QVERIFY(text.startsWith("[Desktop Entry]\n"));
         QVERIFY(text.contains("\nType=Application\n"));
         QVERIFY(text.contains("\nName=Qwen Bridge\n"));
-        QVERIFY(text.contains("\nExec=" + QCoreApplication::applicationFilePath().toUtf8() + "\n"));
+        QVERIFY(text.contains(
+            QByteArray("\nExec=" + QCoreApplication::applicationFilePath().toUtf8() + "\n")));
         // The icon the package installs, under the application id.
         QVERIFY(text.contains("\nIcon=io.github.qwen_bridge.QwenBridge\n"));
 
@@ -80,7 +81,8 @@ private Q_SLOTS:
         qputenv("APPIMAGE", appImage.toUtf8());
         QCOMPARE(Autostart::executable(), appImage);
         QVERIFY(Autostart::setEnabled(true));
-        QVERIFY(read(Autostart::filePath()).contains("\nExec=" + appImage.toUtf8() + "\n"));
+        QVERIFY(
+            read(Autostart::filePath()).contains(QByteArray("\nExec=" + appImage.toUtf8() + "\n")));
         qunsetenv("APPIMAGE");
     }
 

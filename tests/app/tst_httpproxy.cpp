@@ -113,8 +113,9 @@ public:
     // The proxy passed on a request or a tunnel to this host and port.
     bool carried(quint16 port) const
     {
-        return waitFor([&] { return log().contains("127.0.0.1:" + QByteArray::number(port)); },
-                       WaitMs);
+        return waitFor(
+            [&] { return log().contains(QByteArray("127.0.0.1:" + QByteArray::number(port))); },
+            WaitMs);
     }
 
 private:
@@ -345,7 +346,8 @@ private Q_SLOTS:
         QCOMPARE(m_fake->counters().streamsCompleted, 3);
         QCOMPARE(m_fake->counters().refusedPeers, 0);
         // The upstream leg is a CONNECT tunnel through the proxy.
-        QVERIFY2(proxy.log().contains("CONNECT 127.0.0.1:" + QByteArray::number(m_fake->port())),
+        QVERIFY2(proxy.log().contains(
+                     QByteArray("CONNECT 127.0.0.1:" + QByteArray::number(m_fake->port()))),
                  proxy.log().constData());
         server->terminate();
         QCOMPARE(server->finish(), 0);

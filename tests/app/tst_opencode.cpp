@@ -115,8 +115,9 @@ private Q_SLOTS:
         const int code = run(oc, 240000);
         const QByteArray out = oc.readAllStandardOutput();
         const QByteArray err = oc.readAllStandardError();
-        QVERIFY2(code == 0, (out + err).constData());
-        QVERIFY2(out.contains("Hello from the fake Qwen service."), (out + err).constData());
+        QVERIFY2(code == 0, QByteArray(out + err).constData());
+        QVERIFY2(out.contains("Hello from the fake Qwen service."),
+                 QByteArray(out + err).constData());
 
         // What the upstream received.
         const QList<FakeChatRequest> requests = fake.chatRequests();

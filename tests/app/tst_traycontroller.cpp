@@ -268,7 +268,7 @@ private Q_SLOTS:
     {
         // A keychain entry of its own for each test: nothing carries over.
         m_home.setSetting(QStringLiteral("keychain/service"),
-                          m_home.keychainService() + QStringLiteral("-%1").arg(++m_round));
+                          QString(m_home.keychainService() + QStringLiteral("-%1").arg(++m_round)));
         m_fake = new FakeQwenService;
         QVERIFY(m_fake->start());
         m_fake->setPollInterval(1);
