@@ -103,9 +103,13 @@ void UpstreamContext::trimMemory()
     qCDebug(lcProxy) << "returned free heap memory to the system";
 }
 
-static QByteArray bearerHash(const QString &bearer)
+QByteArray UpstreamContext::bearerHash(const QString &bearer) const
 {
-    return QCryptographicHash::hash(bearer.toUtf8(), QCryptographicHash::Sha256);
+    if (m_hashedBearerHash.isEmpty() || bearer != m_hashedBearer) {
+        m_hashedBearer = bearer;
+        m_hashedBearerHash = QCryptographicHash::hash(bearer.toUtf8(), QCryptographicHash::Sha256);
+    }
+    return m_hashedBearerHash;
 }
 
 void UpstreamContext::noteBearerWorked(const QString &bearer)

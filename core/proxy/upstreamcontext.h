@@ -103,4 +103,8 @@ private:
     QElapsedTimer m_sinceTrim;
     int m_active = 0;
     QSet<QByteArray> m_workedBearers; // SHA-256 of each bearer that had a success
+    // The last bearer hashed and its hash: one token serves request after request.
+    mutable QString m_hashedBearer;
+    mutable QByteArray m_hashedBearerHash;
+    QByteArray bearerHash(const QString &bearer) const;
 };

@@ -127,7 +127,13 @@ QUrl SessionManager::apiBase() const
 {
     if (m_credentials.method == AuthMethod::ApiKey)
         return m_credentials.baseUrl;
-    return apiBaseFromResourceUrl(m_credentials.resourceUrl, m_settings->apiFallbackUrl());
+    // Asked for every request: the answer is kept while what it comes from stays the same.
+    const QUrl fallback = m_settings->apiFallbackUrl();
+    if (!m_apiBase || m_apiBase->resourceUrl != m_credentials.resourceUrl ||
+        m_apiBase->fallback != fallback)
+        m_apiBase = CachedApiBase{m_credentials.resourceUrl, fallback,
+                                  apiBaseFromResourceUrl(m_credentials.resourceUrl, fallback)};
+    return m_apiBase->url;
 }
 
 qint64 SessionManager::refreshMarginMs(qint64 remainingMs)

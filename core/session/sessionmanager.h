@@ -141,6 +141,13 @@ private:
     Clock *m_clock;
     TokenRefresher *m_refresher;
     Credentials m_credentials;
+    struct CachedApiBase
+    {
+        QString resourceUrl;
+        QUrl fallback;
+        QUrl url;
+    };
+    mutable std::optional<CachedApiBase> m_apiBase; // apiBase() for the inputs it names
     SessionState m_state = SessionState::Starting;
     QString m_reason;
     SessionState m_stateBeforeSigningIn = SessionState::SignedOut;

@@ -130,11 +130,14 @@ QString Settings::scope() const
 
 QUrl Settings::apiFallbackUrl() const
 {
-    const QString env = envString("QWEN_BRIDGE_API_URL");
-    if (!env.isEmpty())
-        return QUrl(env);
-    return QUrl(m_settings.value(QStringLiteral("api/fallbackUrl"), QLatin1String(kDefaultApiBase))
-                    .toString());
+    QString text = envString("QWEN_BRIDGE_API_URL");
+    if (text.isEmpty())
+        text = m_settings.value(QStringLiteral("api/fallbackUrl"), QLatin1String(kDefaultApiBase))
+                   .toString();
+    // The proxy asks for every request it forwards; parsing the URL is what costs.
+    if (!m_apiFallback || m_apiFallback->first != text)
+        m_apiFallback.emplace(text, QUrl(text));
+    return m_apiFallback->second;
 }
 
 bool Settings::portFromEnvironment() const

@@ -3,6 +3,8 @@
 #include <QSettings>
 #include <QString>
 #include <QUrl>
+#include <optional>
+#include <utility>
 
 // Every setting the application has, resolved environment > settings file > default
 // (DESIGN.md "Environment"). The file is XDG_CONFIG_HOME/qwen-bridge/settings.ini.
@@ -98,4 +100,5 @@ public:
 
 private:
     QSettings m_settings;
+    mutable std::optional<std::pair<QString, QUrl>> m_apiFallback; // text, and its parse
 };
