@@ -99,7 +99,7 @@ QString bridgedSystemText(const QJsonArray &messages, int *mergedCount)
     return system;
 }
 
-QByteArray systemMessageJson(const QByteArray &quotedContent)
+QByteArray systemMessageJson(QByteArrayView quotedContent)
 {
     return R"({"role":"system","content":)" + quotedContent + '}';
 }
@@ -111,8 +111,11 @@ QByteArray bridgedSystemMessageJson(const QString &clientText)
     static const QByteArray alone = systemMessageJson(prompt);
     if (clientText.isEmpty())
         return alone;
-    // Escaping works character by character, so the two escaped parts join.
-    return systemMessageJson(prompt.chopped(1) + JsonSpans::quoted(clientText).sliced(1));
+    // Escaping works character by character, so the two escaped parts join: the prompt
+    // without its closing quote, the client's text without its opening one.
+    const QByteArray client = JsonSpans::quoted(clientText);
+    return R"({"role":"system","content":)" + QByteArrayView(prompt).chopped(1) +
+           QByteArrayView(client).sliced(1) + '}';
 }
 
 RequestRewriter::Result failure(RequestRewriter::Error error, const QString &message)
