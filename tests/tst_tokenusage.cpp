@@ -28,6 +28,15 @@ private Q_SLOTS:
                               << qint64(0) << qint64(0);
         QTest::newRow("missing") << QByteArray(R"({"id":"x"})") << false << qint64(0) << qint64(0)
                                  << qint64(0) << qint64(0);
+        QTest::newRow("key written twice")
+            << QByteArray(R"({"usage":{"prompt_tokens":1,"completion_tokens":2,"prompt_tokens":6,
+                "prompt_tokens_details":{"cached_tokens":1,"cached_tokens":5}}})")
+            << true << qint64(6) << qint64(2) << qint64(5) << qint64(0);
+        QTest::newRow("escaped key, exponent, fraction")
+            << QByteArray(R"({"usage":{"prompt\u005ftokens":1.2e3,"completion_tokens":2.75}})")
+            << true << qint64(1200) << qint64(2) << qint64(0) << qint64(0);
+        QTest::newRow("empty") << QByteArray(R"({"usage":{}})") << false << qint64(0) << qint64(0)
+                               << qint64(0) << qint64(0);
         QTest::newRow("nonsense numbers")
             << QByteArray(
                    R"({"usage":{"prompt_tokens":-5,"completion_tokens":"7","prompt_tokens_details":3}})")

@@ -242,7 +242,9 @@ void HttpClientReply::writeRequest()
         host += ':' + QByteArray::number(port);
 
     QByteArray head;
-    head.reserve(256 + m_request.headers.size() * 64);
+    constexpr qsizetype kOneWriteBody = 64 * 1024;
+    head.reserve(256 + m_request.headers.size() * 64 +
+                 (m_request.body.size() <= kOneWriteBody ? m_request.body.size() : 0));
     head += m_request.method + ' ' + target + " HTTP/1.1\r\nHost: " + host + "\r\n";
     for (const auto &h : std::as_const(m_request.headers))
         head += h.first + ": " + h.second + "\r\n";
@@ -254,7 +256,7 @@ void HttpClientReply::writeRequest()
     m_phase = Phase::Head;
     m_requestBytes = head.size() + m_request.body.size();
     m_bytesSent = 0;
-    if (m_request.body.size() <= 64 * 1024) {
+    if (m_request.body.size() <= kOneWriteBody) {
         head += m_request.body; // one write for the usual small request
         write(head);
     } else {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QByteArrayView>
 #include <QJsonObject>
 #include <QtGlobal>
 
@@ -15,6 +16,9 @@ struct TokenUsage
 
     // From a `usage` object; reported stays false for anything that is not one.
     static TokenUsage fromUsageObject(const QJsonObject &usage);
+    // The same from the text of a `usage` object, read without building a document: its
+    // values are only looked at where a count is taken.
+    static TokenUsage fromUsageText(QByteArrayView usage);
     // From a whole answer or chunk: its "usage" member, when that is an object.
     static TokenUsage fromAnswer(const QJsonObject &answer);
     // The same from the text of a non-streaming answer. Only the usage member is parsed:
