@@ -1035,6 +1035,10 @@ Exit codes: 0 done, 1 other failure, 2 sign-in refused, 3 sign-in code expired,
         <source>No keychain service answered. Start or unlock GNOME Keyring or KWallet in your desktop session (on a server: run gnome-keyring-daemon inside a D-Bus session) and try again.</source>
         <translation>没有钥匙串服务响应。请在桌面会话中启动或解锁 GNOME 钥匙环或 KWallet（在服务器上：在 D-Bus 会话中运行 gnome-keyring-daemon），然后重试。</translation>
     </message>
+    <message>
+        <source>The keychain did not answer in time. QT_NO_GLIB is set, and without GLib&apos;s event loop GNOME Keyring&apos;s answers never arrive: start Qwen Bridge without QT_NO_GLIB and try again.</source>
+        <translation>钥匙串未能及时响应。已设置 QT_NO_GLIB，而没有 GLib 的事件循环，GNOME 钥匙环的响应永远无法到达：请在不设置 QT_NO_GLIB 的情况下启动 Qwen Bridge，然后重试。</translation>
+    </message>
 </context>
 <context>
     <name>LegacyImport</name>

@@ -2,6 +2,7 @@
 
 #include "util/logcategories.h"
 
+#include <QAbstractEventDispatcher>
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
@@ -18,6 +19,17 @@ KeychainStore::KeychainStore(const QString &service, QObject *parent)
     : QObject(parent)
     , m_service(service)
 {}
+
+// QtKeychain reaches GNOME Keyring through libsecret, whose answers arrive through GLib's
+// main loop; Qt runs that loop only with its GLib event dispatcher, which QT_NO_GLIB turns
+// off. (KWallet answers over Qt's own D-Bus and needs no GLib, so this is not refused up
+// front: only a job that timed out is explained by it.)
+bool KeychainStore::glibLoopTurnedOff()
+{
+    const QAbstractEventDispatcher *dispatcher = QAbstractEventDispatcher::instance();
+    return qEnvironmentVariableIsSet("QT_NO_GLIB") && dispatcher &&
+           !dispatcher->inherits("QEventDispatcherGlib");
+}
 
 QString KeychainStore::describe(KeychainError error)
 {
@@ -38,6 +50,12 @@ QString KeychainStore::describe(KeychainError error)
             "The keychain is locked or refused access. Unlock your keyring (GNOME Keyring or "
             "KWallet) and allow Qwen Bridge to use it, then try again.");
     case KeychainError::Timeout:
+        if (glibLoopTurnedOff())
+            return QCoreApplication::translate(
+                "KeychainStore",
+                "The keychain did not answer in time. QT_NO_GLIB is set, and without GLib's "
+                "event loop GNOME Keyring's answers never arrive: start Qwen Bridge without "
+                "QT_NO_GLIB and try again.");
         return QCoreApplication::translate(
             "KeychainStore",
             "The keychain did not answer in time. It may be waiting for you to unlock it; "

@@ -47,6 +47,9 @@ public:
     void remove(const QString &key, Callback done);
 
     static QString describe(KeychainError error);
+    // Whether QT_NO_GLIB has kept GLib's event loop from running on this thread, so that
+    // libsecret's answers never arrive (describe() then names it for a timeout).
+    static bool glibLoopTurnedOff();
     // Jobs started in this process that have not finished yet (a timed-out one counts until
     // it does): tests wait for none before they end, so that no job outlives them.
     static int jobsInFlight() { return s_inFlight; }

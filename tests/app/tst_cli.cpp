@@ -543,6 +543,29 @@ private Q_SLOTS:
                  QStringLiteral("keychain_unavailable"));
     }
 
+    void keychainWithoutGlibLoop()
+    {
+        // QT_NO_GLIB: Qt does not run GLib's loop, so libsecret's answer never arrives. The
+        // message names the cause instead of "unlock your keyring".
+        m_home->setSetting(QStringLiteral("keychain/timeoutMs"), 1500);
+        QProcessEnvironment e = env();
+        e.insert(QStringLiteral("QT_NO_GLIB"), QStringLiteral("1"));
+        const Result status = run({QStringLiteral("status"), QStringLiteral("--json")}, e);
+        QVERIFY2(status.finished && status.exitCode == 5, qPrintable(status.describe()));
+        const QJsonObject o = status.json();
+        QCOMPARE(o.value(QLatin1String("state")).toString(),
+                 QStringLiteral("keychain_unavailable"));
+        QVERIFY2(o.value(QLatin1String("message")).toString().contains(QLatin1String("QT_NO_GLIB")),
+                 qPrintable(status.describe()));
+
+        // Without it, the same keychain answers.
+        e.remove(QStringLiteral("QT_NO_GLIB"));
+        const Result again = run({QStringLiteral("status"), QStringLiteral("--json")}, e);
+        QVERIFY2(again.finished, qPrintable(again.describe()));
+        QCOMPARE(again.json().value(QLatin1String("keychain")).toString(),
+                 QStringLiteral("available"));
+    }
+
     // --- logout ------------------------------------------------------------------------------
 
     void logout()
