@@ -8,6 +8,7 @@
 #include "http/chunkeddecoder.h"
 
 #include <QByteArray>
+#include <QStringBuilder>
 
 namespace {
 
