@@ -5,10 +5,16 @@
 #include <QJsonDocument>
 
 namespace {
+// What a count may be: positive and below 9e15 (where a double still holds every whole
+// number); anything else counts as nothing.
+qint64 countFrom(double v)
+{
+    return v > 0 && v < 9e15 ? qint64(v) : 0;
+}
+
 qint64 count(const QJsonObject &o, QLatin1String key)
 {
-    const double v = o.value(key).toDouble(0);
-    return v > 0 && v < 9e15 ? qint64(v) : 0;
+    return countFrom(o.value(key).toDouble(0));
 }
 
 // The same rule for a count written as JSON text: a number (a string, null or an object
@@ -19,7 +25,7 @@ qint64 countText(QByteArrayView text)
         return 0;
     bool ok = false;
     const double v = text.toDouble(&ok);
-    return ok && v > 0 && v < 9e15 ? qint64(v) : 0;
+    return ok ? countFrom(v) : 0;
 }
 
 // The count under key in the object whose text is object (the last one, for a key written
